@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ReLUFlow",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "reluflow", targets: ["ReLUFlowCLI"]),
+        .library(name: "FlowEngine", targets: ["FlowEngine"]),
+        .library(name: "Models", targets: ["Models"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+
+        // MARK: - Public API
+        .target(name: "FlowEngine", dependencies: ["CGSL"]),
+        .target(name: "Models", dependencies: ["FlowEngine"]),
+        .executableTarget(
+            name: "ReLUFlowCLI",
+            dependencies: [
+                "FlowEngine", "Models",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // MARK: - Benchmarks
+        .executableTarget(
+            name: "EventAccuracy",
+            dependencies: ["FlowEngine", "Models", "_TestSupport"],
+            path: "Benchmarks/EventAccuracy"
+        ),
+
+        // MARK: - Unit test bundles
+        .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "_TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "_TestSupport"]),
+        .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),
+    ]
+)

@@ -1,0 +1,40 @@
+/// Screens one accepted step for a double crossing that both step ends miss.
+///
+/// With signed distances d (positive on the side the mode is on) and their rates ḋ at
+/// both ends of a step of length H, the cubic Hermite interpolant in τ = (t − t0)/H is
+/// ```
+/// p(τ) = d0 + m0 τ + (3(d1 − d0) − 2m0 − m1) τ² + (2(d0 − d1) + m0 + m1) τ³,
+/// m0 = H ḋ0,  m1 = H ḋ1.
+/// ```
+/// If both ends are positive but p has an interior minimum below zero, the surface may
+/// have been crossed twice inside the step. The interpolant is only good to about the
+/// square root of the tolerance, so this is a screen: the engine confirms a candidate by
+/// re-stepping before it locates anything.
+public enum HermiteScreen {
+    /// The lowest interior minimum of p on (0, 1) when it is below zero, else nil.
+    /// - Returns: the step fraction τ of that minimum and p(τ).
+    public static func interiorDip(start d0: Double, end d1: Double, startSlope m0: Double, endSlope m1: Double)
+        -> (fraction: Double, value: Double)?
+    {
+        let b = 3 * (d1 - d0) - 2 * m0 - m1
+        let a = 2 * (d0 - d1) + m0 + m1
+        func p(_ τ: Double) -> Double { ((a * τ + b) * τ + m0) * τ + d0 }
+        // p'(τ) = 3a τ² + 2b τ + m0; its roots with p'' = 6aτ + 2b > 0 are minima.
+        var best: (fraction: Double, value: Double)?
+        for τ in quadraticRoots(3 * a, 2 * b, m0) where τ > 0 && τ < 1 && 6 * a * τ + 2 * b > 0 {
+            let value = p(τ)
+            if value < 0, value < (best?.value ?? .infinity) { best = (τ, value) }
+        }
+        return best
+    }
+
+    /// Real roots of A τ² + B τ + C, by the cancellation-free formula.
+    static func quadraticRoots(_ A: Double, _ B: Double, _ C: Double) -> [Double] {
+        if A == 0 { return B == 0 ? [] : [-C / B] }
+        let discriminant = B * B - 4 * A * C
+        guard discriminant >= 0 else { return [] }
+        let q = -0.5 * (B + (B >= 0 ? 1 : -1) * discriminant.squareRoot())
+        if q == 0 { return [0] }
+        return [q / A, C / q]
+    }
+}

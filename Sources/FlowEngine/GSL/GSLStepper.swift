@@ -1,0 +1,66 @@
+import CGSL
+
+/// The GSL odeiv2 stepping methods, selectable by their GSL names.
+///
+/// Capabilities are data, as in GSL's own `gsl_odeiv2_step_type` table: whether the method
+/// keeps a history between steps (`isMultistep`), whether it needs the Jacobian of the field
+/// (`needsJacobian`), and whether it is an explicit one-step Runge–Kutta method that can
+/// re-step from a step start for event refinement (`canRestepFromStepStart`).
+public enum GSLStepper: String, CaseIterable, Sendable {
+    /// Explicit embedded Runge–Kutta (2, 3).
+    case rk2
+    /// Explicit 4th-order Runge–Kutta, error by step doubling.
+    case rk4
+    /// Explicit embedded Runge–Kutta–Fehlberg (4, 5).
+    case rkf45
+    /// Explicit embedded Runge–Kutta Cash–Karp (4, 5).
+    case rkck
+    /// Explicit embedded Runge–Kutta Prince–Dormand (8, 9); the default.
+    case rk8pd
+    /// Implicit Gaussian first order (backward Euler).
+    case rk1imp
+    /// Implicit Gaussian second order.
+    case rk2imp
+    /// Implicit Gaussian 4th order.
+    case rk4imp
+    /// Implicit Bulirsch–Stoer of Bader and Deuflhard.
+    case bsimp
+    /// Variable-coefficient linear multistep Adams (orders 1–12).
+    case msadams
+    /// Variable-coefficient linear multistep backward differentiation formula (orders 1–5).
+    case msbdf
+
+    /// The stepper used when a scenario names none.
+    public static let `default` = GSLStepper.rk8pd
+
+    /// Methods that keep a step history; GSL reads a repeated start time as "last step
+    /// rejected", so they must never be asked to re-step from an earlier start.
+    public var isMultistep: Bool { self == .msadams || self == .msbdf }
+
+    /// Methods whose GSL implementation calls the system's Jacobian.
+    public var needsJacobian: Bool {
+        switch self {
+        case .rk1imp, .rk2imp, .rk4imp, .bsimp, .msbdf: true
+        default: false
+        }
+    }
+
+    /// Explicit one-step methods: a step of any size from a saved start is self-contained.
+    public var canRestepFromStepStart: Bool {
+        switch self {
+        case .rk2, .rk4, .rkf45, .rkck, .rk8pd: true
+        default: false
+        }
+    }
+
+    /// The one-step method used to re-step from a step start while locating an event:
+    /// the stepper itself when it is explicit one-step, `rk8pd` otherwise.
+    public var refinementStepper: GSLStepper { canRestepFromStepStart ? self : .rk8pd }
+
+    var stepType: UnsafePointer<gsl_odeiv2_step_type> {
+        guard let type = reluflow_step_type_named(rawValue) else {
+            preconditionFailure("GSL has no stepper named \(rawValue)")
+        }
+        return type
+    }
+}

@@ -1,0 +1,15 @@
+/// Callbacks that watch a run as it happens; they change nothing.
+public struct FlowObserver {
+    /// Called after every accepted step and after every event, with the time and state.
+    public var didAdvance: ((Double, UnsafeBufferPointer<Double>) -> Void)?
+    /// Called for every timeline entry as it is recorded, with the state at the event.
+    public var didRecordEvent: ((TimelineEvent, UnsafeBufferPointer<Double>) -> Void)?
+
+    public init(
+        didAdvance: ((Double, UnsafeBufferPointer<Double>) -> Void)? = nil,
+        didRecordEvent: ((TimelineEvent, UnsafeBufferPointer<Double>) -> Void)? = nil
+    ) {
+        self.didAdvance = didAdvance
+        self.didRecordEvent = didRecordEvent
+    }
+}

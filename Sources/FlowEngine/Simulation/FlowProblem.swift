@@ -1,0 +1,27 @@
+/// What to solve: a piecewise-smooth system, where it starts, and until when.
+/// How to solve it is `FlowOptions`.
+public struct FlowProblem<System: PiecewiseSmoothSystem> {
+    public let system: System
+    public let initialState: [Double]
+    public let endTime: Double
+
+    public init(system: System, initialState: [Double], endTime: Double) {
+        self.system = system
+        self.initialState = initialState
+        self.endTime = endTime
+    }
+
+    /// Checks the up-front conditions; every message names the offending quantity.
+    func validate() throws(FlowError) {
+        guard system.dimension > 0 else { throw .invalidProblem("the system has dimension \(system.dimension)") }
+        guard initialState.count == system.dimension else {
+            throw .invalidProblem("the initial state has \(initialState.count) values, the system needs \(system.dimension)")
+        }
+        if let index = initialState.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidProblem("initial state component \(index) is \(initialState[index])")
+        }
+        guard endTime.isFinite, endTime > 0 else {
+            throw .invalidProblem("the end time must be positive and finite, got \(endTime)")
+        }
+    }
+}

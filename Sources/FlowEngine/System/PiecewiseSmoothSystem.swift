@@ -1,0 +1,48 @@
+/// A vector field that switches on surfaces g_j(x) = 0 and is affine in its gates.
+///
+/// ```
+/// ẋ = F(x, s),   s ∈ [0, 1]^m,   one gate s_j per switching function g_j
+/// ```
+/// Off the surfaces the engine sets s_j = 1 on the side g_j > 0 and s_j = 0 on the side
+/// g_j < 0. On a surface the gate is what the engine decides from the one-sided normal
+/// speeds ∇g_j·F(x, s_j = 0) and ∇g_j·F(x, s_j = 1) (see `SurfaceClassifier`): the system
+/// never reads its own switching signs to pick a field.
+///
+/// Conformers evaluate F and g in one pass (a network's pre-activations are its switching
+/// values), write into caller-owned buffers and must not allocate.
+public protocol PiecewiseSmoothSystem {
+    /// Length of the state x.
+    var dimension: Int { get }
+    /// Number m of switching functions.
+    var surfaceCount: Int { get }
+
+    /// Writes F(x, s) into `field` and, when `switching` is not nil, g(x) into it.
+    ///
+    /// - Parameters:
+    ///   - state: x, `dimension` values.
+    ///   - gates: s, `surfaceCount` values in [0, 1].
+    ///   - field: receives F(x, s), `dimension` values.
+    ///   - switching: receives g(x), `surfaceCount` values, or nil when not needed.
+    func evaluate(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?)
+
+    /// Writes the directional derivatives ġ_j = ∇g_j(x)·v of every switching function.
+    ///
+    /// With v = F(x, s) these are the time derivatives of g along the flow; with v a
+    /// one-sided field they are that side's normal speeds.
+    func switchingRates(
+        at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+        into rates: UnsafeMutablePointer<Double>)
+}
+
+/// A system that can give the exact Jacobian ∂F/∂x of the field for fixed gates.
+///
+/// Implicit GSL methods (`rk1imp`, `rk2imp`, `rk4imp`, `bsimp`, `msbdf`) call it; for
+/// systems without it the engine uses central differences.
+public protocol JacobianProvidingSystem: PiecewiseSmoothSystem {
+    /// Writes ∂F_i/∂x_k row-major (`dimension` × `dimension`) into `jacobian`.
+    func jacobian(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        into jacobian: UnsafeMutablePointer<Double>)
+}

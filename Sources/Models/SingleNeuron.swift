@@ -1,0 +1,107 @@
+import FlowEngine
+
+/// One ReLU neuron f(x) = σ(w·x + b) under the square loss, as a gated system.
+///
+/// State θ = (w_1, ..., w_d[, b]); switching functions g_i(θ) = w·x_i + b, one per sample;
+/// gates s_i select which samples pull on θ:
+/// ```
+/// F(θ, s) = −c Σ_i s_i (w·x_i + b − y_i) x̃_i,    x̃_i = (x_i, 1) with bias, x_i without
+/// ```
+/// Inside a region the flow is affine, dθ/dt = −c (H_A θ − q_A) with H_A = Σ_{i∈A} x̃_i x̃_iᵀ
+/// and q_A = Σ_{i∈A} y_i x̃_i (support-vector notes §1.3–1.5, eqs. 2–3 of Lee, Sim & Ye),
+/// and across surface i the field jumps by −c (g_i − y_i) x̃_i = c y_i x̃_i on g_i = 0.
+public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
+    public let data: Dataset
+    public let hasBias: Bool
+    public let normalization: LossNormalization
+    private let gradientFactor: Double
+    private let lossFactor: Double
+
+    public init(data: Dataset, hasBias: Bool, normalization: LossNormalization) {
+        self.data = data
+        self.hasBias = hasBias
+        self.normalization = normalization
+        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
+        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+    }
+
+    public var dimension: Int { data.inputDimension + (hasBias ? 1 : 0) }
+    public var surfaceCount: Int { data.sampleCount }
+
+    public var parameterLayout: ParameterLayout {
+        ParameterLayout(groups: [.init(name: "w", shape: [data.inputDimension])]
+            + (hasBias ? [.init(name: "b", shape: [])] : []))
+    }
+
+    public func surfaceLabel(_ surface: Int) -> SurfaceLabel { SurfaceLabel(neuron: 0, sample: surface) }
+
+    /// The pre-activation w·x_i + b.
+    @inline(__always)
+    private func preActivation(_ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        let d = data.inputDimension
+        var z = hasBias ? theta[d] : 0
+        let row = x + i * d
+        for k in 0..<d { z += row[k] * theta[k] }
+        return z
+    }
+
+    public func evaluate(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
+    ) {
+        let d = data.inputDimension
+        field.update(repeating: 0, count: dimension)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            let x = inputs.baseAddress!
+            for i in 0..<data.sampleCount {
+                let z = preActivation(i, x, state)
+                switching?[i] = z
+                let s = gates[i]
+                guard s != 0 else { continue }
+                let pull = -gradientFactor * s * (z - data.targets[i])
+                let row = x + i * d
+                for k in 0..<d { field[k] += pull * row[k] }
+                if hasBias { field[d] += pull }
+            }
+        }
+    }
+
+    public func switchingRates(
+        at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
+    ) {
+        // g_i is linear in θ, so ġ_i = x̃_i·v.
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for i in 0..<data.sampleCount { rates[i] = preActivation(i, inputs.baseAddress!, velocity) }
+        }
+    }
+
+    /// ∂F/∂θ = −c Σ_i s_i x̃_i x̃_iᵀ (constant inside a region).
+    public func jacobian(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, into jacobian: UnsafeMutablePointer<Double>
+    ) {
+        let d = data.inputDimension, n = dimension
+        jacobian.update(repeating: 0, count: n * n)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for i in 0..<data.sampleCount where gates[i] != 0 {
+                let row = inputs.baseAddress! + i * d
+                let weight = -gradientFactor * gates[i]
+                for r in 0..<n {
+                    let xr = r < d ? row[r] : 1
+                    for k in 0..<n { jacobian[r * n + k] += weight * xr * (k < d ? row[k] : 1) }
+                }
+            }
+        }
+    }
+
+    /// L(θ) = c_L Σ_i (σ(w·x_i + b) − y_i)² with σ(0) = 0.
+    public func loss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var sum = 0.0
+            for i in 0..<data.sampleCount {
+                let r = max(preActivation(i, inputs.baseAddress!, parameters), 0) - data.targets[i]
+                sum += r * r
+            }
+            return lossFactor * sum
+        }
+    }
+}
