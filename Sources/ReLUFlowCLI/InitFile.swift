@@ -1,0 +1,83 @@
+import Foundation
+import Models
+
+/// Reads initial parameters from JSON with one key per parameter group of the model's
+/// layout: `{"w": [...], "b": 0.1}` for a single neuron with bias.
+enum InitFile {
+    static func read(_ url: URL, layout: ParameterLayout) throws(ScenarioError) -> [Double] {
+        let path = url.path
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ScenarioError(file: path, "cannot read the init file (\(Scenario.reason(error)))")
+        }
+        let object: JSONValue
+        do {
+            object = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ScenarioError(file: path, "malformed JSON (\(Scenario.reason(error)))")
+        }
+        let names = layout.groups.map(\.name)
+        guard case .object(let values) = object else {
+            throw ScenarioError(file: path, "expected a JSON object with keys \(names.joined(separator: ", "))")
+        }
+        if let unknown = values.keys.sorted().first(where: { !names.contains($0) }) {
+            throw ScenarioError(file: path, unknown, "unknown key (this model has \(names.joined(separator: ", ")))")
+        }
+        var parameters: [Double] = []
+        for group in layout.groups {
+            guard let value = values[group.name] else { throw ScenarioError(file: path, group.name, "missing") }
+            let numbers = try flatten(value, shape: group.shape, file: path, field: group.name)
+            parameters += numbers
+        }
+        return parameters
+    }
+
+    private static func flatten(_ value: JSONValue, shape: [Int], file: String, field: String) throws(ScenarioError)
+        -> [Double]
+    {
+        guard let size = shape.first else {
+            guard case .number(let number) = value else { throw ScenarioError(file: file, field, "expected a number") }
+            return [number]
+        }
+        guard case .array(let array) = value else {
+            throw ScenarioError(file: file, field, "expected an array of \(size) values")
+        }
+        guard array.count == size else {
+            throw ScenarioError(file: file, field, "expected \(size) values, found \(array.count)")
+        }
+        var result: [Double] = []
+        for (index, element) in array.enumerated() {
+            result += try flatten(element, shape: Array(shape.dropFirst()), file: file, field: "\(field)[\(index)]")
+        }
+        return result
+    }
+}
+
+/// A parsed JSON value; decoding is strict, so `0` is a number and never a Bool.
+enum JSONValue: Decodable {
+    case number(Double)
+    case bool(Bool)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}

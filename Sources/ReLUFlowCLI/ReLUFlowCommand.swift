@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct ReLUFlowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reluflow",
+        abstract: "Exact gradient flow of ReLU networks: every activation switch, located.",
+        subcommands: [RunCommand.self],
+        defaultSubcommand: RunCommand.self)
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Integrate a scenario's gradient flow and write its timeline.",
+        discussion: """
+            Writes DIR/timeline.jsonl (one event per line), DIR/summary.json and \
+            DIR/trajectory.csv. Exit status: 0 done, 1 the flow failed part way (what was \
+            computed is still written), 2 bad input (nothing is written).
+            """)
+
+    @Argument(help: "Scenario YAML file (default: scenarios/default.yaml).")
+    var scenario: String?
+
+    @Option(name: .shortAndLong, help: "Output folder, created if missing (default: runs/<scenario name>).")
+    var out: String?
+
+    @Flag(name: .shortAndLong, help: "Print no digest on stdout and no progress on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let scenarioURL = scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario
+        let outcome: ScenarioRun.Outcome
+        do {
+            let loaded = try Scenario.load(from: scenarioURL)
+            let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)")
+            outcome = try ScenarioRun.execute(loaded, outputFolder: folder, showProgress: !quiet)
+        } catch let error as ScenarioError {
+            Self.printError(error.description)
+            throw ExitCode(2)
+        } catch {
+            Self.printError("\(Scenario.reason(error))")
+            throw ExitCode(2)
+        }
+        if !quiet { print(RunDigest(outcome).text) }
+        if let message = outcome.summary.errorMessage {
+            Self.printError("the flow stopped early: \(message); the results up to t = "
+                + "\(outcome.summary.result.finalTime) are in \(outcome.folder.path)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `scenarios/default.yaml` in the working folder, else in the package this binary was
+    /// built from.
+    static var defaultScenario: URL {
+        let local = URL(fileURLWithPath: "scenarios/default.yaml")
+        if FileManager.default.fileExists(atPath: local.path) { return local }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scenarios/default.yaml")
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The human-readable account of a run printed on stdout: settings, the timeline as a
+/// table, and where the run ended.
+struct RunDigest {
+    let outcome: ScenarioRun.Outcome
+    static let shownEvents = 40
+
+    init(_ outcome: ScenarioRun.Outcome) { self.outcome = outcome }
+
+    /// Right-aligns (or left-aligns) `text` in a column of `width` characters.
+    static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - text.count))
+        return left ? text + fill : fill + text
+    }
+
+    var text: String {
+        let summary = outcome.summary
+        let statistics = summary.result.statistics
+        var lines = [
+            "scenario  \(summary.scenario)",
+            "model     \(summary.model), loss \(summary.normalization), stepper \(summary.stepper) "
+                + "(rtol \(summary.relativeTolerance), atol \(summary.absoluteTolerance)), t_end \(summary.endTime)",
+            "",
+            "timeline: \(outcome.entries.count) event\(outcome.entries.count == 1 ? "" : "s")",
+        ]
+        if !outcome.entries.isEmpty {
+            lines.append("  " + Self.pad("t", 16) + "  " + Self.pad("kind", 13, left: true) + Self.pad("neuron", 7)
+                + Self.pad("sample", 7) + Self.pad("loss", 16))
+            let entries = outcome.entries
+            let half = Self.shownEvents / 2
+            let shown = entries.count <= Self.shownEvents ? Array(entries.indices)
+                : Array(0..<half) + Array((entries.count - half)..<entries.count)
+            for (position, index) in shown.enumerated() {
+                if position == half, entries.count > Self.shownEvents {
+                    lines.append("  ... \(entries.count - Self.shownEvents) more in timeline.jsonl ...")
+                }
+                let entry = entries[index]
+                lines.append("  " + Self.pad(String(format: "%.10f", entry.time), 16) + "  "
+                    + Self.pad(entry.kind, 13, left: true) + Self.pad(entry.label.map { "\($0.neuron)" } ?? "-", 7)
+                    + Self.pad(entry.label.map { "\($0.sample)" } ?? "-", 7)
+                    + Self.pad(String(format: "%.8g", entry.loss), 16))
+            }
+        }
+        lines += [
+            "",
+            "\(summary.status) at t = \(summary.result.finalTime): loss \(summary.finalLoss)",
+            "parameters \(summary.result.finalState.map { String(format: "%.10g", $0) }.joined(separator: ", "))",
+            "active     \(summary.activeSurfaces.count) of \(summary.result.finalGates.count) (neuron, sample) pairs",
+            "work       \(statistics.stepCount) steps (\(statistics.failedStepCount) rejected), "
+                + "\(statistics.rhsEvaluationCount) field evaluations, \(statistics.restepCount) event re-steps, "
+                + String(format: "%.3f s", summary.wallSeconds),
+            "output     \(outcome.folder.path)/{timeline.jsonl, summary.json, trajectory.csv}",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import FlowEngine
+import Models
+
+/// Writes a run folder as DESIGN.md's contract says: `timeline.jsonl` (one event per line,
+/// in time order), `trajectory.csv` (t, loss, parameters) and `summary.json`. All three
+/// are streamed to temporary files and renamed into place together at the end, so a
+/// folder never holds a half-written file.
+final class RunWriter {
+    let folder: URL
+    private let layout: ParameterLayout
+    private let timeline: OutputFile
+    private let trajectory: OutputFile
+
+    init(folder: URL, layout: ParameterLayout) throws {
+        self.folder = folder
+        self.layout = layout
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        timeline = try OutputFile(folder.appendingPathComponent("timeline.jsonl"))
+        trajectory = try OutputFile(folder.appendingPathComponent("trajectory.csv"))
+        try trajectory.write((["t", "loss"] + layout.columnNames).joined(separator: ",") + "\n")
+    }
+
+    func append(_ entry: TimelineEntry) throws {
+        var fields: [(String, String)] = [("t", JSONText.number(entry.time)), ("kind", JSONText.string(entry.kind))]
+        if let label = entry.label {
+            fields += [("neuron", "\(label.neuron)"), ("sample", "\(label.sample)")]
+        }
+        fields.append(("loss", JSONText.number(entry.loss)))
+        fields += [("normal_speed_inactive", JSONText.number(entry.negativeSideSpeed)),
+                   ("normal_speed_active", JSONText.number(entry.positiveSideSpeed))]
+        try timeline.write(JSONText.object(fields) + "\n")
+    }
+
+    func appendTrajectoryRow(time: Double, loss: Double, parameters: UnsafeBufferPointer<Double>) throws {
+        let values = [time, loss] + parameters
+        try trajectory.write(values.map { $0.isFinite ? "\($0)" : "nan" }.joined(separator: ",") + "\n")
+    }
+
+    /// Writes the summary and moves all three files into place.
+    func finish(summary: RunSummary) throws {
+        let summaryFile = try OutputFile(folder.appendingPathComponent("summary.json"))
+        try summaryFile.write(summary.json(layout: layout) + "\n")
+        try timeline.commit()
+        try trajectory.commit()
+        try summaryFile.commit()
+    }
+
+    func discard() {
+        timeline.discard()
+        trajectory.discard()
+    }
+}
+
+/// One line of `timeline.jsonl`, in the network's words.
+struct TimelineEntry {
+    let time: Double
+    let kind: String
+    let label: SurfaceLabel?
+    let loss: Double
+    let negativeSideSpeed: Double
+    let positiveSideSpeed: Double
+
+    /// `activation` when the surface's positive side (pre-activation > 0) is entered,
+    /// `deactivation` for the negative side.
+    init(_ event: TimelineEvent, label: SurfaceLabel, loss: Double) {
+        time = event.time
+        switch event.kind {
+        case .crossing(into: .positive): kind = "activation"
+        case .crossing(into: .negative): kind = "deactivation"
+        }
+        self.label = label
+        self.loss = loss
+        negativeSideSpeed = event.negativeSideSpeed
+        positiveSideSpeed = event.positiveSideSpeed
+    }
+}
+
+/// The contents of `summary.json`.
+struct RunSummary {
+    let scenario: String
+    let model: String
+    let stepper: String
+    let relativeTolerance: Double
+    let absoluteTolerance: Double
+    let normalization: String
+    let endTime: Double
+    let result: FlowResult
+    let finalLoss: Double
+    let activeSurfaces: [SurfaceLabel]
+    let wallSeconds: Double
+
+    var status: String {
+        if case .failed = result.termination { return "failed" }
+        return "completed"
+    }
+
+    var errorMessage: String? {
+        if case .failed(let error) = result.termination { return error.description }
+        return nil
+    }
+
+    func json(layout: ParameterLayout) -> String {
+        let parameters = layout.split(result.finalState).map { group, values in
+            (group.name, group.shape.isEmpty ? JSONText.number(values.first!) : nested(Array(values), shape: group.shape))
+        }
+        let statistics = result.statistics
+        let active = "[" + activeSurfaces.map { JSONText.object([("neuron", "\($0.neuron)"), ("sample", "\($0.sample)")]) }
+            .joined(separator: ", ") + "]"
+        return JSONText.object([
+            ("status", JSONText.string(status)),
+            ("error", errorMessage.map(JSONText.string) ?? "null"),
+            ("scenario", JSONText.string(scenario)),
+            ("model", JSONText.string(model)),
+            ("loss_normalization", JSONText.string(normalization)),
+            ("stepper", JSONText.string(stepper)),
+            ("rtol", JSONText.number(relativeTolerance)),
+            ("atol", JSONText.number(absoluteTolerance)),
+            ("t_end", JSONText.number(endTime)),
+            ("final_time", JSONText.number(result.finalTime)),
+            ("final_loss", JSONText.number(finalLoss)),
+            ("final_params", JSONText.object(parameters)),
+            ("final_active", active),
+            ("events", "\(statistics.eventCount)"),
+            ("steps", "\(statistics.stepCount)"),
+            ("failed_steps", "\(statistics.failedStepCount)"),
+            ("rhs_evaluations", "\(statistics.rhsEvaluationCount)"),
+            ("event_resteps", "\(statistics.restepCount)"),
+            ("wall_seconds", JSONText.number(wallSeconds)),
+        ], indent: "")
+    }
+
+    private func nested(_ values: [Double], shape: [Int]) -> String {
+        guard shape.count > 1 else { return JSONText.array(values) }
+        let stride = values.count / shape[0]
+        return "[" + (0..<shape[0]).map {
+            nested(Array(values[($0 * stride)..<(($0 + 1) * stride)]), shape: Array(shape.dropFirst()))
+        }.joined(separator: ", ") + "]"
+    }
+}

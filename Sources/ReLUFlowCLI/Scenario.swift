@@ -1,0 +1,125 @@
+import Foundation
+import FlowEngine
+import Models
+import Yams
+
+/// A scenario file: which model, data, initial parameters, loss and flow settings.
+///
+/// ```yaml
+/// model:  {kind: single_neuron, bias: false}
+/// data:   {file: data.csv}            # header x1,...,xd,y
+/// init:   {file: init.json}           # {"w": [...], "b": ...}
+/// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
+/// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd}
+/// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
+/// ```
+/// Relative paths resolve against the scenario file's folder.
+struct Scenario {
+    enum ModelKind: String, CaseIterable {
+        case singleNeuron = "single_neuron"
+    }
+
+    let file: URL
+    let description: String?
+    let modelKind: ModelKind
+    let bias: Bool
+    let dataFile: URL
+    let initFile: URL
+    let normalization: LossNormalization
+    let endTime: Double
+    let options: FlowOptions
+    let trajectoryEvery: Int
+
+    /// The name runs are filed under by default: the file name without extension.
+    var name: String { file.deletingPathExtension().lastPathComponent }
+
+    static func load(from file: URL) throws(ScenarioError) -> Scenario {
+        let path = file.path
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw ScenarioError(file: path, "cannot read the scenario (\(Self.reason(error)))")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw ScenarioError(file: path, "the scenario is empty") }
+            root = node
+        } catch let error as ScenarioError {
+            throw error
+        } catch {
+            throw ScenarioError(file: path, "malformed YAML: \(error)")
+        }
+        return try Scenario(root: YAMLFields(root, file: path, path: ""), file: file)
+    }
+
+    private init(root: YAMLFields, file: URL) throws(ScenarioError) {
+        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output"])
+        self.file = file
+        description = try root.optionalString("description")
+        let folder = file.deletingLastPathComponent()
+
+        let model = try root.fields("model")
+        try model.requireOnly(["kind", "bias"])
+        guard let kind = try model.optionalChoice("kind", of: ModelKind.self) else {
+            throw model.failure("kind", "missing (one of: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        modelKind = kind
+        bias = try model.optionalBool("bias") ?? false
+
+        let data = try root.fields("data")
+        try data.requireOnly(["file"])
+        dataFile = Self.resolve(try data.string("file"), against: folder)
+
+        let initial = try root.fields("init")
+        try initial.requireOnly(["file"])
+        initFile = Self.resolve(try initial.string("file"), against: folder)
+
+        if let loss = try root.optionalFields("loss") {
+            try loss.requireOnly(["normalization"])
+            normalization = try loss.optionalChoice("normalization", of: LossNormalization.self) ?? .halfSum
+        } else {
+            normalization = .halfSum
+        }
+
+        let flow = try root.fields("flow")
+        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "max_steps"])
+        endTime = try flow.double("t_end")
+        guard endTime > 0 else { throw flow.failure("t_end", "must be positive, got \(endTime)") }
+        var options = FlowOptions()
+        options.relativeTolerance = try flow.optionalDouble("rtol") ?? options.relativeTolerance
+        options.absoluteTolerance = try flow.optionalDouble("atol") ?? options.absoluteTolerance
+        options.stepper = try flow.optionalChoice("stepper", of: GSLStepper.self) ?? .default
+        options.maxSteps = try flow.optionalInt("max_steps") ?? options.maxSteps
+        guard options.relativeTolerance > 0 else {
+            throw flow.failure("rtol", "must be positive, got \(options.relativeTolerance)")
+        }
+        guard options.relativeTolerance >= FlowOptions.smallestRelativeTolerance else {
+            throw flow.failure("rtol", "\(options.relativeTolerance) is below \(FlowOptions.smallestRelativeTolerance), "
+                + "which double precision cannot meet")
+        }
+        guard options.absoluteTolerance > 0 else {
+            throw flow.failure("atol", "must be positive, got \(options.absoluteTolerance)")
+        }
+        guard options.maxSteps > 0 else { throw flow.failure("max_steps", "must be positive, got \(options.maxSteps)") }
+        self.options = options
+
+        if let output = try root.optionalFields("output") {
+            try output.requireOnly(["trajectory_every"])
+            trajectoryEvery = try output.optionalInt("trajectory_every") ?? 1
+            guard trajectoryEvery > 0 else {
+                throw output.failure("trajectory_every", "must be a positive integer, got \(trajectoryEvery)")
+            }
+        } else {
+            trajectoryEvery = 1
+        }
+    }
+
+    private static func resolve(_ path: String, against folder: URL) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
+    }
+
+    static func reason(_ error: Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}

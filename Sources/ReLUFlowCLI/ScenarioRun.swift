@@ -1,0 +1,113 @@
+import Foundation
+import FlowEngine
+import Models
+
+/// Wires a scenario to a model and the flow engine, and the engine's callbacks to the
+/// run files, progress on stderr and the digest on stdout.
+enum ScenarioRun {
+    struct Outcome {
+        let summary: RunSummary
+        let entries: [TimelineEntry]
+        let folder: URL
+    }
+
+    /// Reads every input first: nothing is written unless all of it is valid.
+    static func execute(_ scenario: Scenario, outputFolder: URL, showProgress: Bool) throws -> Outcome {
+        let data = try DataFile.read(scenario.dataFile)
+        switch scenario.modelKind {
+        case .singleNeuron:
+            let model = SingleNeuron(data: data, hasBias: scenario.bias, normalization: scenario.normalization)
+            return try execute(scenario, model: model, outputFolder: outputFolder, showProgress: showProgress)
+        }
+    }
+
+    private static func execute<Model: GatedNetwork>(
+        _ scenario: Scenario, model: Model, outputFolder: URL, showProgress: Bool
+    ) throws -> Outcome {
+        let initial = try InitFile.read(scenario.initFile, layout: model.parameterLayout)
+        let simulator: FlowSimulator<Model>
+        do {
+            simulator = try FlowSimulator(
+                problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime),
+                options: scenario.options)
+        } catch {
+            throw ScenarioError(file: scenario.file.path, error.description)
+        }
+        let writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
+        var entries: [TimelineEntry] = []
+        var writeError: Error?
+        var advanceCount = 0
+        var lastRowTime = -Double.infinity
+        let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: showProgress)
+        let start = Date()
+        let observer = FlowObserver(
+            didAdvance: { t, state in
+                defer { advanceCount += 1 }
+                progress.report(time: t, eventCount: entries.count)
+                guard advanceCount % scenario.trajectoryEvery == 0 else { return }
+                do {
+                    try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
+                    lastRowTime = t
+                } catch { writeError = writeError ?? error }
+            },
+            didRecordEvent: { event, state in
+                let entry = TimelineEntry(event, label: model.surfaceLabel(event.surface),
+                                          loss: model.loss(at: state.baseAddress!))
+                entries.append(entry)
+                do { try writer.append(entry) } catch { writeError = writeError ?? error }
+            })
+        let result = simulator.run(observer: observer)
+        progress.finish()
+        if lastRowTime != result.finalTime {
+            result.finalState.withUnsafeBufferPointer { state in
+                do {
+                    try writer.appendTrajectoryRow(time: result.finalTime, loss: model.loss(at: state.baseAddress!),
+                                                   parameters: state)
+                } catch { writeError = writeError ?? error }
+            }
+        }
+        let summary = RunSummary(
+            scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
+            relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
+            normalization: scenario.normalization.rawValue, endTime: scenario.endTime, result: result,
+            finalLoss: model.loss(at: result.finalState),
+            activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0.5 }.map(model.surfaceLabel),
+            wallSeconds: Date().timeIntervalSince(start))
+        if let writeError {
+            writer.discard()
+            throw writeError
+        }
+        try writer.finish(summary: summary)
+        return Outcome(summary: summary, entries: entries, folder: outputFolder)
+    }
+}
+
+/// Prints "t = ... of t_end" to stderr at most every two seconds of wall time, so that only
+/// long runs show it.
+final class ProgressReporter {
+    private let endTime: Double
+    private let isEnabled: Bool
+    private let start = Date()
+    private var lastReport = Date()
+    private var hasReported = false
+
+    init(endTime: Double, isEnabled: Bool) {
+        self.endTime = endTime
+        self.isEnabled = isEnabled
+    }
+
+    func report(time: Double, eventCount: Int) {
+        guard isEnabled, Date().timeIntervalSince(lastReport) >= 2 else { return }
+        lastReport = Date()
+        hasReported = true
+        let percent = 100 * time / endTime
+        FileHandle.standardError.write(Data(String(
+            format: "  t = %.6g of %.6g (%.1f%%), %d events, %.0f s\n", time, endTime, percent, eventCount,
+            Date().timeIntervalSince(start)).utf8))
+    }
+
+    func finish() {
+        guard hasReported else { return }
+        FileHandle.standardError.write(Data("  done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
+    }
+}
