@@ -48,7 +48,9 @@ struct Scenario {
         } catch let error as ScenarioError {
             throw error
         } catch {
-            throw ScenarioError(file: path, "malformed YAML: \(error)")
+            // Yams adds the offending source lines after the first; the first says where.
+            let firstLine = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            throw ScenarioError(file: path, "malformed YAML: \(firstLine)")
         }
         return try Scenario(root: YAMLFields(root, file: path, path: ""), file: file)
     }

@@ -3,7 +3,7 @@ import Models
 
 /// A single-neuron flow problem with positive labels, for checks against
 /// `ExactSingleNeuronFlow`.
-public struct SingleNeuronInstance {
+public struct SingleNeuronInstance: Sendable {
     public let rows: [[Double]]
     public let targets: [Double]
     public let bias: Bool

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// `reluflow run` end to end: the run-folder contract of DESIGN.md, the default scenario,
+/// bad input and failed runs.
+@Suite struct RunCommandTests {
+    static let ex52Scenario = ReLUFlowProcess.packageRoot
+        .appendingPathComponent("scenarios/support-vectors/ex5.2-fig12-deactivation.yaml").path
+
+    @Test("Example 5.2 writes timeline.jsonl, summary.json and trajectory.csv as the contract says")
+    func runWritesTheContractFiles() throws {
+        let scratch = try ScratchFolder()
+        let output = try ReLUFlowProcess.run(["run", Self.ex52Scenario, "--out", scratch.path("run")])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("deactivation"))
+
+        let timeline = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(timeline.count == 1)
+        let event = try #require(timeline.first)
+        #expect(event["kind"] as? String == "deactivation")
+        #expect(event["neuron"] as? Int == 0)
+        #expect(event["sample"] as? Int == 0)
+        #expect(event["loss"] is Double)
+        let exact = SingleNeuronInstanceFixture.ex52.exactFlow()
+        // rk8pd at rtol 1e-12 (the scenario's setting): event times within 1e-9 of exact.
+        #expect(abs((event["t"] as! Double) - exact.events[0].time) <= 1e-9)
+
+        let summary = try scratch.json("run/summary.json")
+        for key in ["final_time", "final_loss", "final_params", "steps", "rhs_evaluations", "wall_seconds"] {
+            #expect(summary[key] != nil, "summary.json lacks \(key)")
+        }
+        #expect(summary["status"] as? String == "completed")
+        #expect(summary["final_time"] as? Double == 50)
+        let parameters = try #require((summary["final_params"] as? [String: Any])?["w"] as? [Double])
+        for (engine, reference) in zip(parameters, exact.finalParameters) { #expect(abs(engine - reference) <= 1e-9) }
+
+        let trajectory = try scratch.lines("run/trajectory.csv")
+        #expect(trajectory.first == "t,loss,w1,w2,w3")
+        #expect(trajectory.count > 10)
+        #expect(trajectory.last?.hasPrefix("50.0,") == true)
+        #expect(!scratch.exists("run/.timeline.jsonl.partial"))
+    }
+
+    @Test("Without a scenario, run uses scenarios/default.yaml")
+    func runWithoutScenarioUsesDefault() throws {
+        let scratch = try ScratchFolder()
+        let output = try ReLUFlowProcess.run(["run", "--out", scratch.path("run"), "--quiet"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let summary = try scratch.json("run/summary.json")
+        #expect((summary["scenario"] as? String)?.hasSuffix("scenarios/default.yaml") == true)
+        #expect(try scratch.lines("run/timeline.jsonl").count == 2)
+    }
+
+    @Test("A run that fails part way exits 1 and keeps what it computed")
+    func failedRunKeepsResults() throws {
+        let scratch = try ScratchFolder()
+        try BadInputCase.writeValidFiles(in: scratch)
+        try scratch.write("scenario.yaml", BadInputCase.validScenario.replacingOccurrences(
+            of: "stepper: rk8pd}", with: "stepper: rk8pd, max_steps: 5}"))
+        let output = try ReLUFlowProcess.run(["run", scratch.path("scenario.yaml"), "--out", scratch.path("run")])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("step limit"))
+        let summary = try scratch.json("run/summary.json")
+        #expect(summary["status"] as? String == "failed")
+        #expect((summary["error"] as? String)?.contains("step limit") == true)
+        #expect((summary["final_time"] as? Double ?? 0) > 0)
+        #expect(try scratch.lines("run/trajectory.csv").count == 7)  // header, t = 0, five steps
+    }
+
+    @Test("Bad input gives one clear message naming file and field, exit 2, and writes nothing",
+          arguments: BadInputCase.allCases)
+    func badInputIsRejected(_ badInput: BadInputCase) throws {
+        let scratch = try ScratchFolder()
+        try BadInputCase.writeValidFiles(in: scratch)
+        try badInput.apply(to: scratch)
+        let output = try ReLUFlowProcess.run(["run", scratch.path("scenario.yaml"), "--out", scratch.path("run")])
+        #expect(output.status == 2)
+        let message = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(message.hasPrefix("error: "))
+        #expect(message.split(separator: "\n").count == 1, "\(message)")
+        for fragment in badInput.expectedFragments {
+            #expect(message.contains(fragment), "\(message) lacks '\(fragment)'")
+        }
+        #expect(!scratch.exists("run"))
+    }
+}
+
+/// Ex. 5.2 of the support-vector paper, the same data as its scenario file.
+enum SingleNeuronInstanceFixture {
+    static let ex52 = SingleNeuronInstance(
+        rows: [[1, 0, 2], [1, 2, 0], [2, 0, 0]], targets: [0.05, 6, 0.5], bias: false, normalization: .halfSum,
+        initial: [5.488135e-05, 7.1518937e-05, 6.0276338e-05], endTime: 50)
+}
+
+/// One way of getting a scenario wrong, applied to an otherwise valid set of files.
+enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
+    case unknownScenarioKey, unknownFlowKey, malformedYAML, missingDataFile, missingInitFile, wrongColumnCount
+    case badHeader, notANumber, nanInData, infiniteTarget, wrongInitLength, unknownInitKey, malformedJSON
+    case zeroRelativeTolerance, impossibleRelativeTolerance, negativeAbsoluteTolerance, nonPositiveEndTime
+    case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias
+
+    var testDescription: String { rawValue }
+
+    static let validScenario = """
+        model: {kind: single_neuron, bias: false}
+        data: {file: data.csv}
+        init: {file: init.json}
+        loss: {normalization: half_sum}
+        flow: {t_end: 10, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd}
+        """
+
+    static func writeValidFiles(in scratch: ScratchFolder) throws {
+        try scratch.write("scenario.yaml", validScenario)
+        try scratch.write("data.csv", "x1,x2,y\n1,0,1\n0.5,1,2\n-1,1,0.5\n")
+        try scratch.write("init.json", #"{"w": [0.3, -0.2]}"#)
+    }
+
+    func apply(to scratch: ScratchFolder) throws {
+        func editScenario(_ old: String, _ new: String) throws {
+            try scratch.write("scenario.yaml", Self.validScenario.replacingOccurrences(of: old, with: new))
+        }
+        switch self {
+        case .unknownScenarioKey: try editScenario("loss:", "los:")
+        case .unknownFlowKey: try editScenario("rtol:", "rtl:")
+        case .malformedYAML: try editScenario("{t_end: 10,", "{t_end: [10,")
+        case .missingDataFile: try editScenario("data.csv", "absent.csv")
+        case .missingInitFile: try editScenario("init.json", "absent.json")
+        case .wrongColumnCount: try scratch.write("data.csv", "x1,x2,y\n1,0,1\n0.5,2\n")
+        case .badHeader: try scratch.write("data.csv", "a,b,y\n1,0,1\n")
+        case .notANumber: try scratch.write("data.csv", "x1,x2,y\n1,zero,1\n")
+        case .nanInData: try scratch.write("data.csv", "x1,x2,y\n1,nan,1\n")
+        case .infiniteTarget: try scratch.write("data.csv", "x1,x2,y\n1,0,inf\n")
+        case .wrongInitLength: try scratch.write("init.json", #"{"w": [0.3, -0.2, 1]}"#)
+        case .unknownInitKey: try scratch.write("init.json", #"{"w": [0.3, -0.2], "v": 1}"#)
+        case .malformedJSON: try scratch.write("init.json", #"{"w": [0.3, -0.2"#)
+        case .zeroRelativeTolerance: try editScenario("rtol: 1.0e-10", "rtol: 0")
+        case .impossibleRelativeTolerance: try editScenario("rtol: 1.0e-10", "rtol: 1.0e-20")
+        case .negativeAbsoluteTolerance: try editScenario("atol: 1.0e-12", "atol: -1.0e-12")
+        case .nonPositiveEndTime: try editScenario("t_end: 10", "t_end: 0")
+        case .unknownStepper: try editScenario("rk8pd", "rk9")
+        case .unknownModel: try editScenario("single_neuron", "three_neurons")
+        case .missingEndTime: try editScenario("t_end: 10, ", "")
+        case .biasWithoutInitialBias: try editScenario("bias: false", "bias: true")
+        }
+    }
+
+    /// What the message must name: the file, and the field, line or column.
+    var expectedFragments: [String] {
+        switch self {
+        case .unknownScenarioKey: ["scenario.yaml", "los", "unknown key"]
+        case .unknownFlowKey: ["scenario.yaml", "flow.rtl", "unknown key"]
+        case .malformedYAML: ["scenario.yaml", "malformed YAML"]
+        case .missingDataFile: ["absent.csv", "cannot read"]
+        case .missingInitFile: ["absent.json", "cannot read"]
+        case .wrongColumnCount: ["data.csv", "line 3", "expected 3 columns"]
+        case .badHeader: ["data.csv", "line 1", "x1,x2,y"]
+        case .notANumber: ["data.csv", "line 2, column x2", "not a number"]
+        case .nanInData: ["data.csv", "line 2, column x2", "not finite"]
+        case .infiniteTarget: ["data.csv", "line 2, column y", "not finite"]
+        case .wrongInitLength: ["init.json", "w", "expected 2 values, found 3"]
+        case .unknownInitKey: ["init.json", "v", "unknown key"]
+        case .malformedJSON: ["init.json", "malformed JSON"]
+        case .zeroRelativeTolerance: ["scenario.yaml", "flow.rtol", "positive"]
+        case .impossibleRelativeTolerance: ["scenario.yaml", "flow.rtol", "double precision"]
+        case .negativeAbsoluteTolerance: ["scenario.yaml", "flow.atol", "positive"]
+        case .nonPositiveEndTime: ["scenario.yaml", "flow.t_end", "positive"]
+        case .unknownStepper: ["scenario.yaml", "flow.stepper", "rk9", "rk8pd"]
+        case .unknownModel: ["scenario.yaml", "model.kind", "three_neurons"]
+        case .missingEndTime: ["scenario.yaml", "flow.t_end", "missing"]
+        case .biasWithoutInitialBias: ["init.json", "b", "missing"]
+        }
+    }
+}
