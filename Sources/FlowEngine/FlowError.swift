@@ -8,12 +8,15 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     case nonFiniteField(t: Double)
     /// Any other GSL failure.
     case integrator(status: Int32, reason: String, t: Double)
-    /// Both one-sided fields point into these surfaces: the Filippov solution slides
-    /// along them, which this engine does not integrate yet.
-    case attractingSurface(surfaces: [Int], t: Double)
+    /// The equivalent-control system of the surfaces slid on is singular (their normals
+    /// are dependent, e.g. duplicate samples), so the sliding gates are not unique.
+    case singularSlidingSystem(surfaces: [Int], t: Double)
+    /// A repelling contact under `RepellingSurfaceRule.fail`.
+    case repellingSurface(surface: Int, t: Double)
     /// No consistent gate pattern was found for surfaces met together.
     case inconsistentSwitching(surfaces: [Int], t: Double)
-    /// Events kept accumulating within the event-time tolerance (Zeno behaviour).
+    /// Events kept accumulating within the event-time tolerance (Zeno behaviour) and
+    /// sliding could not absorb them.
     case eventAccumulation(count: Int, t: Double)
     /// The step limit in `FlowOptions.maxSteps` was reached.
     case stepLimitExceeded(count: Int, t: Double)
@@ -30,9 +33,12 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
             return "the vector field is not finite at t = \(t)"
         case .integrator(let status, let reason, let t):
             return "GSL failed with status \(status) (\(reason)) at t = \(t)"
-        case .attractingSurface(let surfaces, let t):
-            return "surfaces \(surfaces) attract the flow from both sides at t = \(t): "
-                + "the solution slides along them (Filippov sliding is not supported yet)"
+        case .singularSlidingSystem(let surfaces, let t):
+            return "the sliding gates on surfaces \(surfaces) are not unique at t = \(t) "
+                + "(their normals are linearly dependent)"
+        case .repellingSurface(let surface, let t):
+            return "surface \(surface) repels the flow on both sides at t = \(t): the solution is not unique "
+                + "(choose a side with the repelling rule)"
         case .inconsistentSwitching(let surfaces, let t):
             return "no consistent gate pattern for surfaces \(surfaces) met together at t = \(t)"
         case .eventAccumulation(let count, let t):

@@ -26,6 +26,9 @@ final class RunWriter {
         if let label = entry.label {
             fields += [("neuron", "\(label.neuron)"), ("sample", "\(label.sample)")]
         }
+        if let exit = entry.exit { fields.append(("exit", JSONText.string(exit))) }
+        if let side = entry.side { fields.append(("side", JSONText.string(side))) }
+        if let gate = entry.gate { fields.append(("gate", JSONText.number(gate))) }
         fields.append(("loss", JSONText.number(entry.loss)))
         fields += [("normal_speed_inactive", JSONText.number(entry.negativeSideSpeed)),
                    ("normal_speed_active", JSONText.number(entry.positiveSideSpeed))]
@@ -56,19 +59,44 @@ final class RunWriter {
 struct TimelineEntry {
     let time: Double
     let kind: String
+    /// `active` or `inactive`: the side a `slide_end` left to.
+    let exit: String?
+    /// `active` or `inactive`: the side a `choice` took.
+    let side: String?
+    /// The gate s after a slide start, slide end or chattering (an effective ReLU'(0)).
+    let gate: Double?
     let label: SurfaceLabel?
     let loss: Double
     let negativeSideSpeed: Double
     let positiveSideSpeed: Double
 
     /// `activation` when the surface's positive side (pre-activation > 0) is entered,
-    /// `deactivation` for the negative side.
+    /// `deactivation` for the negative side; `slide_start`, `slide_end`, `choice` (a
+    /// repelling surface where a side had to be chosen) and `chattering` otherwise.
     init(_ event: TimelineEvent, label: SurfaceLabel, loss: Double) {
+        func name(_ side: Side) -> String { side == .positive ? "active" : "inactive" }
         time = event.time
+        var exit: String?, side: String?, gate: Double?
         switch event.kind {
         case .crossing(into: .positive): kind = "activation"
         case .crossing(into: .negative): kind = "deactivation"
+        case .slideStart:
+            kind = "slide_start"
+            gate = event.gate
+        case .slideEnd(let exitSide):
+            kind = "slide_end"
+            exit = name(exitSide)
+            gate = event.gate
+        case .choice(let into):
+            kind = "choice"
+            side = name(into)
+        case .chattering:
+            kind = "chattering"
+            gate = event.gate
         }
+        self.exit = exit
+        self.side = side
+        self.gate = gate
         self.label = label
         self.loss = loss
         negativeSideSpeed = event.negativeSideSpeed

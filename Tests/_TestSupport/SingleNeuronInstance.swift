@@ -21,14 +21,17 @@ public struct SingleNeuronInstance: Sendable {
         self.endTime = endTime
     }
 
-    /// d from 2 to 12, n from d to 60, x ~ N(0, I), y ~ U(0.2, 2), θ0 ~ N(0, I), bias and
-    /// normalisation drawn too; t_end scaled so that the flow has time to settle.
-    public static func random(seed: UInt64) -> SingleNeuronInstance {
+    /// d from 2 to 12, n from d to 60, x ~ N(0, I), y ~ U(0.2, 2) (or, with
+    /// `negativeLabels`, y ~ U(−1.5, 2), so that some surfaces attract and the flow slides),
+    /// θ0 ~ N(0, I), bias and normalisation drawn too; t_end scaled so that the flow has
+    /// time to settle.
+    public static func random(seed: UInt64, negativeLabels: Bool = false) -> SingleNeuronInstance {
         var generator = SplitMix64(seed: seed)
         let d = Int.random(in: 2...12, using: &generator)
         let n = Int.random(in: d...60, using: &generator)
         let rows = (0..<n).map { _ in (0..<d).map { _ in generator.normal() } }
-        let targets = (0..<n).map { _ in Double.random(in: 0.2...2, using: &generator) }
+        let labelRange = negativeLabels ? -1.5...2.0 : 0.2...2.0
+        let targets = (0..<n).map { _ in Double.random(in: labelRange, using: &generator) }
         let bias = Bool.random(using: &generator)
         let normalization = LossNormalization.allCases.randomElement(using: &generator)!
         let initial = (0..<(d + (bias ? 1 : 0))).map { _ in generator.normal() }
@@ -67,10 +70,19 @@ public struct ExactComparison {
         self.exact = exact
     }
 
-    /// Same surfaces, same directions, same order (ties at equal times by sample).
+    /// Same surfaces, same kinds, same order (ties at equal times by sample).
     public var eventsMatch: Bool {
-        let engine = result.timeline.map { ($0.surface, $0.kind == .crossing(into: .positive)) }
-        let reference = exact.events.map { ($0.sample, $0.becameActive) }
+        let engine = result.timeline.map { event -> (Int, ExactSingleNeuronFlow.Kind?) in
+            let kind: ExactSingleNeuronFlow.Kind? = switch event.kind {
+            case .crossing(into: .positive): .activation
+            case .crossing(into: .negative): .deactivation
+            case .slideStart: .slideStart
+            case .slideEnd(let exit): .slideEnd(exitActive: exit == .positive)
+            case .choice, .chattering: nil
+            }
+            return (event.surface, kind)
+        }
+        let reference = exact.events.map { ($0.sample, Optional($0.kind)) }
         return engine.count == reference.count && zip(engine, reference).allSatisfy { $0 == $1 }
     }
 

@@ -5,7 +5,9 @@
 /// time is evaluated by `probe`, which re-steps from the step start rather than trusting
 /// an interpolant. The next trial is the Illinois-weighted secant root of the candidate
 /// whose root looks earliest (the rule of CVODE's `cvRootfind`), kept at least τ/2
-/// inside the bracket so that the bracket, not only the estimate, shrinks to τ.
+/// inside the bracket so that the bracket, not only the estimate, shrinks to τ, and
+/// replaced by bisection whenever two trials failed to halve the bracket (as Brent's
+/// method guards its secant steps).
 ///
 /// Reference: Hiebert & Shampine, "Implicitly defined output points for solutions of
 /// ODEs", SAND80-0180 (1980); SUNDIALS CVODE `cvRootfind`.
@@ -50,6 +52,7 @@ final class EventLocator {
         var alpha = 1.0
         var previousSide = 0
         var iteration = 0
+        var widths = [hi - lo, hi - lo]
         while hi - lo > tolerance.time(near: hi) {
             iteration += 1
             guard iteration <= Self.maxIterations else {
@@ -63,7 +66,10 @@ final class EventLocator {
                 fraction = max(fraction, f)
             }
             let halfTolerance = 0.5 * tolerance.time(near: hi)
-            let estimate = hi - fraction * (hi - lo)
+            // Bisect when two secant steps did not halve the bracket (e.g. a candidate whose
+            // distance at lo is exactly zero, where the secant sticks to lo).
+            let isSlow = hi - lo > 0.5 * widths[0]
+            let estimate = isSlow ? 0.5 * (lo + hi) : hi - fraction * (hi - lo)
             let mid = min(max(estimate, lo + halfTolerance), hi - halfTolerance)
             try probe(mid, distanceMid)
             let side: Int
@@ -76,6 +82,7 @@ final class EventLocator {
                 for j in candidates { distanceLo[j] = max(distanceMid[j], 0) }
                 side = 2
             }
+            widths = [widths[1], hi - lo]
             // Illinois: when the same end moves twice, halve the weight of the stale one.
             alpha = side == previousSide ? (side == 2 ? 2 * alpha : 0.5 * alpha) : 1
             previousSide = side

@@ -1,8 +1,16 @@
 import CGSL
 
-/// The vector field as handed to GSL: writes F(y) into the second pointer and returns
-/// `false` when the result is not finite (GSL then halves the step and retries).
-typealias GSLFieldFunction = (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Bool
+/// What a field evaluation tells GSL.
+enum GSLFieldStatus {
+    case success
+    /// F is not finite here: GSL halves the step and retries (`GSL_EDOM`).
+    case recoverable
+    /// The field cannot be evaluated at all: GSL returns at once (`GSL_EBADFUNC`).
+    case fatal
+}
+
+/// The vector field as handed to GSL: writes F(y) into the second pointer.
+typealias GSLFieldFunction = (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> GSLFieldStatus
 
 /// The Jacobian ∂F_i/∂y_j as handed to GSL, row-major, dimension × dimension.
 typealias GSLJacobianFunction = (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
@@ -21,8 +29,11 @@ final class GSLSystemContext {
 }
 
 /// Owns GSL's step, control and evolve objects (through a `gsl_odeiv2_driver`, which wires
-/// the implicit and multistep methods to their control) plus a second, control-free
-/// explicit step object used to re-step from a saved step start during event location.
+/// the implicit and multistep methods to their control) plus what re-steps from a saved
+/// step start during event location: a control-free step object of the same method when it
+/// is explicit one-step, else an adaptive rk8pd driver at the same tolerances (a single
+/// rk8pd step over a Bulirsch–Stoer or multistep step length would be far less accurate
+/// than the step it refines).
 ///
 /// This file is the only place where FlowEngine touches C pointers and `Unmanaged`.
 final class GSLIntegrator {
@@ -31,7 +42,8 @@ final class GSLIntegrator {
     private let context: GSLSystemContext
     private let system: UnsafeMutablePointer<gsl_odeiv2_system>
     private let driver: UnsafeMutablePointer<gsl_odeiv2_driver>
-    private let refinementStep: UnsafeMutablePointer<gsl_odeiv2_step>
+    private let refinementStep: UnsafeMutablePointer<gsl_odeiv2_step>?
+    private let refinementDriver: UnsafeMutablePointer<gsl_odeiv2_driver>?
     private let refinementError: UnsafeMutablePointer<Double>
     private var failedStepsBeforeReset = 0
 
@@ -60,7 +72,11 @@ final class GSLIntegrator {
         system.initialize(to: gsl_odeiv2_system(
             function: { _, y, dydt, params in
                 let context = Unmanaged<GSLSystemContext>.fromOpaque(params!).takeUnretainedValue()
-                return context.field(y!, dydt!) ? GSLError.success : GSLError.domainError
+                switch context.field(y!, dydt!) {
+                case .success: return GSLError.success
+                case .recoverable: return GSLError.domainError
+                case .fatal: return GSLError.badFunction
+                }
             },
             jacobian: { _, y, dfdy, dfdt, params in
                 let context = Unmanaged<GSLSystemContext>.fromOpaque(params!).takeUnretainedValue()
@@ -79,17 +95,25 @@ final class GSLIntegrator {
             throw GSLError(status: 8, function: "gsl_odeiv2_driver_alloc_y_new", t: nil, h: nil)
         }
         self.driver = driver
-        guard let refinementStep = gsl_odeiv2_step_alloc(stepper.refinementStepper.stepType, dimension) else {
+        if stepper.canRestepFromStepStart {
+            refinementStep = gsl_odeiv2_step_alloc(stepper.stepType, dimension)
+            refinementDriver = nil
+        } else {
+            refinementStep = nil
+            refinementDriver = gsl_odeiv2_driver_alloc_y_new(
+                system, GSLStepper.rk8pd.stepType, initialStep, absoluteTolerance, relativeTolerance)
+        }
+        guard refinementStep != nil || refinementDriver != nil else {
             gsl_odeiv2_driver_free(driver)
             system.deallocate()
             throw GSLError(status: 8, function: "gsl_odeiv2_step_alloc", t: nil, h: nil)
         }
-        self.refinementStep = refinementStep
         refinementError = .allocate(capacity: dimension)
     }
 
     deinit {
-        gsl_odeiv2_step_free(refinementStep)
+        if let refinementStep { gsl_odeiv2_step_free(refinementStep) }
+        if let refinementDriver { gsl_odeiv2_driver_free(refinementDriver) }
         gsl_odeiv2_driver_free(driver)
         system.deallocate()
         refinementError.deallocate()
@@ -112,16 +136,26 @@ final class GSLIntegrator {
         acceptedStepCount += 1
     }
 
-    /// One control-free step of the refinement method from a saved step start:
+    /// Integrates from a saved step start over `size` (at most the accepted step):
     /// `result` = Φ_size(`start`). Used to evaluate switching functions at trial times
-    /// without trusting an interpolant.
+    /// without trusting an interpolant. Deterministic: the same start and size give the
+    /// same result.
     func restep(from t0: Double, state start: UnsafePointer<Double>, size: Double, into result: UnsafeMutablePointer<Double>) throws(GSLError) {
         result.update(from: start, count: dimension)
         restepCount += 1
         guard size != 0 else { return }
-        let status = gsl_odeiv2_step_apply(refinementStep, t0, size, result, refinementError, nil, nil, system)
-        guard status == GSLError.success else {
-            throw GSLError(status: status, function: "gsl_odeiv2_step_apply", t: t0, h: size)
+        if let refinementStep {
+            let status = gsl_odeiv2_step_apply(refinementStep, t0, size, result, refinementError, nil, nil, system)
+            guard status == GSLError.success else {
+                throw GSLError(status: status, function: "gsl_odeiv2_step_apply", t: t0, h: size)
+            }
+        } else if let refinementDriver {
+            gsl_odeiv2_driver_reset_hstart(refinementDriver, size)
+            var t = t0
+            let status = gsl_odeiv2_driver_apply(refinementDriver, &t, t0 + size, result)
+            guard status == GSLError.success else {
+                throw GSLError(status: status, function: "gsl_odeiv2_driver_apply", t: t, h: size)
+            }
         }
     }
 

@@ -53,10 +53,6 @@ public enum GSLStepper: String, CaseIterable, Sendable {
         }
     }
 
-    /// The one-step method used to re-step from a step start while locating an event:
-    /// the stepper itself when it is explicit one-step, `rk8pd` otherwise.
-    public var refinementStepper: GSLStepper { canRestepFromStepStart ? self : .rk8pd }
-
     var stepType: UnsafePointer<gsl_odeiv2_step_type> {
         guard let type = reluflow_step_type_named(rawValue) else {
             preconditionFailure("GSL has no stepper named \(rawValue)")

@@ -12,13 +12,16 @@ public struct FlowOptions: Sendable {
     public var maxSteps: Int
     /// Event times are located to `eventTimeTolerance.time(near: t)`.
     public var eventTimeTolerance: EventTolerance
+    /// The side taken where a surface repels on both sides.
+    public var repellingRule: RepellingSurfaceRule
 
     /// Tolerances below this relative size cannot be met in double precision.
     public static let smallestRelativeTolerance = 10 * Double.ulpOfOne
 
     public init(
         stepper: GSLStepper = .default, relativeTolerance: Double = 1e-10, absoluteTolerance: Double = 1e-12,
-        initialStep: Double? = nil, maxSteps: Int = 10_000_000, eventTimeTolerance: EventTolerance = EventTolerance()
+        initialStep: Double? = nil, maxSteps: Int = 10_000_000, eventTimeTolerance: EventTolerance = EventTolerance(),
+        repellingRule: RepellingSurfaceRule = .negativeSide
     ) {
         self.stepper = stepper
         self.relativeTolerance = relativeTolerance
@@ -26,6 +29,7 @@ public struct FlowOptions: Sendable {
         self.initialStep = initialStep
         self.maxSteps = maxSteps
         self.eventTimeTolerance = eventTimeTolerance
+        self.repellingRule = repellingRule
     }
 
     func validate() throws(FlowError) {

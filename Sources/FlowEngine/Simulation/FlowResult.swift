@@ -16,6 +16,11 @@ public struct FlowStatistics: Sendable, Equatable {
     public var restepCount = 0
     /// Timeline entries.
     public var eventCount = 0
+    /// The largest |g_j| seen for a surface slid on at an accepted step end, before the
+    /// state was projected back onto the surface: how far the integrator drifted off it.
+    public var maxSlidingDrift = 0.0
+    /// Accepted steps that ended while sliding (each followed by a projection).
+    public var slidingStepCount = 0
 
     public init() {}
 }

@@ -1,31 +1,46 @@
-/// Integrates a `PiecewiseSmoothSystem` with GSL and records every surface transition.
+/// Integrates a `PiecewiseSmoothSystem` with GSL as a Filippov system and records every
+/// surface transition.
 ///
-/// One accepted step at a time: after each step the switching functions at both ends,
-/// with their rates, are screened for a crossing (a sign change against the current mode,
-/// or a `HermiteScreen` dip confirmed by re-stepping). The earliest crossing is located by
-/// `EventLocator`, the state is re-stepped to it, the new gates follow from the one-sided
-/// normal speeds (`SurfaceClassifier`), the integrator is reset and the run goes on from
-/// the event. The step beyond the event is discarded.
+/// One accepted step at a time: after each step the watched functions at both ends, with
+/// their rates, are screened for an event: a switching function whose sign disagrees with
+/// its gate, a `HermiteScreen` dip confirmed by re-stepping, or a sliding gate that left
+/// [0, 1]. The earliest event is located by `EventLocator`, the state is re-stepped to it,
+/// the new mode follows from the one-sided normal speeds (`SurfaceClassifier`), the
+/// integrator is reset and the run goes on from the event; the rest of the step is
+/// discarded. While sliding, the field is the equivalent control of `ModeField`, and the
+/// state is projected back onto the surfaces after every step.
 ///
 /// A simulator runs once.
 public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     public let problem: FlowProblem<System>
     public let options: FlowOptions
 
-    private let system: System
+    private let mode: ModeField<System>
     private let workspace: FlowWorkspace
     private let integrator: GSLIntegrator
     private let locator: EventLocator
-    private let evaluations: EvaluationCounter
     private var timeline: [TimelineEvent] = []
     private var observer = FlowObserver()
     private var time = 0.0
+    private var statistics = FlowStatistics()
     private var lastEventTime = -Double.infinity
     private var eventsInAccumulation = 0
+    private var stalledStepCount = 0
+    /// Surfaces the state sits on after an event without having moved clear of them (a
+    /// slide exit, which leaves tangentially, or a grazing touch): a wrong-side value counts
+    /// as a crossing only while moving further the wrong way, until the surface is clear.
+    private var isDeparting: [Bool]
+    /// The last few contact times of each surface, for the chattering guard.
+    private var recentContacts: [[Double]]
 
     /// Events closer together than ten event-time tolerances, this many times in a row,
-    /// count as chattering.
+    /// count as accumulation.
     static var accumulationLimit: Int { 1000 }
+    /// Accepted steps no longer than 16 ulps of t, this many in a row, count as a stall.
+    static var stallLimit: Int { 100 }
+    /// A surface met this many times within `chatteringWindow` tolerances chatters.
+    static var chatteringContacts: Int { 8 }
+    static var chatteringWindow: Double { 1000 }
 
     public init(problem: FlowProblem<System>, options: FlowOptions = FlowOptions()) throws(FlowError) {
         try problem.validate()
@@ -33,27 +48,27 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         self.problem = problem
         self.options = options
         let system = problem.system
-        self.system = system
-        let workspace = FlowWorkspace(dimension: system.dimension, surfaceCount: system.surfaceCount)
-        self.workspace = workspace
+        let mode = ModeField(system: system)
+        self.mode = mode
+        workspace = FlowWorkspace(dimension: system.dimension, surfaceCount: system.surfaceCount)
         locator = EventLocator(surfaceCount: system.surfaceCount)
-        let evaluations = EvaluationCounter()
-        self.evaluations = evaluations
+        isDeparting = Array(repeating: false, count: system.surfaceCount)
+        recentContacts = Array(repeating: [], count: system.surfaceCount)
 
-        let gates = workspace.gates
         let dimension = system.dimension
         let field: GSLFieldFunction = { y, dydt in
-            evaluations.count += 1
-            system.evaluate(at: y, gates: gates, field: dydt, switching: nil)
-            for i in 0..<dimension where !dydt[i].isFinite { return false }
-            return true
+            guard mode.evaluate(at: y, field: dydt, switching: nil) else { return .fatal }
+            for i in 0..<dimension where !dydt[i].isFinite { return .recoverable }
+            return .success
         }
-        let jacobian: GSLJacobianFunction
-        if let exact = system as? any JacobianProvidingSystem {
-            jacobian = { y, matrix in exact.jacobian(at: y, gates: gates, into: matrix) }
-        } else {
-            let differences = FiniteDifferenceJacobian(dimension: dimension)
-            jacobian = { y, matrix in
+        // The model's exact Jacobian holds for fixed gates; while sliding the gates depend
+        // on x, so differences of the sliding field are used instead.
+        let exact = system as? any JacobianProvidingSystem
+        let differences = FiniteDifferenceJacobian(dimension: dimension)
+        let jacobian: GSLJacobianFunction = { y, matrix in
+            if let exact, mode.slidingSurfaces.isEmpty {
+                exact.jacobian(at: y, gates: mode.gates, into: matrix)
+            } else {
                 differences.evaluate(at: y, into: matrix) { x, f in _ = field(x, f) }
             }
         }
@@ -79,7 +94,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let termination: Termination
         do throws(FlowError) {
             try startOnSurfaces()
-            evaluate(at: w.state, field: w.field, switching: w.switching, rates: w.rates)
+            try evaluateCurrentState()
             notifyAdvance()
             var h = options.initialStep ?? 1e-3 * min(1, problem.endTime)
             while time < problem.endTime {
@@ -92,16 +107,15 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         } catch {
             termination = .failed(error)
         }
-        var statistics = FlowStatistics()
         statistics.stepCount = integrator.acceptedStepCount
         statistics.failedStepCount = integrator.failedStepCount
-        statistics.rhsEvaluationCount = evaluations.count
+        statistics.rhsEvaluationCount = mode.evaluationCount
         statistics.restepCount = integrator.restepCount
         statistics.eventCount = timeline.count
         return FlowResult(
             finalTime: time,
             finalState: Array(UnsafeBufferPointer(start: w.state, count: w.dimension)),
-            finalGates: Array(UnsafeBufferPointer(start: w.gates, count: w.surfaceCount)),
+            finalGates: Array(UnsafeBufferPointer(start: mode.gates, count: w.surfaceCount)),
             timeline: timeline, statistics: statistics, termination: termination)
     }
 
@@ -111,10 +125,10 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// contacts at t = 0, decided by the same rules as any crossing and recorded.
     private func startOnSurfaces() throws(FlowError) {
         let w = workspace
-        evaluate(at: w.state, field: w.field, switching: w.switching, rates: nil)
+        mode.evaluate(at: w.state, field: w.field, switching: w.switching)
         var contacts: [Int] = []
         for j in 0..<w.surfaceCount {
-            w.gates[j] = w.switching[j] > 0 ? 1 : 0
+            mode.gates[j] = w.switching[j] > 0 ? 1 : 0
             if w.switching[j] == 0 { contacts.append(j) }
         }
         if !contacts.isEmpty { try resolveContact(contacts, recordingEverySurface: true) }
@@ -124,19 +138,27 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let w = workspace
         let t0 = time
         w.stepStart.update(from: w.state, count: w.dimension)
-        w.signedDistances(switching: w.switching, rates: w.rates, into: w.distanceStart, rateInto: w.distanceRateStart)
+        w.distanceStart.update(from: w.distanceEnd, count: w.surfaceCount)
+        w.distanceRateStart.update(from: w.distanceRateEnd, count: w.surfaceCount)
         do {
             try integrator.step(t: &time, until: problem.endTime, h: &h, state: w.state)
         } catch {
             time = t0
             w.state.update(from: w.stepStart, count: w.dimension)
-            throw Self.flowError(from: error, t: t0)
+            throw failure(from: error, t: t0)
         }
         let t1 = time
-        evaluate(at: w.state, field: w.field, switching: w.switching, rates: w.rates)
-        w.signedDistances(switching: w.switching, rates: w.rates, into: w.distanceEnd, rateInto: w.distanceRateEnd)
+        try guardAgainstStalling(stepLength: t1 - t0)
+        try evaluateCurrentState()
+        if !mode.slidingSurfaces.isEmpty {
+            statistics.slidingStepCount += 1
+            let drift = mode.projectOntoSlidingSurfaces(w.state, switching: w.switching)
+            statistics.maxSlidingDrift = max(statistics.maxSlidingDrift, drift)
+            if drift > 0 { try evaluateCurrentState() }
+        }
 
         guard let (hi, candidates) = try screenStep(from: t0, to: t1) else {
+            clearDepartures()
             notifyAdvance()
             return
         }
@@ -145,23 +167,54 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             candidates: candidates, tolerance: options.eventTimeTolerance
         ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
             try self.probe(at: t, from: t0)
-            w.signedDistances(switching: w.trialSwitching, rates: nil, into: distances, rateInto: nil)
+            self.signedDistances(switching: self.workspace.trialSwitching, rates: nil, into: distances, rateInto: nil)
         }
         try restep(from: t0, to: eventTime, into: w.state)
         time = eventTime
-        evaluate(at: w.state, field: w.field, switching: w.switching, rates: w.rates)
-        try resolveContact(crossed + surfacesAboutToCross(excluding: crossed), recordingEverySurface: false)
+        try evaluateCurrentState()
+        let contacts = crossed + surfacesAboutToCross(excluding: crossed)
+        try resolveContact(contacts, recordingEverySurface: false)
+        try guardAgainstChattering(at: contacts)
         integrator.reset()
-        evaluate(at: w.state, field: w.field, switching: w.switching, rates: w.rates)
+        try evaluateCurrentState()
         try guardAgainstAccumulation()
         notifyAdvance()
     }
 
-    /// Finds the surfaces that may have crossed in [t0, t1].
+    /// Evaluates F, g, ġ and the signed distances at the current state into the
+    /// workspace's step-end buffers.
+    private func evaluateCurrentState() throws(FlowError) {
+        let w = workspace
+        guard mode.evaluate(at: w.state, field: w.field, switching: w.switching) else {
+            throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: time)
+        }
+        mode.system.switchingRates(at: w.state, velocity: w.field, into: w.rates)
+        signedDistances(switching: w.switching, rates: w.rates, into: w.distanceEnd, rateInto: w.distanceRateEnd)
+    }
+
+    /// What each watched function's sign means in the current mode:
+    /// d_j = ±g_j (positive on the side of the gate) off the sliding set, and
+    /// d_j = min(s_j, 1 − s_j) on it (negative once the sliding gate left [0, 1]; no rate).
+    private func signedDistances(switching g: UnsafePointer<Double>, rates r: UnsafePointer<Double>?,
+                                 into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
+        for j in 0..<workspace.surfaceCount {
+            let s = mode.gates[j]
+            if mode.isSliding[j] {
+                d[j] = min(s, 1 - s)
+                dr?[j] = .nan
+            } else {
+                let sign = s > 0.5 ? 1.0 : -1.0
+                d[j] = sign * g[j]
+                if let r { dr?[j] = sign * r[j] }
+            }
+        }
+    }
+
+    /// Finds the functions that may have changed sign in [t0, t1].
     ///
     /// - Returns: nil when none did; otherwise the far end of the bracket to refine (t1,
     ///   or the earliest re-stepped time that confirms a double crossing) with the signed
-    ///   distances there in `workspace.distanceHi`, and the surfaces on the far side.
+    ///   distances there in `workspace.distanceHi`, and the functions on the far side.
     private func screenStep(from t0: Double, to t1: Double) throws(FlowError) -> (Double, [Int])? {
         let w = workspace
         let stepLength = t1 - t0
@@ -170,10 +223,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         for j in 0..<w.surfaceCount {
             let d0 = w.distanceStart[j], d1 = w.distanceEnd[j]
             if d1 < 0 {
+                if isFalseAlarm(j) { continue }
                 signChanged = true
                 continue
             }
-            guard d0 > 0, d1 > 0,
+            guard !mode.isSliding[j], d0 > 0, d1 > 0,
                   let dip = HermiteScreen.interiorDip(
                     start: d0, end: d1, startSlope: stepLength * w.distanceRateStart[j],
                     endSlope: stepLength * w.distanceRateEnd[j])
@@ -185,13 +239,23 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         }
         if let witnessTime {
             try probe(at: witnessTime, from: t0)
-            w.signedDistances(switching: w.trialSwitching, rates: nil, into: w.distanceHi, rateInto: nil)
-            let candidates = (0..<w.surfaceCount).filter { w.distanceHi[$0] <= 0 }
-            return (witnessTime, candidates)
+            signedDistances(switching: w.trialSwitching, rates: nil, into: w.distanceHi, rateInto: nil)
+            // The probe changed the solved gates; the step end's are restored below.
+            try evaluateCurrentState()
+            return (witnessTime, (0..<w.surfaceCount).filter { w.distanceHi[$0] <= 0 })
         }
         guard signChanged else { return nil }
         w.distanceHi.update(from: w.distanceEnd, count: w.surfaceCount)
-        return (t1, (0..<w.surfaceCount).filter { w.distanceEnd[$0] < 0 })
+        return (t1, (0..<w.surfaceCount).filter { w.distanceEnd[$0] < 0 && !isFalseAlarm($0) })
+    }
+
+    /// Whether a negative distance at the step end is rounding, not an event: a surface
+    /// left tangentially that still moves back to its side, or a sliding gate less than
+    /// `EventTolerance.gate` outside [0, 1].
+    private func isFalseAlarm(_ j: Int) -> Bool {
+        let w = workspace
+        if mode.isSliding[j] { return w.distanceEnd[j] >= -options.eventTimeTolerance.gate }
+        return isDeparting[j] && w.distanceRateEnd[j] > 0
     }
 
     /// Re-steps towards the Hermite minimum of surface j, then follows the secant of its
@@ -202,10 +266,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         throws(FlowError) -> Double?
     {
         let w = workspace
-        let sign = w.gates[j] > 0.5 ? 1.0 : -1.0
+        let sign = mode.gates[j] > 0.5 ? 1.0 : -1.0
         var (a, rateA) = (t0, w.distanceRateStart[j])
         var (b, rateB) = (t1, w.distanceRateEnd[j])
         var t = t0 + fraction * (t1 - t0)
+        defer { _ = try? evaluateCurrentState() }
         for _ in 0..<4 {
             try probe(at: t, from: t0)
             if sign * w.trialSwitching[j] < 0 { return t }
@@ -223,73 +288,200 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let w = workspace
         let tolerance = options.eventTimeTolerance.time(near: time)
         var result: [Int] = []
-        for j in 0..<w.surfaceCount where !crossed.contains(j) {
-            let sign = w.gates[j] > 0.5 ? 1.0 : -1.0
-            let d = sign * w.switching[j], rate = sign * w.rates[j]
+        for j in 0..<w.surfaceCount where !crossed.contains(j) && !mode.isSliding[j] {
+            let d = w.distanceEnd[j], rate = w.distanceRateEnd[j]
             if d > 0, rate < 0, d <= -rate * tolerance { result.append(j) }
         }
         return result
     }
 
+    private func clearDepartures() {
+        for j in 0..<workspace.surfaceCount where isDeparting[j] && workspace.distanceEnd[j] > 0 {
+            isDeparting[j] = false
+        }
+    }
+
     // MARK: - Contacts
 
-    /// Chooses the gates of surfaces met at the current state from their one-sided normal
-    /// speeds, Gauss–Seidel over the set until no gate changes (several surfaces met
-    /// together must agree: each speed depends on the others' gates), and records a
-    /// timeline entry for each surface whose side changed.
+    /// What a surface does in a mode: the flow is on one side of it, or slides on it.
+    private enum SurfaceState: Equatable {
+        case on(Side)
+        case sliding
+    }
+
+    private func surfaceState(_ j: Int) -> SurfaceState {
+        mode.isSliding[j] ? .sliding : .on(Side(gate: mode.gates[j]))
+    }
+
+    /// Decides the mode after the surfaces `contacts` were met at the current state, and
+    /// records a timeline entry for each surface whose state changed.
     ///
-    /// A repelling surface (σ− < 0 < σ+) takes the negative side: the ReLU'(0) = 0
-    /// convention the papers use. A fully tangential one keeps the side the state is on.
+    /// Each contact is classified from its one-sided normal speeds, computed with the rest
+    /// of the mode as it stands (a sliding set keeps solving its gates): crossing to one
+    /// side, or attracting (it joins the sliding set). Repelling and tangential contacts
+    /// are consistent on either side, so they keep the side they are on; only a contact
+    /// with no side yet (a start on the surface) takes `options.repellingRule`'s side,
+    /// recorded as a choice, or, if tangential, the side of g. A start where one side's
+    /// field is tangent and the other leaves (σ− = 0 < σ+, as for a neuron at w = 0, or
+    /// σ− < 0 = σ+) is non-unique too and also follows the rule. Contacts are decided
+    /// Gauss–Seidel until none changes, and a surface slid on whose solved gate has left
+    /// [0, 1] leaves to that side and becomes a contact itself, so the mode found is
+    /// consistent as a whole (codimension ≥ 2 included).
     ///
-    /// - Throws: `attractingSurface` for a sliding contact; `inconsistentSwitching` when
-    ///   the gates do not settle.
-    private func resolveContact(_ surfaces: [Int], recordingEverySurface: Bool) throws(FlowError) {
+    /// - Throws: `inconsistentSwitching` when the mode does not settle;
+    ///   `singularSlidingSystem`; `repellingSurface` under `RepellingSurfaceRule.fail`.
+    private func resolveContact(_ initialContacts: [Int], recordingEverySurface: Bool) throws(FlowError) {
         let w = workspace
-        let previousSides = surfaces.map { Side(gate: w.gates[$0]) }
-        var speeds = [(negative: Double, positive: Double)](repeating: (0, 0), count: surfaces.count)
-        let passLimit = surfaces.count == 1 ? 1 : 2 * surfaces.count + 2
+        var contacts = initialContacts.sorted()
+        var previous = Dictionary(uniqueKeysWithValues: contacts.map { ($0, surfaceState($0)) })
+        var undecided = Set(recordingEverySurface ? contacts : [])
+        var speeds = [Int: (negative: Double, positive: Double)]()
+        var choices = Set<Int>()
+        let passLimit = 2 * contacts.count + 4
         var settled = false
         for _ in 0..<passLimit {
             var changed = false
-            for (k, j) in surfaces.enumerated() {
-                let current = w.gates[j]
-                w.gates[j] = 0
-                evaluate(at: w.state, field: w.trialField, switching: nil, rates: w.trialRates)
-                let negative = w.trialRates[j]
-                w.gates[j] = 1
-                evaluate(at: w.state, field: w.trialField, switching: nil, rates: w.trialRates)
-                let positive = w.trialRates[j]
-                speeds[k] = (negative, positive)
-                let side: Side
+            for j in contacts {
+                let before = surfaceState(j)
+                if mode.isSliding[j] { apply(.on(Side(gate: mode.gates[j])), to: j) }
+                let (negative, positive) = try normalSpeeds(of: j)
+                speeds[j] = (negative, positive)
+                let after: SurfaceState
+                let isNonUnique = undecided.contains(j) && negative <= 0 && positive >= 0 && (negative < 0 || positive > 0)
                 switch SurfaceClassifier.classify(negativeSideSpeed: negative, positiveSideSpeed: positive) {
-                case .crossing(let into): side = into
-                case .attractingSliding:
-                    w.gates[j] = current
-                    throw .attractingSurface(surfaces: [j], t: time)
-                case .repelling: side = .negative
-                case .tangential: side = w.switching[j] > 0 ? .positive : .negative
+                case .crossing where isNonUnique:
+                    // Starting on the surface with one side's field tangent and the other
+                    // leaving (e.g. a neuron at w = 0): staying and leaving both solve the
+                    // inclusion, so the rule decides, as for a repelling surface.
+                    guard let side = options.repellingRule.side else { throw .repellingSurface(surface: j, t: time) }
+                    choices.insert(j)
+                    after = .on(side)
+                case .crossing(let side): after = .on(side)
+                case .attractingSliding: after = .sliding
+                case .repelling:
+                    if !undecided.contains(j), case .on = before {
+                        after = before
+                    } else {
+                        guard let side = options.repellingRule.side else { throw .repellingSurface(surface: j, t: time) }
+                        choices.insert(j)
+                        after = .on(side)
+                    }
+                case .tangential:
+                    if !undecided.contains(j), case .on = before {
+                        after = before
+                    } else {
+                        after = .on(w.switching[j] > 0 ? .positive : .negative)
+                    }
                 }
-                w.gates[j] = side.gate
-                if side.gate != current { changed = true }
+                undecided.remove(j)
+                apply(after, to: j)
+                if after != before { changed = true }
             }
-            if !changed || surfaces.count == 1 {
+            // Surfaces slid on whose gates left [0, 1] leave to that side.
+            try evaluateCurrentState()
+            let margin = options.eventTimeTolerance.gate
+            for j in mode.slidingSurfaces where mode.gates[j] < -margin || mode.gates[j] > 1 + margin {
+                if previous[j] == nil {
+                    previous[j] = .sliding
+                    contacts.append(j)
+                }
+                apply(.on(mode.gates[j] > 1 ? .positive : .negative), to: j)
+                changed = true
+            }
+            if !changed {
                 settled = true
                 break
             }
+            try evaluateCurrentState()
         }
-        guard settled else { throw .inconsistentSwitching(surfaces: surfaces, t: time) }
-        for (k, j) in surfaces.enumerated() {
-            let side = Side(gate: w.gates[j])
-            guard recordingEverySurface || side != previousSides[k] else { continue }
-            record(TimelineEvent(
-                time: time, surface: j, kind: .crossing(into: side),
-                negativeSideSpeed: speeds[k].negative, positiveSideSpeed: speeds[k].positive))
+        guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: time) }
+        for j in contacts.sorted() {
+            let after = surfaceState(j)
+            // A contact that keeps its side while the state sits a hair across the surface
+            // (a grazing touch) returns on its own: watch it like a surface just left.
+            if case .on = after, workspace.distanceEnd[j] <= 0 { isDeparting[j] = true }
+            guard recordingEverySurface || after != previous[j] else { continue }
+            let speed = speeds[j] ?? (0, 0)
+            let kind: TimelineEvent.Kind
+            switch (previous[j]!, after) {
+            case (_, .sliding): kind = .slideStart
+            case (.sliding, .on(let side)):
+                kind = .slideEnd(exit: side)
+            case (.on, .on(let side)): kind = choices.contains(j) ? .choice(into: side) : .crossing(into: side)
+            }
+            if case .crossing = kind { isDeparting[j] = false }
+            record(TimelineEvent(time: time, surface: j, kind: kind, negativeSideSpeed: speed.negative,
+                                     positiveSideSpeed: speed.positive, gate: mode.gates[j]))
+        }
+    }
+
+    /// σ− = ∇g_j·F(x, s_j = 0) and σ+ = ∇g_j·F(x, s_j = 1) for the rest of the mode as it is.
+    private func normalSpeeds(of j: Int) throws(FlowError) -> (Double, Double) {
+        let w = workspace
+        let gate = mode.gates[j]
+        defer { mode.gates[j] = gate }
+        var speeds = (0.0, 0.0)
+        for side in [Side.negative, .positive] {
+            mode.gates[j] = side.gate
+            guard mode.evaluate(at: w.state, field: w.trialField, switching: nil) else {
+                throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: time)
+            }
+            mode.system.switchingRates(at: w.state, velocity: w.trialField, into: w.trialRates)
+            if side == .negative { speeds.0 = w.trialRates[j] } else { speeds.1 = w.trialRates[j] }
+        }
+        return speeds
+    }
+
+    private func apply(_ state: SurfaceState, to j: Int) {
+        switch state {
+        case .sliding:
+            if !mode.isSliding[j] { mode.setSlidingSurfaces(mode.slidingSurfaces + [j]) }
+        case .on(let side):
+            if mode.isSliding[j] { mode.setSlidingSurfaces(mode.slidingSurfaces.filter { $0 != j }) }
+            mode.gates[j] = side.gate
         }
     }
 
     private func record(_ event: TimelineEvent) {
         timeline.append(event)
         observer.didRecordEvent?(event, UnsafeBufferPointer(start: workspace.state, count: workspace.dimension))
+    }
+
+    /// The chattering guard: a surface met `chatteringContacts` times within
+    /// `chatteringWindow` event-time tolerances is made to slide, with a `chattering`
+    /// entry, if its equivalent control is valid there; otherwise the run stops with
+    /// `eventAccumulation`. With a field affine in its gates the one-sided speeds decide
+    /// every contact exactly, so this catches what they cannot: a system whose field also
+    /// switches on something other than its gates, or speeds lost in rounding.
+    private func guardAgainstChattering(at contacts: [Int]) throws(FlowError) {
+        let window = Self.chatteringWindow * options.eventTimeTolerance.time(near: time)
+        for j in contacts where !mode.isSliding[j] {
+            recentContacts[j] = recentContacts[j].filter { time - $0 <= window } + [time]
+            guard recentContacts[j].count >= Self.chatteringContacts else { continue }
+            recentContacts[j] = []
+            let side = Side(gate: mode.gates[j])
+            mode.setSlidingSurfaces(mode.slidingSurfaces + [j])
+            guard mode.evaluate(at: workspace.state, field: workspace.trialField, switching: nil),
+                  (0...1).contains(mode.gates[j]) else {
+                apply(.on(side), to: j)
+                throw .eventAccumulation(count: Self.chatteringContacts, t: time)
+            }
+            try evaluateCurrentState()
+            record(TimelineEvent(time: time, surface: j, kind: .chattering, negativeSideSpeed: 0, positiveSideSpeed: 0,
+                                 gate: mode.gates[j]))
+        }
+    }
+
+    /// GSL keeps accepting steps of a few ulps where a field breaks down for some methods
+    /// (rk4, bsimp): time creeps on while the state cannot move. Many such steps in a row
+    /// mean the tolerance cannot be met.
+    private func guardAgainstStalling(stepLength: Double) throws(FlowError) {
+        if stepLength <= 16 * time.ulp {
+            stalledStepCount += 1
+            if stalledStepCount >= Self.stallLimit { throw .stepSizeUnderflow(t: time, h: stepLength) }
+        } else {
+            stalledStepCount = 0
+        }
     }
 
     private func guardAgainstAccumulation() throws(FlowError) {
@@ -310,40 +502,31 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
 
     // MARK: - Evaluation
 
-    /// F(x, s) for the current gates, g(x) when asked, and ġ = ∇g·F when asked.
-    private func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
-                          switching: UnsafeMutablePointer<Double>?, rates: UnsafeMutablePointer<Double>?) {
-        evaluations.count += 1
-        system.evaluate(at: x, gates: workspace.gates, field: field, switching: switching)
-        if let rates { system.switchingRates(at: x, velocity: field, into: rates) }
-    }
-
     /// Re-steps from the current step start to `t` into the trial buffers and evaluates
-    /// F, g and ġ there.
+    /// F, g and ġ there (the solved sliding gates become those of the trial state).
     private func probe(at t: Double, from t0: Double) throws(FlowError) {
         let w = workspace
         try restep(from: t0, to: t, into: w.trialState)
-        evaluate(at: w.trialState, field: w.trialField, switching: w.trialSwitching, rates: w.trialRates)
+        guard mode.evaluate(at: w.trialState, field: w.trialField, switching: w.trialSwitching) else {
+            throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
+        }
+        mode.system.switchingRates(at: w.trialState, velocity: w.trialField, into: w.trialRates)
     }
 
     private func restep(from t0: Double, to t: Double, into result: UnsafeMutablePointer<Double>) throws(FlowError) {
         do {
             try integrator.restep(from: t0, state: workspace.stepStart, size: t - t0, into: result)
         } catch {
-            throw Self.flowError(from: error, t: t0)
+            throw failure(from: error, t: t0)
         }
     }
 
-    private static func flowError(from error: GSLError, t: Double) -> FlowError {
+    private func failure(from error: GSLError, t: Double) -> FlowError {
         switch error.status {
         case GSLError.failure: .stepSizeUnderflow(t: t, h: error.h ?? 0)
         case GSLError.domainError: .nonFiniteField(t: t)
+        case GSLError.badFunction: .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
         default: .integrator(status: error.status, reason: error.reason, t: t)
         }
     }
-}
-
-/// Counts evaluations of F, shared by GSL's calls and the engine's own.
-final class EvaluationCounter {
-    var count = 0
 }

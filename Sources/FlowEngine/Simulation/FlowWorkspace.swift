@@ -3,8 +3,6 @@ final class FlowWorkspace {
     let dimension: Int
     let surfaceCount: Int
 
-    /// The gate vector s of the current mode, read by every field evaluation.
-    let gates: UnsafeMutablePointer<Double>
     /// x, F(x, s), g(x), ġ(x) at the current time.
     let state: UnsafeMutablePointer<Double>
     let field: UnsafeMutablePointer<Double>
@@ -34,7 +32,6 @@ final class FlowWorkspace {
             pointer.initialize(repeating: 0, count: count)
             return pointer
         }
-        gates = buffer(m)
         state = buffer(dimension)
         field = buffer(dimension)
         switching = buffer(m)
@@ -52,19 +49,9 @@ final class FlowWorkspace {
     }
 
     deinit {
-        for pointer in [gates, state, field, switching, rates, stepStart, distanceStart, distanceRateStart,
+        for pointer in [state, field, switching, rates, stepStart, distanceStart, distanceRateStart,
                         distanceEnd, distanceRateEnd, trialState, trialField, trialSwitching, trialRates, distanceHi] {
             pointer.deallocate()
-        }
-    }
-
-    /// d_j = ±g_j, positive on the side of the current gate; likewise for the rates.
-    func signedDistances(switching g: UnsafePointer<Double>, rates r: UnsafePointer<Double>?,
-                         into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
-        for j in 0..<surfaceCount {
-            let sign = gates[j] > 0.5 ? 1.0 : -1.0
-            d[j] = sign * g[j]
-            if let r, let dr { dr[j] = sign * r[j] }
         }
     }
 }

@@ -1,0 +1,46 @@
+import Testing
+import FlowEngine
+
+/// `HermiteScreen.interiorDip` on cubics p(τ) given by their end values and end slopes.
+///
+/// All inputs below are dyadic rationals chosen so that every intermediate value of the
+/// screen (the coefficients, the discriminant and its square root, both roots and p at
+/// the minimum) is exact in double precision: the results are compared with `==`.
+struct HermiteScreenTests {
+    /// p(τ) = τ³ − (21/16)τ² + (9/32)τ + 1/16, so p'(τ) = 3(τ − 1/8)(τ − 3/4): a maximum
+    /// at 1/8, a minimum at 3/4 with p(3/4) = −11/256, and p(0) = 1/16, p(1) = 1/32 > 0.
+    @Test func cubicWithInteriorMinimumBelowZeroReportsItsFractionAndValue() throws {
+        let dip = try #require(HermiteScreen.interiorDip(start: 0.0625, end: 0.03125, startSlope: 0.28125, endSlope: 0.65625))
+        #expect(dip.fraction == 0.75)
+        #expect(dip.value == -0.04296875)
+    }
+
+    /// p(τ) = (τ − 1/2)² − 1/16: the cubic coefficient is zero, so p' is linear (the
+    /// screen's degenerate branch). Minimum at 1/2, value −1/16; p(0) = p(1) = 3/16.
+    @Test func quadraticWithInteriorMinimumBelowZeroReportsItsFractionAndValue() throws {
+        let dip = try #require(HermiteScreen.interiorDip(start: 0.1875, end: 0.1875, startSlope: -1, endSlope: 1))
+        #expect(dip.fraction == 0.5)
+        #expect(dip.value == -0.0625)
+    }
+
+    @Test(arguments: [
+        (1.0, 2.0, 1.0, 1.0),      // p = 1 + τ, increasing
+        (2.0, 1.0, -1.0, -1.0),    // p = 2 − τ, decreasing
+        (1.0, 2.0, 0.0, 0.0),      // p = 1 + 3τ² − 2τ³, increasing with flat ends
+    ])
+    func monotoneDataHasNoDip(start: Double, end: Double, startSlope: Double, endSlope: Double) {
+        #expect(HermiteScreen.interiorDip(start: start, end: end, startSlope: startSlope, endSlope: endSlope) == nil)
+    }
+
+    /// The first cubic lifted by 1/16: p(τ) = τ³ − (21/16)τ² + (9/32)τ + 1/8 keeps its
+    /// minimum at 3/4 but p(3/4) = 5/256 > 0.
+    @Test func interiorMinimumAboveZeroIsNoDip() {
+        #expect(HermiteScreen.interiorDip(start: 0.125, end: 0.09375, startSlope: 0.28125, endSlope: 0.65625) == nil)
+    }
+
+    /// p(τ) = (τ − 3/2)² − 1/16 has its negative minimum at τ = 3/2, beyond the step;
+    /// on [0, 1] it decreases from 35/16 to 3/16.
+    @Test func minimumBeyondTheStepIsNoDip() {
+        #expect(HermiteScreen.interiorDip(start: 2.1875, end: 0.1875, startSlope: -3, endSlope: -1) == nil)
+    }
+}
