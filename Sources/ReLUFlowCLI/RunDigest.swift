@@ -46,7 +46,8 @@ struct RunDigest {
             "",
             "\(summary.status) at t = \(summary.result.finalTime): loss \(summary.finalLoss)",
             "parameters \(summary.result.finalState.map { String(format: "%.10g", $0) }.joined(separator: ", "))",
-            "active     \(summary.activeSurfaces.count) of \(summary.result.finalGates.count) (neuron, sample) pairs",
+            "active     \(summary.activeSurfaces.count) of \(summary.result.finalGates.count) (neuron, sample) pairs"
+                + (summary.slidingSurfaces.isEmpty ? "" : ", \(summary.slidingSurfaces.count) sliding"),
             "work       \(statistics.stepCount) steps (\(statistics.failedStepCount) rejected), "
                 + "\(statistics.rhsEvaluationCount) field evaluations, \(statistics.restepCount) event re-steps, "
                 + String(format: "%.3f s", summary.wallSeconds),

@@ -109,13 +109,17 @@ struct RunSummary {
     let scenario: String
     let model: String
     let stepper: String
+    let repellingRule: String
     let relativeTolerance: Double
     let absoluteTolerance: Double
     let normalization: String
     let endTime: Double
     let result: FlowResult
     let finalLoss: Double
+    /// Pairs on their active side at the end (gate 1).
     let activeSurfaces: [SurfaceLabel]
+    /// Pairs slid on at the end, with their gates in (0, 1).
+    let slidingSurfaces: [(label: SurfaceLabel, gate: Double)]
     let wallSeconds: Double
 
     var status: String {
@@ -135,6 +139,9 @@ struct RunSummary {
         let statistics = result.statistics
         let active = "[" + activeSurfaces.map { JSONText.object([("neuron", "\($0.neuron)"), ("sample", "\($0.sample)")]) }
             .joined(separator: ", ") + "]"
+        let sliding = "[" + slidingSurfaces.map {
+            JSONText.object([("neuron", "\($0.label.neuron)"), ("sample", "\($0.label.sample)"), ("gate", JSONText.number($0.gate))])
+        }.joined(separator: ", ") + "]"
         return JSONText.object([
             ("status", JSONText.string(status)),
             ("error", errorMessage.map(JSONText.string) ?? "null"),
@@ -142,6 +149,7 @@ struct RunSummary {
             ("model", JSONText.string(model)),
             ("loss_normalization", JSONText.string(normalization)),
             ("stepper", JSONText.string(stepper)),
+            ("repelling_rule", JSONText.string(repellingRule)),
             ("rtol", JSONText.number(relativeTolerance)),
             ("atol", JSONText.number(absoluteTolerance)),
             ("t_end", JSONText.number(endTime)),
@@ -149,11 +157,14 @@ struct RunSummary {
             ("final_loss", JSONText.number(finalLoss)),
             ("final_params", JSONText.object(parameters)),
             ("final_active", active),
+            ("final_sliding", sliding),
             ("events", "\(statistics.eventCount)"),
             ("steps", "\(statistics.stepCount)"),
             ("failed_steps", "\(statistics.failedStepCount)"),
             ("rhs_evaluations", "\(statistics.rhsEvaluationCount)"),
             ("event_resteps", "\(statistics.restepCount)"),
+            ("sliding_steps", "\(statistics.slidingStepCount)"),
+            ("max_sliding_drift", JSONText.number(statistics.maxSlidingDrift)),
             ("wall_seconds", JSONText.number(wallSeconds)),
         ], indent: "")
     }

@@ -10,7 +10,7 @@ import Yams
 /// data:   {file: data.csv}            # header x1,...,xd,y
 /// init:   {file: init.json}           # {"w": [...], "b": ...}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
-/// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd}
+/// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 /// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
 /// ```
 /// Relative paths resolve against the scenario file's folder.
@@ -85,7 +85,7 @@ struct Scenario {
         }
 
         let flow = try root.fields("flow")
-        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "max_steps"])
+        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "max_steps", "repelling_rule"])
         endTime = try flow.double("t_end")
         guard endTime > 0 else { throw flow.failure("t_end", "must be positive, got \(endTime)") }
         var options = FlowOptions()
@@ -93,6 +93,7 @@ struct Scenario {
         options.absoluteTolerance = try flow.optionalDouble("atol") ?? options.absoluteTolerance
         options.stepper = try flow.optionalChoice("stepper", of: GSLStepper.self) ?? .default
         options.maxSteps = try flow.optionalInt("max_steps") ?? options.maxSteps
+        options.repellingRule = try flow.optionalChoice("repelling_rule", of: RepellingSurfaceRule.self) ?? .negativeSide
         guard options.relativeTolerance > 0 else {
             throw flow.failure("rtol", "must be positive, got \(options.relativeTolerance)")
         }

@@ -68,10 +68,13 @@ enum ScenarioRun {
         }
         let summary = RunSummary(
             scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
+            repellingRule: scenario.options.repellingRule.rawValue,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
             normalization: scenario.normalization.rawValue, endTime: scenario.endTime, result: result,
             finalLoss: model.loss(at: result.finalState),
-            activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0.5 }.map(model.surfaceLabel),
+            activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),
+            slidingSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0 && result.finalGates[$0] < 1 }
+                .map { (model.surfaceLabel($0), result.finalGates[$0]) },
             wallSeconds: Date().timeIntervalSince(start))
         if let writeError {
             writer.discard()

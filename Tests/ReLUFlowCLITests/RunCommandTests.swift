@@ -43,6 +43,24 @@ import _TestSupport
         #expect(!scratch.exists("run/.timeline.jsonl.partial"))
     }
 
+    @Test("A sliding run writes slide_start with its gate and lists the pair under final_sliding")
+    func slidingRunWritesSlideEvents() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/sliding/negative-label.yaml").path
+        let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let timeline = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(timeline.map { $0["kind"] as? String } == ["activation", "slide_start"])
+        #expect(timeline.map { $0["sample"] as? Int } == [2, 1])
+        let gate = try #require(timeline[1]["gate"] as? Double)
+        #expect(gate > 0 && gate < 1)
+        let summary = try scratch.json("run/summary.json")
+        let sliding = try #require(summary["final_sliding"] as? [[String: Any]])
+        #expect(sliding.count == 1 && sliding[0]["sample"] as? Int == 1)
+        #expect((summary["max_sliding_drift"] as? Double ?? 1) <= 1e-12)
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()
@@ -99,7 +117,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
     case unknownScenarioKey, unknownFlowKey, malformedYAML, missingDataFile, missingInitFile, wrongColumnCount
     case badHeader, notANumber, nanInData, infiniteTarget, wrongInitLength, unknownInitKey, malformedJSON
     case zeroRelativeTolerance, impossibleRelativeTolerance, negativeAbsoluteTolerance, nonPositiveEndTime
-    case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias
+    case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias, unknownRepellingRule
 
     var testDescription: String { rawValue }
 
@@ -143,6 +161,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .unknownModel: try editScenario("single_neuron", "three_neurons")
         case .missingEndTime: try editScenario("t_end: 10, ", "")
         case .biasWithoutInitialBias: try editScenario("bias: false", "bias: true")
+        case .unknownRepellingRule: try editScenario("stepper: rk8pd}", "stepper: rk8pd, repelling_rule: random}")
         }
     }
 
@@ -170,6 +189,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .unknownModel: ["scenario.yaml", "model.kind", "three_neurons"]
         case .missingEndTime: ["scenario.yaml", "flow.t_end", "missing"]
         case .biasWithoutInitialBias: ["init.json", "b", "missing"]
+        case .unknownRepellingRule: ["scenario.yaml", "flow.repelling_rule", "random", "inactive, active, fail"]
         }
     }
 }
