@@ -7,6 +7,7 @@ import Yams
 ///
 /// ```yaml
 /// model:  {kind: single_neuron, bias: false}
+///         # or {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}
 /// data:   {file: data.csv}            # header x1,...,xd,y
 /// init:   {file: init.json}           # {"w": [...], "b": ...}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
@@ -17,12 +18,18 @@ import Yams
 struct Scenario {
     enum ModelKind: String, CaseIterable {
         case singleNeuron = "single_neuron"
+        case twoLayer = "two_layer"
     }
 
     let file: URL
     let description: String?
     let modelKind: ModelKind
     let bias: Bool
+    /// Two-layer networks only: the number of hidden neurons, the output scaling 1/α(m) and
+    /// the trained parameter groups.
+    let width: Int
+    let scaling: TwoLayerNetwork.Scaling
+    let trainedGroups: Set<TwoLayerNetwork.Group>
     let dataFile: URL
     let initFile: URL
     let normalization: LossNormalization
@@ -62,12 +69,23 @@ struct Scenario {
         let folder = file.deletingLastPathComponent()
 
         let model = try root.fields("model")
-        try model.requireOnly(["kind", "bias"])
         guard let kind = try model.optionalChoice("kind", of: ModelKind.self) else {
             throw model.failure("kind", "missing (one of: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         modelKind = kind
+        try model.requireOnly(kind == .twoLayer ? ["kind", "bias", "width", "scaling", "train"] : ["kind", "bias"])
         bias = try model.optionalBool("bias") ?? false
+        if kind == .twoLayer {
+            guard let width = try model.optionalInt("width") else { throw model.failure("width", "missing") }
+            guard width > 0 else { throw model.failure("width", "must be a positive integer, got \(width)") }
+            self.width = width
+            scaling = try model.optionalChoice("scaling", of: TwoLayerNetwork.Scaling.self) ?? .none
+            trainedGroups = try Self.trainedGroups(model, bias: bias)
+        } else {
+            width = 1
+            scaling = .none
+            trainedGroups = Set(TwoLayerNetwork.Group.allCases)
+        }
 
         let data = try root.fields("data")
         try data.requireOnly(["file"])
@@ -116,6 +134,26 @@ struct Scenario {
         } else {
             trajectoryEvery = 1
         }
+    }
+
+    /// `train: [W, b, a]`, any non-empty subset; default all (W and a without bias).
+    private static func trainedGroups(_ model: YAMLFields, bias: Bool) throws(ScenarioError) -> Set<TwoLayerNetwork.Group> {
+        guard let node = model.node("train") else {
+            return Set(TwoLayerNetwork.Group.allCases.filter { bias || $0 != .biases })
+        }
+        let names = TwoLayerNetwork.Group.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let sequence = node.sequence, !sequence.isEmpty else {
+            throw model.failure("train", "expected a non-empty list of groups (from \(names))")
+        }
+        var groups = Set<TwoLayerNetwork.Group>()
+        for item in sequence {
+            guard let name = item.string, let group = TwoLayerNetwork.Group(rawValue: name) else {
+                throw model.failure("train", "unknown group '\(item.string ?? "?")' (from \(names))")
+            }
+            guard bias || group != .biases else { throw model.failure("train", "b is trained but the model has bias: false") }
+            groups.insert(group)
+        }
+        return groups
     }
 
     private static func resolve(_ path: String, against folder: URL) -> URL {

@@ -18,6 +18,16 @@ enum ScenarioRun {
         case .singleNeuron:
             let model = SingleNeuron(data: data, hasBias: scenario.bias, normalization: scenario.normalization)
             return try execute(scenario, model: model, outputFolder: outputFolder, showProgress: showProgress)
+        case .twoLayer:
+            let model: TwoLayerNetwork
+            do {
+                model = try TwoLayerNetwork(
+                    data: data, width: scenario.width, hasBias: scenario.bias, scaling: scenario.scaling,
+                    trained: scenario.trainedGroups, normalization: scenario.normalization)
+            } catch {
+                throw ScenarioError(file: scenario.file.path, "model", error.description)
+            }
+            return try execute(scenario, model: model, outputFolder: outputFolder, showProgress: showProgress)
         }
     }
 

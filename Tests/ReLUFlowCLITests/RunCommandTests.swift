@@ -61,6 +61,29 @@ import _TestSupport
         #expect((summary["max_sliding_drift"] as? Double ?? 1) <= 1e-12)
     }
 
+    @Test("A two-layer run writes W, b, a in the init file's shapes and keeps every layer balance")
+    func twoLayerRunKeepsLayerBalance() throws {
+        let scratch = try ScratchFolder()
+        let folder = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/two-layer")
+        let output = try ReLUFlowProcess.run(
+            ["run", folder.appendingPathComponent("teacher-student.yaml").path, "--out", scratch.path("run"), "--quiet"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let initial = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent("teacher-student-init.json"))) as! [String: Any]
+        let final = try #require(try scratch.json("run/summary.json")["final_params"] as? [String: Any])
+        func balances(_ p: [String: Any]) -> [Double] {
+            let w = p["W"] as! [[Double]], b = p["b"] as! [Double], a = p["a"] as! [Double]
+            return a.indices.map { a[$0] * a[$0] - w[$0].reduce(0) { $0 + $1 * $1 } - b[$0] * b[$0] }
+        }
+        #expect((final["W"] as? [[Double]])?.map(\.count) == [2, 2, 2])
+        // Conserved by the flow through 17 events, sliding included (measured drift ~1e-15).
+        for (before, after) in zip(balances(initial), balances(final)) { #expect(abs(after - before) <= 1e-12) }
+        let kinds = try scratch.lines("run/timeline.jsonl").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["kind"] as? String
+        }
+        #expect(kinds.contains("slide_start") && kinds.contains("slide_end"))
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()
@@ -118,6 +141,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
     case badHeader, notANumber, nanInData, infiniteTarget, wrongInitLength, unknownInitKey, malformedJSON
     case zeroRelativeTolerance, impossibleRelativeTolerance, negativeAbsoluteTolerance, nonPositiveEndTime
     case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias, unknownRepellingRule
+    case twoLayerWithoutWidth, unknownTrainedGroup, widthOnSingleNeuron
 
     var testDescription: String { rawValue }
 
@@ -162,6 +186,9 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .missingEndTime: try editScenario("t_end: 10, ", "")
         case .biasWithoutInitialBias: try editScenario("bias: false", "bias: true")
         case .unknownRepellingRule: try editScenario("stepper: rk8pd}", "stepper: rk8pd, repelling_rule: random}")
+        case .twoLayerWithoutWidth: try editScenario("single_neuron", "two_layer")
+        case .unknownTrainedGroup: try editScenario("kind: single_neuron", "kind: two_layer, width: 2, train: [W, c]")
+        case .widthOnSingleNeuron: try editScenario("bias: false", "bias: false, width: 3")
         }
     }
 
@@ -190,6 +217,9 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .missingEndTime: ["scenario.yaml", "flow.t_end", "missing"]
         case .biasWithoutInitialBias: ["init.json", "b", "missing"]
         case .unknownRepellingRule: ["scenario.yaml", "flow.repelling_rule", "random", "inactive, active, fail"]
+        case .twoLayerWithoutWidth: ["scenario.yaml", "model.width", "missing"]
+        case .unknownTrainedGroup: ["scenario.yaml", "model.train", "unknown group 'c'"]
+        case .widthOnSingleNeuron: ["scenario.yaml", "model.width", "unknown key"]
         }
     }
 }

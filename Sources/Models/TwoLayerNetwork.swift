@@ -1,0 +1,164 @@
+import FlowEngine
+
+/// A two-layer ReLU network f(x) = (1/α) Σ_k a_k σ(w_k·x + b_k) under the square loss, as a
+/// gated system.
+///
+/// State θ = (W row-major K×d, then b (if `hasBias`), then a); switching functions
+/// g_{k,i} = w_k·x_i + b_k, surface index j = k·n + i (neuron-major). With gates s_{k,i} in
+/// place of σ'(g_{k,i}), residuals r_i = (1/α) Σ_k a_k s_{k,i} g_{k,i} − y_i and
+/// ```
+/// F_{a_k} = −(c/α) Σ_i r_i s_{k,i} g_{k,i}
+/// F_{w_k} = −(c/α) a_k Σ_i r_i s_{k,i} x_i,     F_{b_k} = −(c/α) a_k Σ_i r_i s_{k,i}
+/// ```
+/// for the trained groups (zero for frozen ones). On a surface g_{k,i} = 0 the residual does
+/// not depend on s_{k,i}, so F is affine in the gates there, and the jump of surface (k, i)
+/// is −(c/α) a_k r_i (x_i, 1) in the (w_k, b_k) block: along the surface's normal
+/// (DESIGN.md). For every neuron the layer balance a_k² − ‖w_k‖² − b_k² is conserved when
+/// all groups train, since σ(z) = σ'(z)·z (Du, Hu & Lee 2018; univariate notes §1.6).
+public struct TwoLayerNetwork: GatedNetwork, Sendable {
+    /// The output scaling α(m) for m = width neurons.
+    public enum Scaling: String, CaseIterable, Sendable {
+        case none = "1"
+        case sqrtWidth = "sqrt_m"
+        case width = "m"
+
+        func alpha(width m: Int) -> Double {
+            switch self {
+            case .none: 1
+            case .sqrtWidth: Double(m).squareRoot()
+            case .width: Double(m)
+            }
+        }
+    }
+
+    /// Parameter groups that can be trained or frozen.
+    public enum Group: String, CaseIterable, Sendable {
+        case weights = "W"
+        case biases = "b"
+        case outputs = "a"
+    }
+
+    public let data: Dataset
+    public let width: Int
+    public let hasBias: Bool
+    public let scaling: Scaling
+    public let trained: Set<Group>
+    public let normalization: LossNormalization
+    private let alpha: Double
+    private let gradientFactor: Double
+    private let lossFactor: Double
+
+    public init(data: Dataset, width: Int, hasBias: Bool, scaling: Scaling = .none, trained: Set<Group> = Set(Group.allCases),
+                normalization: LossNormalization) throws(ModelError) {
+        guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }
+        if !hasBias, trained.contains(.biases) {
+            throw .invalidParameters("a network without biases cannot train b")
+        }
+        self.data = data
+        self.width = width
+        self.hasBias = hasBias
+        self.scaling = scaling
+        self.trained = trained
+        self.normalization = normalization
+        alpha = scaling.alpha(width: width)
+        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
+        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+    }
+
+    private var d: Int { data.inputDimension }
+    private var biasOffset: Int { width * d }
+    private var outputOffset: Int { width * d + (hasBias ? width : 0) }
+
+    public var dimension: Int { outputOffset + width }
+    public var surfaceCount: Int { width * data.sampleCount }
+
+    public var parameterLayout: ParameterLayout {
+        ParameterLayout(groups: [.init(name: "W", shape: [width, d])]
+            + (hasBias ? [.init(name: "b", shape: [width])] : []) + [.init(name: "a", shape: [width])])
+    }
+
+    public func surfaceLabel(_ surface: Int) -> SurfaceLabel {
+        SurfaceLabel(neuron: surface / data.sampleCount, sample: surface % data.sampleCount)
+    }
+
+    /// The layer balance a_k² − ‖w_k‖² − b_k² of every neuron.
+    public func layerBalance(at parameters: [Double]) -> [Double] {
+        (0..<width).map { k in
+            var balance = parameters[outputOffset + k] * parameters[outputOffset + k]
+            for l in 0..<d { balance -= parameters[k * d + l] * parameters[k * d + l] }
+            if hasBias { balance -= parameters[biasOffset + k] * parameters[biasOffset + k] }
+            return balance
+        }
+    }
+
+    @inline(__always)
+    private func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        var z = hasBias ? theta[biasOffset + k] : 0
+        let row = x + i * d, weights = theta + k * d
+        for l in 0..<d { z += row[l] * weights[l] }
+        return z
+    }
+
+    public func evaluate(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
+    ) {
+        let n = data.sampleCount
+        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
+        let trainsOutputs = trained.contains(.outputs)
+        field.update(repeating: 0, count: dimension)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            // The width's pre-activations of one sample, on the stack: no heap allocation.
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
+                let x = inputs.baseAddress!
+                for i in 0..<n {
+                    // One forward pass per sample: the pre-activations are the switching values.
+                    var output = 0.0
+                    for k in 0..<width {
+                        z[k] = preActivation(k, i, x, state)
+                        switching?[k * n + i] = z[k]
+                        output += state[outputOffset + k] * gates[k * n + i] * z[k]
+                    }
+                    let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
+                    let row = x + i * d
+                    for k in 0..<width {
+                        let s = gates[k * n + i]
+                        guard s != 0 else { continue }
+                        if trainsOutputs { field[outputOffset + k] += pull * s * z[k] }
+                        let weightPull = pull * s * state[outputOffset + k]
+                        if trainsWeights { for l in 0..<d { field[k * d + l] += weightPull * row[l] } }
+                        if trainsBiases { field[biasOffset + k] += weightPull }
+                    }
+                }
+            }
+        }
+    }
+
+    public func switchingRates(
+        at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
+    ) {
+        // g_{k,i} is linear in (w_k, b_k): ġ_{k,i} = x_i·v_{w_k} + v_{b_k}.
+        let n = data.sampleCount
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for k in 0..<width {
+                for i in 0..<n { rates[k * n + i] = preActivation(k, i, inputs.baseAddress!, velocity) }
+            }
+        }
+    }
+
+    /// L(θ) = c_L Σ_i ((1/α) Σ_k a_k σ(w_k·x_i + b_k) − y_i)² with σ(0) = 0.
+    public func loss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var sum = 0.0
+            for i in 0..<data.sampleCount {
+                var output = 0.0
+                for k in 0..<width {
+                    output += parameters[outputOffset + k] * max(preActivation(k, i, inputs.baseAddress!, parameters), 0)
+                }
+                let r = output / alpha - data.targets[i]
+                sum += r * r
+            }
+            return lossFactor * sum
+        }
+    }
+}

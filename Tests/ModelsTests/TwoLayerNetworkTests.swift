@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import FlowEngine
+import Models
+import _TestSupport
+
+/// `TwoLayerNetwork`: its field against the loss, its switching functions, the layer
+/// balance through crossings and sliding, and the train-only-a limit in closed form.
+@Suite struct TwoLayerNetworkTests {
+    static let options = FlowOptions(stepper: .rk8pd, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
+
+    /// The gates implied by the signs of the pre-activations at θ.
+    static func gates(_ model: TwoLayerNetwork, at theta: [Double]) -> [Double] {
+        var field = [Double](repeating: 0, count: model.dimension)
+        var g = [Double](repeating: 0, count: model.surfaceCount)
+        let ones = [Double](repeating: 1, count: model.surfaceCount)
+        model.evaluate(at: theta, gates: ones, field: &field, switching: &g)
+        return g.map { $0 > 0 ? 1 : 0 }
+    }
+
+    @Test("The field is minus the loss gradient of the trained groups (central differences)",
+          arguments: [(TwoLayerNetwork.Scaling.none, true), (.sqrtWidth, true), (.width, false)])
+    func fieldIsNegativeLossGradient(scaling: TwoLayerNetwork.Scaling, bias: Bool) throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 3, bias: bias)
+        for trained in [Set(TwoLayerNetwork.Group.allCases).filter { bias || $0 != .biases }, [.outputs], [.weights]] {
+            let model = try instance.model(scaling: scaling, trained: Set(trained))
+            let theta = instance.initial
+            var field = [Double](repeating: 0, count: model.dimension)
+            model.evaluate(at: theta, gates: Self.gates(model, at: theta), field: &field, switching: nil)
+            let gradient = centralDifferenceGradient(of: { model.loss(at: $0) }, at: theta)
+            let layout = model.parameterLayout
+            var offset = 0
+            for group in layout.groups {
+                let isTrained = trained.contains(TwoLayerNetwork.Group(rawValue: group.name)!)
+                for r in offset..<(offset + group.count) {
+                    // Piecewise polynomial loss, no surface within h = 1e-6 of a random θ:
+                    // differences are good to ~h²·L''' + ε·L/h ≈ 1e-10.
+                    #expect(abs(field[r] + (isTrained ? gradient[r] : 0)) <= 1e-8, "\(group.name) entry \(r - offset)")
+                }
+                offset += group.count
+            }
+        }
+    }
+
+    @Test("Switching values are w_k·x_i + b_k, surface k·n + i, labelled (k, i)")
+    func switchingValuesArePreActivations() throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 5)
+        let model = try instance.model()
+        let theta = instance.initial, d = 3, n = instance.rows.count
+        var field = [Double](repeating: 0, count: model.dimension)
+        var g = [Double](repeating: 0, count: model.surfaceCount)
+        model.evaluate(at: theta, gates: Self.gates(model, at: theta), field: &field, switching: &g)
+        for k in 0..<instance.width {
+            for (i, x) in instance.rows.enumerated() {
+                let direct = (0..<d).reduce(theta[instance.width * d + k]) { $0 + theta[k * d + $1] * x[$1] }
+                #expect(abs(g[k * n + i] - direct) <= 1e-14 * max(1, abs(direct)))
+                #expect(model.surfaceLabel(k * n + i) == SurfaceLabel(neuron: k, sample: i))
+            }
+        }
+    }
+
+    /// Teacher–student seeds 2 and 4 slide (152 and 34 sliding steps, slide starts and exits
+    /// to both sides); seed 0 only crosses.
+    @Test("Layer balance a_k² − ‖w_k‖² − b_k² stays constant through crossings and sliding", arguments: [0, 2, 4])
+    func layerBalanceIsConserved(seed: Int) throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: UInt64(seed))
+        let model = try instance.model()
+        let result = try FlowSimulator(
+            problem: FlowProblem(system: model, initialState: instance.initial, endTime: 30), options: Self.options
+        ).run()
+        #expect(result.termination == .reachedEndTime)
+        #expect(result.timeline.count >= 5)
+        if seed != 0 {
+            #expect(result.statistics.slidingStepCount > 0)
+            #expect(result.timeline.contains { $0.kind == .slideStart })
+        }
+        let before = model.layerBalance(at: instance.initial), after = model.layerBalance(at: result.finalState)
+        // d/dt(a_k² − ‖w_k‖² − b_k²) = 0 exactly, on every side and while sliding (the
+        // pairs slid on have g = 0, so their terms vanish from both). The integrator's
+        // error in each term, ~rtol·|θ|² per unit time, cancels to rounding: measured
+        // ≤ 4.9e-15 over t = 30.
+        for (b, a) in zip(before, after) { #expect(abs(a - b) <= 1e-12) }
+    }
+
+    /// With W and b frozen the features Φ_{ik} = σ(w_k·x_i + b_k) are fixed and the flow in
+    /// a is linear (univariate notes §2.3(b)): ȧ = −(c/α²) ΦᵀΦ a + (c/α) Φᵀy, solved here in
+    /// the eigenbasis of ΦᵀΦ.
+    @Test("Training only a matches the closed-form linear flow")
+    func trainingOnlyOutputsIsLinear() throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 8, width: 5)
+        let model = try instance.model(scaling: .sqrtWidth, trained: [.outputs], normalization: .halfMean)
+        let endTime = 7.0
+        let result = try FlowSimulator(
+            problem: FlowProblem(system: model, initialState: instance.initial, endTime: endTime), options: Self.options
+        ).run()
+        #expect(result.termination == .reachedEndTime)
+        #expect(result.timeline.isEmpty)  // frozen pre-activations never cross
+
+        let m = instance.width, n = instance.rows.count, d = 3
+        let alpha = Double(m).squareRoot(), c = 1.0 / Double(n)
+        let phi = instance.rows.map { x in
+            (0..<m).map { k in max((0..<d).reduce(instance.initial[m * d + k]) { $0 + instance.initial[k * d + $1] * x[$1] }, 0) }
+        }
+        var gram = [Double](repeating: 0, count: m * m), pull = [Double](repeating: 0, count: m)
+        for i in 0..<n {
+            for k in 0..<m {
+                pull[k] += c / alpha * phi[i][k] * instance.targets[i]
+                for l in 0..<m { gram[k * m + l] += c / (alpha * alpha) * phi[i][k] * phi[i][l] }
+            }
+        }
+        let eigen = SymmetricEigen(symmetric: gram, size: m)
+        let a0 = Array(instance.initial[(m * d + m)...])
+        var exact = [Double](repeating: 0, count: m)
+        for k in 0..<m {
+            let v = (0..<m).map { eigen.vectors[$0 * m + k] }
+            let lambda = eigen.values[k]
+            let u0 = zip(v, a0).reduce(0) { $0 + $1.0 * $1.1 }, p = zip(v, pull).reduce(0) { $0 + $1.0 * $1.1 }
+            let u = u0 * exp(-lambda * endTime) - p * (abs(lambda) < 1e-300 ? -endTime : expm1(-lambda * endTime) / lambda)
+            for r in 0..<m { exact[r] += u * v[r] }
+        }
+        let engine = Array(result.finalState[(m * d + m)...])
+        // rk8pd at rtol 1e-12 on a smooth linear flow: global error ~1e-13.
+        for (e, x) in zip(engine, exact) { #expect(abs(e - x) <= 1e-11) }
+        // W and b did not move.
+        #expect(Array(result.finalState[..<(m * d + m)]) == Array(instance.initial[..<(m * d + m)]))
+    }
+}
