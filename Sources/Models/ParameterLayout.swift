@@ -8,11 +8,15 @@ public struct ParameterLayout: Sendable, Equatable {
         public let name: String
         /// [] for a scalar, [k] for a vector, [rows, columns] for a row-major matrix.
         public let shape: [Int]
+        /// The number of inputs each entry multiplies, for fan-in scaled initialisations
+        /// (He, PyTorch); 1 for biases and knot positions.
+        public let fanIn: Int
         public var count: Int { shape.reduce(1, *) }
 
-        public init(name: String, shape: [Int]) {
+        public init(name: String, shape: [Int], fanIn: Int = 1) {
             self.name = name
             self.shape = shape
+            self.fanIn = fanIn
         }
     }
 

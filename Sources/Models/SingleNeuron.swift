@@ -29,7 +29,7 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
     public var surfaceCount: Int { data.sampleCount }
 
     public var parameterLayout: ParameterLayout {
-        ParameterLayout(groups: [.init(name: "w", shape: [data.inputDimension])]
+        ParameterLayout(groups: [.init(name: "w", shape: [data.inputDimension], fanIn: data.inputDimension)]
             + (hasBias ? [.init(name: "b", shape: [])] : []))
     }
 

@@ -73,8 +73,8 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
     public var surfaceCount: Int { width * data.sampleCount }
 
     public var parameterLayout: ParameterLayout {
-        ParameterLayout(groups: [.init(name: "W", shape: [width, d])]
-            + (hasBias ? [.init(name: "b", shape: [width])] : []) + [.init(name: "a", shape: [width])])
+        ParameterLayout(groups: [.init(name: "W", shape: [width, d], fanIn: d)]
+            + (hasBias ? [.init(name: "b", shape: [width])] : []) + [.init(name: "a", shape: [width], fanIn: width)])
     }
 
     public func surfaceLabel(_ surface: Int) -> SurfaceLabel {

@@ -20,13 +20,16 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no digest on stdout and no progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Also write DIR/data.csv and DIR/init.json, the training set and initial parameters used, so that the run can be replayed from files.")
+    var dumpInit = false
+
     func run() throws {
         let scenarioURL = scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario
         let outcome: ScenarioRun.Outcome
         do {
             let loaded = try Scenario.load(from: scenarioURL)
             let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)")
-            outcome = try ScenarioRun.execute(loaded, outputFolder: folder, showProgress: !quiet)
+            outcome = try ScenarioRun.execute(loaded, outputFolder: folder, showProgress: !quiet, dumpInputs: dumpInit)
         } catch let error as ScenarioError {
             Self.printError(error.description)
             throw ExitCode(2)

@@ -21,6 +21,21 @@ final class RunWriter {
         try trajectory.write((["t", "loss"] + layout.columnNames).joined(separator: ",") + "\n")
     }
 
+    /// `data.csv` (header x1..xd,y) and `init.json` (the layout's keys): a replayable copy of
+    /// the inputs, generated or read.
+    func writeInputs(data: Dataset, initial: [Double]) throws {
+        let dataFile = try OutputFile(folder.appendingPathComponent("data.csv"))
+        let d = data.inputDimension
+        try dataFile.write(((1...d).map { "x\($0)" } + ["y"]).joined(separator: ",") + "\n")
+        for i in 0..<data.sampleCount {
+            try dataFile.write((Array(data.input(i)) + [data.targets[i]]).map { "\($0)" }.joined(separator: ",") + "\n")
+        }
+        try dataFile.commit()
+        let initFile = try OutputFile(folder.appendingPathComponent("init.json"))
+        try initFile.write(JSONText.object(RunSummary.parameterFields(initial, layout: layout)) + "\n")
+        try initFile.commit()
+    }
+
     func append(_ entry: TimelineEntry) throws {
         var fields: [(String, String)] = [("t", JSONText.number(entry.time)), ("kind", JSONText.string(entry.kind))]
         if let label = entry.label {
@@ -132,10 +147,15 @@ struct RunSummary {
         return nil
     }
 
-    func json(layout: ParameterLayout) -> String {
-        let parameters = layout.split(result.finalState).map { group, values in
+    /// The parameter groups as JSON fields, in the init file's format.
+    static func parameterFields(_ parameters: [Double], layout: ParameterLayout) -> [(String, String)] {
+        layout.split(parameters).map { group, values in
             (group.name, group.shape.isEmpty ? JSONText.number(values.first!) : nested(Array(values), shape: group.shape))
         }
+    }
+
+    func json(layout: ParameterLayout) -> String {
+        let parameters = Self.parameterFields(result.finalState, layout: layout)
         let statistics = result.statistics
         let active = "[" + activeSurfaces.map { JSONText.object([("neuron", "\($0.neuron)"), ("sample", "\($0.sample)")]) }
             .joined(separator: ", ") + "]"
@@ -169,7 +189,7 @@ struct RunSummary {
         ], indent: "")
     }
 
-    private func nested(_ values: [Double], shape: [Int]) -> String {
+    private static func nested(_ values: [Double], shape: [Int]) -> String {
         guard shape.count > 1 else { return JSONText.array(values) }
         let stride = values.count / shape[0]
         return "[" + (0..<shape[0]).map {

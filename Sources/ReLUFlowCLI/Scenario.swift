@@ -8,8 +8,8 @@ import Yams
 /// ```yaml
 /// model:  {kind: single_neuron, bias: false}
 ///         # or {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}
-/// data:   {file: data.csv}            # header x1,...,xd,y
-/// init:   {file: init.json}           # {"w": [...], "b": ...}
+/// data:   {file: data.csv}            # header x1,...,xd,y — or a generator block (DataSource)
+/// init:   {file: init.json}           # {"w": [...], "b": ...} — or {scheme: he, seed: 1}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 /// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
@@ -30,8 +30,8 @@ struct Scenario {
     let width: Int
     let scaling: TwoLayerNetwork.Scaling
     let trainedGroups: Set<TwoLayerNetwork.Group>
-    let dataFile: URL
-    let initFile: URL
+    let data: DataSource
+    let initialization: InitializationSource
     let normalization: LossNormalization
     let endTime: Double
     let options: FlowOptions
@@ -87,13 +87,8 @@ struct Scenario {
             trainedGroups = Set(TwoLayerNetwork.Group.allCases)
         }
 
-        let data = try root.fields("data")
-        try data.requireOnly(["file"])
-        dataFile = Self.resolve(try data.string("file"), against: folder)
-
-        let initial = try root.fields("init")
-        try initial.requireOnly(["file"])
-        initFile = Self.resolve(try initial.string("file"), against: folder)
+        data = try DataSource(try root.fields("data"), folder: folder)
+        initialization = try InitializationSource(try root.fields("init"), folder: folder)
 
         if let loss = try root.optionalFields("loss") {
             try loss.requireOnly(["normalization"])
@@ -156,7 +151,7 @@ struct Scenario {
         return groups
     }
 
-    private static func resolve(_ path: String, against folder: URL) -> URL {
+    static func resolve(_ path: String, against folder: URL) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
     }
 

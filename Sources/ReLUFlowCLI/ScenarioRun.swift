@@ -12,12 +12,13 @@ enum ScenarioRun {
     }
 
     /// Reads every input first: nothing is written unless all of it is valid.
-    static func execute(_ scenario: Scenario, outputFolder: URL, showProgress: Bool) throws -> Outcome {
-        let data = try DataFile.read(scenario.dataFile)
+    static func execute(_ scenario: Scenario, outputFolder: URL, showProgress: Bool, dumpInputs: Bool) throws -> Outcome {
+        let data = try scenario.data.load()
         switch scenario.modelKind {
         case .singleNeuron:
             let model = SingleNeuron(data: data, hasBias: scenario.bias, normalization: scenario.normalization)
-            return try execute(scenario, model: model, outputFolder: outputFolder, showProgress: showProgress)
+            return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
+                               showProgress: showProgress, dumpInputs: dumpInputs)
         case .twoLayer:
             let model: TwoLayerNetwork
             do {
@@ -27,14 +28,15 @@ enum ScenarioRun {
             } catch {
                 throw ScenarioError(file: scenario.file.path, "model", error.description)
             }
-            return try execute(scenario, model: model, outputFolder: outputFolder, showProgress: showProgress)
+            return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
+                               showProgress: showProgress, dumpInputs: dumpInputs)
         }
     }
 
     private static func execute<Model: GatedNetwork>(
-        _ scenario: Scenario, model: Model, outputFolder: URL, showProgress: Bool
+        _ scenario: Scenario, model: Model, data: Dataset, outputFolder: URL, showProgress: Bool, dumpInputs: Bool
     ) throws -> Outcome {
-        let initial = try InitFile.read(scenario.initFile, layout: model.parameterLayout)
+        let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
@@ -44,6 +46,7 @@ enum ScenarioRun {
             throw ScenarioError(file: scenario.file.path, error.description)
         }
         let writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
+        if dumpInputs { try writer.writeInputs(data: data, initial: initial) }
         var entries: [TimelineEntry] = []
         var writeError: Error?
         var advanceCount = 0

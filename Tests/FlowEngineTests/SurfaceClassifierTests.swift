@@ -32,6 +32,11 @@ struct SurfaceClassifierTests {
         // Tiny speeds classify by sign alone.
         Case(negativeSideSpeed: .leastNonzeroMagnitude, positiveSideSpeed: -.leastNonzeroMagnitude,
              behavior: .attractingSliding),
+        // A speed at rounding level next to the other side's (below 1e-12 of it) is zero:
+        // grazing, hence a crossing, not a slide with a gate of 1e-15.
+        Case(negativeSideSpeed: 1e-17, positiveSideSpeed: -0.01, behavior: .crossing(into: .negative)),
+        Case(negativeSideSpeed: 0.01, positiveSideSpeed: -1e-17, behavior: .crossing(into: .positive)),
+        Case(negativeSideSpeed: 1e-13, positiveSideSpeed: -0.01, behavior: .attractingSliding),
     ])
     func classifyFollowsTheSignsOfBothNormalSpeeds(_ example: Case) {
         #expect(SurfaceClassifier.classify(

@@ -84,6 +84,35 @@ import _TestSupport
         #expect(kinds.contains("slide_start") && kinds.contains("slide_end"))
     }
 
+    @Test("A generated scenario with --dump-init writes data.csv and init.json that replay the same run")
+    func dumpedInputsReplayTheRun() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("generated.yaml", """
+            model: {kind: two_layer, width: 3, bias: true}
+            data: {generator: gaussian, samples: 12, dimension: 2, seed: 4, labels: teacher, teacher: {width: 2, bias: true}}
+            init: {scheme: he, seed: 5}
+            loss: {normalization: half_mean}
+            flow: {t_end: 20, rtol: 1.0e-12, atol: 1.0e-14}
+            """)
+        let first = try ReLUFlowProcess.run(
+            ["run", scratch.path("generated.yaml"), "--out", scratch.path("first"), "--dump-init", "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try scratch.lines("first/data.csv").first == "x1,x2,y")
+        #expect(try scratch.lines("first/data.csv").count == 13)
+        try scratch.write("replay.yaml", """
+            model: {kind: two_layer, width: 3, bias: true}
+            data: {file: first/data.csv}
+            init: {file: first/init.json}
+            loss: {normalization: half_mean}
+            flow: {t_end: 20, rtol: 1.0e-12, atol: 1.0e-14}
+            """)
+        let replay = try ReLUFlowProcess.run(["run", scratch.path("replay.yaml"), "--out", scratch.path("replay"), "--quiet"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        // Shortest round-trip printing makes the files exact copies of the drawn values.
+        #expect(try scratch.lines("first/timeline.jsonl") == scratch.lines("replay/timeline.jsonl"))
+        #expect(try scratch.lines("first/timeline.jsonl").count >= 3)
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()
@@ -141,7 +170,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
     case badHeader, notANumber, nanInData, infiniteTarget, wrongInitLength, unknownInitKey, malformedJSON
     case zeroRelativeTolerance, impossibleRelativeTolerance, negativeAbsoluteTolerance, nonPositiveEndTime
     case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias, unknownRepellingRule
-    case twoLayerWithoutWidth, unknownTrainedGroup, widthOnSingleNeuron
+    case twoLayerWithoutWidth, unknownTrainedGroup, widthOnSingleNeuron, unknownGenerator, unknownInitScheme
 
     var testDescription: String { rawValue }
 
@@ -189,6 +218,8 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .twoLayerWithoutWidth: try editScenario("single_neuron", "two_layer")
         case .unknownTrainedGroup: try editScenario("kind: single_neuron", "kind: two_layer, width: 2, train: [W, c]")
         case .widthOnSingleNeuron: try editScenario("bias: false", "bias: false, width: 3")
+        case .unknownGenerator: try editScenario("{file: data.csv}", "{generator: cauchy, samples: 3, dimension: 2}")
+        case .unknownInitScheme: try editScenario("{file: init.json}", "{scheme: xavier, seed: 1}")
         }
     }
 
@@ -220,6 +251,8 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .twoLayerWithoutWidth: ["scenario.yaml", "model.width", "missing"]
         case .unknownTrainedGroup: ["scenario.yaml", "model.train", "unknown group 'c'"]
         case .widthOnSingleNeuron: ["scenario.yaml", "model.width", "unknown key"]
+        case .unknownGenerator: ["scenario.yaml", "data.generator", "cauchy"]
+        case .unknownInitScheme: ["scenario.yaml", "init.scheme", "xavier"]
         }
     }
 }

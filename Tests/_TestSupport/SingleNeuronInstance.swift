@@ -26,7 +26,7 @@ public struct SingleNeuronInstance: Sendable {
     /// θ0 ~ N(0, I), bias and normalisation drawn too; t_end scaled so that the flow has
     /// time to settle.
     public static func random(seed: UInt64, negativeLabels: Bool = false) -> SingleNeuronInstance {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let d = Int.random(in: 2...12, using: &generator)
         let n = Int.random(in: d...60, using: &generator)
         let rows = (0..<n).map { _ in (0..<d).map { _ in generator.normal() } }

@@ -1,24 +1,4 @@
-/// A small seeded generator (Steele, Lea & Flood's SplitMix64) so that random test
-/// instances are the same on every machine.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import Models
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal draw (Box–Muller).
-    public mutating func normal() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
-    }
-}
-
-import Foundation
+/// The seeded generator of the tests: the one Models draws data and parameters with.
+public typealias SplitMix64 = SeededGenerator

@@ -14,7 +14,7 @@ public struct TwoLayerInstance: Sendable {
     public static func teacherStudent(seed: UInt64, inputDimension d: Int = 3, samples n: Int = 20,
                                       teacherWidth: Int = 2, width: Int = 4, bias: Bool = true,
                                       scale: Double = 0.5) -> TwoLayerInstance {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let rows = (0..<n).map { _ in (0..<d).map { _ in generator.normal() } }
         let teacher = (0..<teacherWidth).map { _ in ((0..<d).map { _ in generator.normal() }, generator.normal(), generator.normal()) }
         let targets = rows.map { x in

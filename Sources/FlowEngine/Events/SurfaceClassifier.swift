@@ -14,9 +14,18 @@ public enum SurfaceBehavior: Sendable, Equatable {
 /// Decides `SurfaceBehavior` from the normal speeds (Filippov's convex-combination rule).
 ///
 /// Grazing cases count as crossings: with σ+ = 0 and σ− < 0 the negative field still
-/// leaves strictly (support-vector notes §2.3, "the grazing case still crosses").
+/// leaves strictly (support-vector notes §2.3, "the grazing case still crosses"). A speed
+/// below `relativeZero` times the other side's is rounding, not a direction, and counts as
+/// zero: a field that is tangent in exact arithmetic (e.g. an inactive pair on orthogonal
+/// data, whose field has no component along its own input) must not read as attracting
+/// because its ∇g·F came out 1e-17 instead of 0.
 public enum SurfaceClassifier {
-    public static func classify(negativeSideSpeed σm: Double, positiveSideSpeed σp: Double) -> SurfaceBehavior {
+    public static let relativeZero = 1e-12
+
+    public static func classify(negativeSideSpeed negative: Double, positiveSideSpeed positive: Double) -> SurfaceBehavior {
+        let noise = relativeZero * max(abs(negative), abs(positive))
+        let σm = abs(negative) <= noise ? 0 : negative
+        let σp = abs(positive) <= noise ? 0 : positive
         if σm >= 0, σp >= 0, σm > 0 || σp > 0 { return .crossing(into: .positive) }
         if σm <= 0, σp <= 0, σm < 0 || σp < 0 { return .crossing(into: .negative) }
         if σm > 0, σp < 0 { return .attractingSliding }

@@ -1,0 +1,67 @@
+/// Initial parameters drawn from a seed.
+///
+/// - `gaussian(scale:)`: every entry N(0, σ²).
+/// - `he`: every entry N(0, 2/fan_in), with the fan-ins of the model's `ParameterLayout`
+///   (for the knot model this is the plateau paper's b ~ N(0, 2), c ~ N(0, 2/n); plateau
+///   notes §1.4).
+/// - `pytorchUniform`: U(−1/√fan_in, 1/√fan_in), PyTorch's `nn.Linear` default for
+///   weights and biases alike (a bias takes its layer's fan-in: the group before it).
+/// - `balanced(scale:)`: the small balanced initialisation of the orthogonal-data paper
+///   (notes §1.6): each neuron's input weights (w_k, b_k) a random direction of norm λ,
+///   its output weight ±λ with a random sign; only for `BalancedInitializable` models.
+public enum InitializationScheme: Sendable, Equatable {
+    case gaussian(scale: Double)
+    case he
+    case pytorchUniform
+    case balanced(scale: Double)
+
+    /// - Throws: `ModelError.invalidParameters` for a non-positive scale, or `balanced`
+    ///   on a model without neurons to balance.
+    public func draw(for network: any GatedNetwork, seed: UInt64) throws(ModelError) -> [Double] {
+        var generator = SeededGenerator(seed: seed)
+        let layout = network.parameterLayout
+        switch self {
+        case .gaussian(let scale):
+            guard scale > 0, scale.isFinite else { throw .invalidParameters("the scale must be positive, got \(scale)") }
+            return (0..<layout.parameterCount).map { _ in scale * generator.normal() }
+        case .he:
+            return layout.groups.flatMap { group in
+                (0..<group.count).map { _ in (2 / Double(group.fanIn)).squareRoot() * generator.normal() }
+            }
+        case .pytorchUniform:
+            var layerFanIn = 1
+            return layout.groups.flatMap { group -> [Double] in
+                if group.fanIn > 1 { layerFanIn = group.fanIn }
+                let bound = 1 / Double(layerFanIn).squareRoot()
+                return (0..<group.count).map { _ in Double.random(in: -bound...bound, using: &generator) }
+            }
+        case .balanced(let scale):
+            guard scale > 0, scale.isFinite else { throw .invalidParameters("the scale must be positive, got \(scale)") }
+            guard let balanced = network as? any BalancedInitializable else {
+                throw .invalidParameters("this model has no neurons to balance")
+            }
+            return balanced.balancedParameters(scale: scale, using: &generator)
+        }
+    }
+}
+
+/// Models whose neurons pair input weights with an output weight, so that
+/// |a_k| = ‖(w_k, b_k)‖ can be set (and the layer balance starts at 0).
+public protocol BalancedInitializable {
+    func balancedParameters(scale: Double, using generator: inout SeededGenerator) -> [Double]
+}
+
+extension TwoLayerNetwork: BalancedInitializable {
+    /// (w_k, b_k) = λ·u_k with u_k uniform on the unit sphere of R^{d(+1)}, a_k = ±λ.
+    public func balancedParameters(scale: Double, using generator: inout SeededGenerator) -> [Double] {
+        let d = data.inputDimension
+        var weights: [Double] = [], biases: [Double] = [], outputs: [Double] = []
+        for _ in 0..<width {
+            let direction = generator.unitVector(dimension: d + (hasBias ? 1 : 0))
+            weights += direction[0..<d].map { scale * $0 }
+            if hasBias { biases.append(scale * direction[d]) }
+            outputs.append(Bool.random(using: &generator) ? scale : -scale)
+        }
+        return weights + biases + outputs
+    }
+}
