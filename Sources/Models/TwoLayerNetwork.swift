@@ -48,8 +48,10 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
     private let gradientFactor: Double
     private let lossFactor: Double
 
-    public init(data: Dataset, width: Int, hasBias: Bool, scaling: Scaling = .none, trained: Set<Group> = Set(Group.allCases),
+    /// - Parameter trained: the groups that move; nil trains every group the model has.
+    public init(data: Dataset, width: Int, hasBias: Bool, scaling: Scaling = .none, trained: Set<Group>? = nil,
                 normalization: LossNormalization) throws(ModelError) {
+        let trained = trained ?? Set(Group.allCases.filter { hasBias || $0 != .biases })
         guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }
         if !hasBias, trained.contains(.biases) {
             throw .invalidParameters("a network without biases cannot train b")

@@ -37,8 +37,8 @@ struct RunDigest {
                 }
                 let entry = entries[index]
                 lines.append("  " + Self.pad(String(format: "%.10f", entry.time), 16) + "  "
-                    + Self.pad(entry.kind, 13, left: true) + Self.pad(entry.label.map { "\($0.neuron)" } ?? "-", 7)
-                    + Self.pad(entry.label.map { "\($0.sample)" } ?? "-", 7)
+                    + Self.pad(entry.kind, 13, left: true) + Self.pad(entry.neuron.map { "\($0)" } ?? "-", 7)
+                    + Self.pad(entry.sample.map { "\($0)" } ?? "-", 7)
                     + Self.pad(String(format: "%.8g", entry.loss), 16))
             }
         }

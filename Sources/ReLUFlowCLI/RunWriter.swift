@@ -38,15 +38,16 @@ final class RunWriter {
 
     func append(_ entry: TimelineEntry) throws {
         var fields: [(String, String)] = [("t", JSONText.number(entry.time)), ("kind", JSONText.string(entry.kind))]
-        if let label = entry.label {
-            fields += [("neuron", "\(label.neuron)"), ("sample", "\(label.sample)")]
-        }
+        if let neuron = entry.neuron { fields.append(("neuron", "\(neuron)")) }
+        if let sample = entry.sample { fields.append(("sample", "\(sample)")) }
         if let exit = entry.exit { fields.append(("exit", JSONText.string(exit))) }
         if let side = entry.side { fields.append(("side", JSONText.string(side))) }
         if let gate = entry.gate { fields.append(("gate", JSONText.number(gate))) }
         fields.append(("loss", JSONText.number(entry.loss)))
-        fields += [("normal_speed_inactive", JSONText.number(entry.negativeSideSpeed)),
-                   ("normal_speed_active", JSONText.number(entry.positiveSideSpeed))]
+        if let speeds = entry.normalSpeeds {
+            fields += [("normal_speed_inactive", JSONText.number(speeds.inactive)),
+                       ("normal_speed_active", JSONText.number(speeds.active))]
+        }
         try timeline.write(JSONText.object(fields) + "\n")
     }
 
@@ -75,23 +76,24 @@ struct TimelineEntry {
     let time: Double
     let kind: String
     /// `active` or `inactive`: the side a `slide_end` left to.
-    let exit: String?
+    var exit: String?
     /// `active` or `inactive`: the side a `choice` took.
-    let side: String?
+    var side: String?
     /// The gate s after a slide start, slide end or chattering (an effective ReLU'(0)).
-    let gate: Double?
-    let label: SurfaceLabel?
+    var gate: Double?
+    let neuron: Int?
+    var sample: Int?
     let loss: Double
-    let negativeSideSpeed: Double
-    let positiveSideSpeed: Double
+    /// ∇g·F on the inactive and the active side, for surface events.
+    var normalSpeeds: (inactive: Double, active: Double)?
 
-    /// `activation` when the surface's positive side (pre-activation > 0) is entered,
-    /// `deactivation` for the negative side; `slide_start`, `slide_end`, `choice` (a
-    /// repelling surface where a side had to be chosen) and `chattering` otherwise.
+    /// A surface event: `activation` when the surface's positive side (pre-activation > 0)
+    /// is entered, `deactivation` for the negative side; `slide_start`, `slide_end`,
+    /// `choice` (a repelling surface where a side had to be chosen) and `chattering`
+    /// otherwise.
     init(_ event: TimelineEvent, label: SurfaceLabel, loss: Double) {
         func name(_ side: Side) -> String { side == .positive ? "active" : "inactive" }
         time = event.time
-        var exit: String?, side: String?, gate: Double?
         switch event.kind {
         case .crossing(into: .positive): kind = "activation"
         case .crossing(into: .negative): kind = "deactivation"
@@ -109,13 +111,18 @@ struct TimelineEntry {
             kind = "chattering"
             gate = event.gate
         }
-        self.exit = exit
-        self.side = side
-        self.gate = gate
-        self.label = label
+        neuron = label.neuron
+        sample = label.sample
         self.loss = loss
-        negativeSideSpeed = event.negativeSideSpeed
-        positiveSideSpeed = event.positiveSideSpeed
+        normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
+    }
+
+    /// A neuron event: `neuron_death` (active on no sample) or `neuron_revival`.
+    init(_ change: NeuronActivity.Change, time: Double, loss: Double) {
+        self.time = time
+        kind = change.isAlive ? "neuron_revival" : "neuron_death"
+        neuron = change.neuron
+        self.loss = loss
     }
 }
 
@@ -128,6 +135,8 @@ struct RunSummary {
     let relativeTolerance: Double
     let absoluteTolerance: Double
     let normalization: String
+    /// s with ∇L = s·∇L_½Σ, so the flow at t is the ½Σ flow at s·t (plateau notes §1.5).
+    let halfSumTimeFactor: Double
     let endTime: Double
     let result: FlowResult
     let finalLoss: Double
@@ -173,6 +182,11 @@ struct RunSummary {
             ("rtol", JSONText.number(relativeTolerance)),
             ("atol", JSONText.number(absoluteTolerance)),
             ("t_end", JSONText.number(endTime)),
+            ("time_mapping", JSONText.object([
+                ("gd_iteration", JSONText.string("k = t / eta for full-batch GD with step eta on this loss")),
+                ("half_sum_time_factor", JSONText.number(halfSumTimeFactor)),
+                ("meaning", JSONText.string("this flow at time t is the half_sum loss's flow at time half_sum_time_factor * t")),
+            ])),
             ("final_time", JSONText.number(result.finalTime)),
             ("final_loss", JSONText.number(finalLoss)),
             ("final_params", JSONText.object(parameters)),

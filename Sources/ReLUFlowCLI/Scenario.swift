@@ -29,7 +29,7 @@ struct Scenario {
     /// the trained parameter groups.
     let width: Int
     let scaling: TwoLayerNetwork.Scaling
-    let trainedGroups: Set<TwoLayerNetwork.Group>
+    let trainedGroups: Set<TwoLayerNetwork.Group>?
     let data: DataSource
     let initialization: InitializationSource
     let normalization: LossNormalization
@@ -84,7 +84,7 @@ struct Scenario {
         } else {
             width = 1
             scaling = .none
-            trainedGroups = Set(TwoLayerNetwork.Group.allCases)
+            trainedGroups = nil
         }
 
         data = try DataSource(try root.fields("data"), folder: folder)
@@ -131,11 +131,9 @@ struct Scenario {
         }
     }
 
-    /// `train: [W, b, a]`, any non-empty subset; default all (W and a without bias).
-    private static func trainedGroups(_ model: YAMLFields, bias: Bool) throws(ScenarioError) -> Set<TwoLayerNetwork.Group> {
-        guard let node = model.node("train") else {
-            return Set(TwoLayerNetwork.Group.allCases.filter { bias || $0 != .biases })
-        }
+    /// `train: [W, b, a]`, any non-empty subset; nil (absent) trains every group the model has.
+    private static func trainedGroups(_ model: YAMLFields, bias: Bool) throws(ScenarioError) -> Set<TwoLayerNetwork.Group>? {
+        guard let node = model.node("train") else { return nil }
         let names = TwoLayerNetwork.Group.allCases.map(\.rawValue).joined(separator: ", ")
         guard let sequence = node.sequence, !sequence.isEmpty else {
             throw model.failure("train", "expected a non-empty list of groups (from \(names))")

@@ -49,6 +49,14 @@ enum ScenarioRun {
         if dumpInputs { try writer.writeInputs(data: data, initial: initial) }
         var entries: [TimelineEntry] = []
         var writeError: Error?
+        func append(_ entry: TimelineEntry) {
+            entries.append(entry)
+            do { try writer.append(entry) } catch { writeError = writeError ?? error }
+        }
+        var activity = NeuronActivity(network: model, initialGates: Self.gates(of: model, at: initial))
+        for neuron in activity.deadNeurons {
+            append(TimelineEntry(.init(neuron: neuron, isAlive: false), time: 0, loss: model.loss(at: initial)))
+        }
         var advanceCount = 0
         var lastRowTime = -Double.infinity
         let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: showProgress)
@@ -64,10 +72,9 @@ enum ScenarioRun {
                 } catch { writeError = writeError ?? error }
             },
             didRecordEvent: { event, state in
-                let entry = TimelineEntry(event, label: model.surfaceLabel(event.surface),
-                                          loss: model.loss(at: state.baseAddress!))
-                entries.append(entry)
-                do { try writer.append(entry) } catch { writeError = writeError ?? error }
+                let loss = model.loss(at: state.baseAddress!)
+                append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
+                if let change = activity.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
             })
         let result = simulator.run(observer: observer)
         progress.finish()
@@ -83,7 +90,9 @@ enum ScenarioRun {
             scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
             repellingRule: scenario.options.repellingRule.rawValue,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
-            normalization: scenario.normalization.rawValue, endTime: scenario.endTime, result: result,
+            normalization: scenario.normalization.rawValue,
+            halfSumTimeFactor: scenario.normalization.gradientFactor(sampleCount: data.sampleCount), endTime: scenario.endTime,
+            result: result,
             finalLoss: model.loss(at: result.finalState),
             activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),
             slidingSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0 && result.finalGates[$0] < 1 }
@@ -95,6 +104,17 @@ enum ScenarioRun {
         }
         try writer.finish(summary: summary)
         return Outcome(summary: summary, entries: entries, folder: outputFolder)
+    }
+}
+
+extension ScenarioRun {
+    /// The gates the signs of the pre-activations give at θ (1 where g > 0).
+    static func gates(of model: some GatedNetwork, at parameters: [Double]) -> [Double] {
+        var field = [Double](repeating: 0, count: model.dimension)
+        var switching = [Double](repeating: 0, count: model.surfaceCount)
+        let zeros = [Double](repeating: 0, count: model.surfaceCount)
+        model.evaluate(at: parameters, gates: zeros, field: &field, switching: &switching)
+        return switching.map { $0 > 0 ? 1 : 0 }
     }
 }
 

@@ -78,10 +78,19 @@ import _TestSupport
         #expect((final["W"] as? [[Double]])?.map(\.count) == [2, 2, 2])
         // Conserved by the flow through 17 events, sliding included (measured drift ~1e-15).
         for (before, after) in zip(balances(initial), balances(final)) { #expect(abs(after - before) <= 1e-12) }
-        let kinds = try scratch.lines("run/timeline.jsonl").map {
-            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["kind"] as? String
+        let timeline = try scratch.lines("run/timeline.jsonl").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
+        let kinds = timeline.map { $0["kind"] as? String }
         #expect(kinds.contains("slide_start") && kinds.contains("slide_end"))
+        // Neuron 2 starts active on no sample; neuron 0 loses its last sample at t ≈ 51.09.
+        let deaths = timeline.filter { $0["kind"] as? String == "neuron_death" }
+        #expect(deaths.map { $0["neuron"] as? Int } == [2, 0])
+        #expect(deaths.allSatisfy { $0["sample"] == nil })
+        #expect(deaths.first?["t"] as? Double == 0)
+        let summary = try scratch.json("run/summary.json")
+        let mapping = try #require(summary["time_mapping"] as? [String: Any])
+        #expect(mapping["half_sum_time_factor"] as? Double == 1.0 / 16)  // half_mean on 16 samples
     }
 
     @Test("A generated scenario with --dump-init writes data.csv and init.json that replay the same run")

@@ -29,7 +29,7 @@ public struct TwoLayerInstance: Sendable {
     }
 
     public func model(scaling: TwoLayerNetwork.Scaling = .none,
-                      trained: Set<TwoLayerNetwork.Group> = Set(TwoLayerNetwork.Group.allCases),
+                      trained: Set<TwoLayerNetwork.Group>? = nil,
                       normalization: LossNormalization = .halfMean) throws -> TwoLayerNetwork {
         try TwoLayerNetwork(data: try Dataset(rows: rows, targets: targets), width: width, hasBias: bias,
                             scaling: scaling, trained: trained, normalization: normalization)

@@ -1,0 +1,53 @@
+import FlowEngine
+
+/// Follows which neurons are alive from a flow's timeline: a neuron is alive while at least
+/// one of its (neuron, sample) surfaces is on the active side or slid on. A neuron active on
+/// no sample has a zero field in all of its parameters (every term carries a gate), so under
+/// the flow it can never move again: `neuron_death`. Its return, possible only if something
+/// else moves its surfaces (discrete GD, or a start on the surface), is `neuron_revival`.
+public struct NeuronActivity: Sendable {
+    /// A change in one neuron's status.
+    public struct Change: Sendable, Equatable {
+        public let neuron: Int
+        public let isAlive: Bool
+
+        public init(neuron: Int, isAlive: Bool) {
+            self.neuron = neuron
+            self.isAlive = isAlive
+        }
+    }
+
+    private let labels: [SurfaceLabel]
+    private var isLive: [Bool]
+    private var liveSurfaceCount: [Int]
+
+    /// - Parameters:
+    ///   - network: gives the surface labels.
+    ///   - initialGates: the gates at t = 0 (1 active, 0 inactive, in between sliding).
+    public init(network: some GatedNetwork, initialGates: [Double]) {
+        labels = (0..<network.surfaceCount).map(network.surfaceLabel)
+        isLive = initialGates.map { $0 > 0 }
+        let neuronCount = (labels.map(\.neuron).max() ?? -1) + 1
+        liveSurfaceCount = Array(repeating: 0, count: neuronCount)
+        for (j, live) in isLive.enumerated() where live { liveSurfaceCount[labels[j].neuron] += 1 }
+    }
+
+    /// The neurons dead from the start.
+    public var deadNeurons: [Int] { liveSurfaceCount.indices.filter { liveSurfaceCount[$0] == 0 } }
+
+    /// Applies one timeline event; returns the neuron's change of status, if any.
+    public mutating func apply(_ event: TimelineEvent) -> Change? {
+        let live: Bool
+        switch event.kind {
+        case .crossing(let side), .choice(let side), .slideEnd(let side): live = side == .positive
+        case .slideStart, .chattering: live = true
+        }
+        let j = event.surface, neuron = labels[j].neuron
+        guard live != isLive[j] else { return nil }
+        isLive[j] = live
+        let wasAlive = liveSurfaceCount[neuron] > 0
+        liveSurfaceCount[neuron] += live ? 1 : -1
+        let isAlive = liveSurfaceCount[neuron] > 0
+        return isAlive == wasAlive ? nil : Change(neuron: neuron, isAlive: isAlive)
+    }
+}

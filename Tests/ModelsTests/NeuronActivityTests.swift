@@ -1,0 +1,26 @@
+import Testing
+import FlowEngine
+import Models
+
+/// `NeuronActivity` turns surface events into neuron deaths and revivals.
+struct NeuronActivityTests {
+    static func event(_ surface: Int, _ kind: TimelineEvent.Kind) -> TimelineEvent {
+        TimelineEvent(time: 1, surface: surface, kind: kind, negativeSideSpeed: 0, positiveSideSpeed: 0, gate: 0)
+    }
+
+    @Test("A neuron dies when its last live pair goes inactive and revives when one returns; sliding keeps it alive")
+    func deathAndRevivalFollowTheLastLivePair() throws {
+        // Two neurons on two samples: surfaces (0,0), (0,1), (1,0), (1,1).
+        let data = try Dataset(rows: [[1, 0], [0, 1]], targets: [1, 1])
+        let network = try TwoLayerNetwork(data: data, width: 2, hasBias: false, normalization: .halfSum)
+        var activity = NeuronActivity(network: network, initialGates: [1, 0, 0, 0])
+        #expect(activity.deadNeurons == [1])
+        #expect(activity.apply(Self.event(0, .slideStart)) == nil)  // already alive
+        #expect(activity.apply(Self.event(1, .crossing(into: .negative))) == nil)  // no change of side
+        #expect(activity.apply(Self.event(0, .slideEnd(exit: .negative))) == .init(neuron: 0, isAlive: false))
+        #expect(activity.apply(Self.event(3, .crossing(into: .positive))) == .init(neuron: 1, isAlive: true))
+        #expect(activity.apply(Self.event(2, .choice(into: .positive))) == nil)
+        #expect(activity.apply(Self.event(3, .crossing(into: .negative))) == nil)
+        #expect(activity.apply(Self.event(2, .crossing(into: .negative))) == .init(neuron: 1, isAlive: false))
+    }
+}
