@@ -22,8 +22,8 @@ let package = Package(
         ),
 
         // MARK: - Public API
-        .target(name: "FlowEngine", dependencies: ["CGSL"]),
-        .target(name: "Models", dependencies: ["FlowEngine"]),
+        .target(name: "FlowEngine", dependencies: ["CGSL"], exclude: ["README.md"]),
+        .target(name: "Models", dependencies: ["FlowEngine"], exclude: ["README.md"]),
         .executableTarget(
             name: "ReLUFlowCLI",
             dependencies: [
