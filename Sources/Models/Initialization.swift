@@ -1,3 +1,5 @@
+import Foundation
+
 /// Initial parameters drawn from a seed.
 ///
 /// - `gaussian(scale:)`: every entry N(0, σ²).
@@ -6,14 +8,16 @@
 ///   notes §1.4).
 /// - `pytorchUniform`: U(−1/√fan_in, 1/√fan_in), PyTorch's `nn.Linear` default for
 ///   weights and biases alike (a bias takes its layer's fan-in: the group before it).
-/// - `balanced(scale:)`: the small balanced initialisation of the orthogonal-data paper
-///   (notes §1.6): each neuron's input weights (w_k, b_k) a random direction of norm λ,
-///   its output weight ±λ with a random sign; only for `BalancedInitializable` models.
+/// - `balanced(logScale:)`: the small balanced initialisation of the orthogonal-data paper
+///   (notes §1.6): each neuron's input weights (w_k, b_k) a random direction of norm
+///   λ = e^{logScale}, its output weight ±λ with a random sign; only for
+///   `BalancedInitializable` models. The scale is given by its logarithm so that
+///   log-scale models can start far below the smallest double.
 public enum InitializationScheme: Sendable, Equatable {
     case gaussian(scale: Double)
     case he
     case pytorchUniform
-    case balanced(scale: Double)
+    case balanced(logScale: Double)
 
     /// - Throws: `ModelError.invalidParameters` for a non-positive scale, or `balanced`
     ///   on a model without neurons to balance.
@@ -35,12 +39,12 @@ public enum InitializationScheme: Sendable, Equatable {
                 let bound = 1 / Double(layerFanIn).squareRoot()
                 return (0..<group.count).map { _ in Double.random(in: -bound...bound, using: &generator) }
             }
-        case .balanced(let scale):
-            guard scale > 0, scale.isFinite else { throw .invalidParameters("the scale must be positive, got \(scale)") }
+        case .balanced(let logScale):
+            guard logScale.isFinite else { throw .invalidParameters("the log-scale must be finite, got \(logScale)") }
             guard let balanced = network as? any BalancedInitializable else {
                 throw .invalidParameters("this model has no neurons to balance")
             }
-            return balanced.balancedParameters(scale: scale, using: &generator)
+            return balanced.balancedParameters(logScale: logScale, using: &generator)
         }
     }
 }
@@ -48,13 +52,27 @@ public enum InitializationScheme: Sendable, Equatable {
 /// Models whose neurons pair input weights with an output weight, so that
 /// |a_k| = ‖(w_k, b_k)‖ can be set (and the layer balance starts at 0).
 public protocol BalancedInitializable {
-    func balancedParameters(scale: Double, using generator: inout SeededGenerator) -> [Double]
+    /// Parameters with every neuron balanced at scale λ = e^{logScale}.
+    func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double]
+}
+
+extension LogScaleBalancedNetwork: BalancedInitializable {
+    /// ℓ_j = log λ, v_j uniform on the unit sphere, s_j = ±1: the same draws, in the same
+    /// order, as `TwoLayerNetwork` without biases.
+    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+        var directions: [[Double]] = [], signs: [Double] = []
+        for _ in 0..<width {
+            directions.append(generator.unitVector(dimension: data.inputDimension))
+            signs.append(Bool.random(using: &generator) ? 1 : -1)
+        }
+        return parameters(logScale: logScale, directions: directions, signs: signs)
+    }
 }
 
 extension TwoLayerNetwork: BalancedInitializable {
     /// (w_k, b_k) = λ·u_k with u_k uniform on the unit sphere of R^{d(+1)}, a_k = ±λ.
-    public func balancedParameters(scale: Double, using generator: inout SeededGenerator) -> [Double] {
-        let d = data.inputDimension
+    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+        let d = data.inputDimension, scale = exp(logScale)
         var weights: [Double] = [], biases: [Double] = [], outputs: [Double] = []
         for _ in 0..<width {
             let direction = generator.unitVector(dimension: d + (hasBias ? 1 : 0))

@@ -8,6 +8,7 @@ import Yams
 /// ```yaml
 /// model:  {kind: single_neuron, bias: false}
 ///         # or {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}
+///         # or {kind: two_layer_log_scale, width: 8}   (balanced, no bias; log-norm state)
 /// data:   {file: data.csv}            # header x1,...,xd,y — or a generator block (DataSource)
 /// init:   {file: init.json}           # {"w": [...], "b": ...} — or {scheme: he, seed: 1}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
@@ -19,6 +20,7 @@ struct Scenario {
     enum ModelKind: String, CaseIterable {
         case singleNeuron = "single_neuron"
         case twoLayer = "two_layer"
+        case twoLayerLogScale = "two_layer_log_scale"
     }
 
     let file: URL
@@ -73,9 +75,13 @@ struct Scenario {
             throw model.failure("kind", "missing (one of: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         modelKind = kind
-        try model.requireOnly(kind == .twoLayer ? ["kind", "bias", "width", "scaling", "train"] : ["kind", "bias"])
+        switch kind {
+        case .singleNeuron: try model.requireOnly(["kind", "bias"])
+        case .twoLayer: try model.requireOnly(["kind", "bias", "width", "scaling", "train"])
+        case .twoLayerLogScale: try model.requireOnly(["kind", "width"])
+        }
         bias = try model.optionalBool("bias") ?? false
-        if kind == .twoLayer {
+        if kind != .singleNeuron {
             guard let width = try model.optionalInt("width") else { throw model.failure("width", "missing") }
             guard width > 0 else { throw model.failure("width", "must be a positive integer, got \(width)") }
             self.width = width

@@ -30,6 +30,15 @@ enum ScenarioRun {
             }
             return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
                                showProgress: showProgress, dumpInputs: dumpInputs)
+        case .twoLayerLogScale:
+            let model: LogScaleBalancedNetwork
+            do {
+                model = try LogScaleBalancedNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
+            } catch {
+                throw ScenarioError(file: scenario.file.path, "model", error.description)
+            }
+            return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
+                               showProgress: showProgress, dumpInputs: dumpInputs)
         }
     }
 

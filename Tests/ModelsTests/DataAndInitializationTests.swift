@@ -93,19 +93,20 @@ import _TestSupport
     @Test("Balanced init: |a_k| = ‖(w_k, b_k)‖ = λ, so every layer balance starts at 0", arguments: [1e-3, 1e-30])
     func balancedInitialization(scale: Double) throws {
         let model = try Self.wideModel()
-        let theta = try InitializationScheme.balanced(scale: scale).draw(for: model, seed: 11)
+        let theta = try InitializationScheme.balanced(logScale: log(scale)).draw(for: model, seed: 11)
         let balances = model.layerBalance(at: theta)
         // a² and ‖w‖² + b² are both λ² up to the rounding of a normalised direction.
         #expect(balances.allSatisfy { abs($0) <= 8 * Double.ulpOfOne * scale * scale })
         let outputs = model.parameterLayout.split(theta).last!.values
-        #expect(outputs.allSatisfy { abs($0) == scale })
+        // λ = e^{log λ}: rounding log λ to a double costs |log λ|·ε/2 relative after exp.
+        #expect(outputs.allSatisfy { abs(abs($0) / scale - 1) <= (abs(log(scale)) + 2) * Double.ulpOfOne })
         #expect(outputs.contains { $0 > 0 } && outputs.contains { $0 < 0 })
     }
 
     @Test("Balanced init is refused for a model without neuron pairs; non-positive scales are refused")
     func invalidSchemesAreRefused() throws {
         let neuron = SingleNeuron(data: try Dataset(rows: [[1, 2]], targets: [1]), hasBias: false, normalization: .halfSum)
-        #expect(throws: ModelError.self) { try InitializationScheme.balanced(scale: 1).draw(for: neuron, seed: 0) }
+        #expect(throws: ModelError.self) { try InitializationScheme.balanced(logScale: 0).draw(for: neuron, seed: 0) }
         #expect(throws: ModelError.self) { try InitializationScheme.gaussian(scale: 0).draw(for: neuron, seed: 0) }
     }
 }

@@ -22,10 +22,14 @@ public enum SurfaceBehavior: Sendable, Equatable {
 public enum SurfaceClassifier {
     public static let relativeZero = 1e-12
 
+    /// Whether `speed` is rounding next to `other` (at most `relativeZero` of the larger).
+    public static func isNegligible(_ speed: Double, comparedTo other: Double) -> Bool {
+        abs(speed) <= relativeZero * max(abs(speed), abs(other))
+    }
+
     public static func classify(negativeSideSpeed negative: Double, positiveSideSpeed positive: Double) -> SurfaceBehavior {
-        let noise = relativeZero * max(abs(negative), abs(positive))
-        let σm = abs(negative) <= noise ? 0 : negative
-        let σp = abs(positive) <= noise ? 0 : positive
+        let σm = isNegligible(negative, comparedTo: positive) ? 0 : negative
+        let σp = isNegligible(positive, comparedTo: negative) ? 0 : positive
         if σm >= 0, σp >= 0, σm > 0 || σp > 0 { return .crossing(into: .positive) }
         if σm <= 0, σp <= 0, σm < 0 || σp < 0 { return .crossing(into: .negative) }
         if σm > 0, σp < 0 { return .attractingSliding }

@@ -319,7 +319,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// Each contact is classified from its one-sided normal speeds, computed with the rest
     /// of the mode as it stands (a sliding set keeps solving its gates): crossing to one
     /// side, or attracting (it joins the sliding set). Repelling and tangential contacts
-    /// are consistent on either side, so they keep the side they are on; only a contact
+    /// are consistent on either side, so they keep the side they are on, and so does a
+    /// contact whose own side's field is tangent (σ = 0 there, the other side leaving); only a contact
     /// with no side yet (a start on the surface) takes `options.repellingRule`'s side,
     /// recorded as a choice, or, if tangential, the side of g. A start where one side's
     /// field is tangent and the other leaves (σ− = 0 < σ+, as for a neuron at w = 0, or
@@ -356,7 +357,18 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                     guard let side = options.repellingRule.side else { throw .repellingSurface(surface: j, t: time) }
                     choices.insert(j)
                     after = .on(side)
-                case .crossing(let side): after = .on(side)
+                case .crossing(let side):
+                    // The side the flow is on has a tangent field there (σ = 0): staying is a
+                    // solution as much as leaving, so the flow stays, as on a repelling
+                    // surface. This is the frozen-at-zero pair of orthogonal data, whose
+                    // inactive field has no normal component at all.
+                    if !undecided.contains(j), case .on(let current) = before, current != side,
+                       SurfaceClassifier.isNegligible(current == .negative ? negative : positive,
+                                                      comparedTo: current == .negative ? positive : negative) {
+                        after = before
+                    } else {
+                        after = .on(side)
+                    }
                 case .attractingSliding: after = .sliding
                 case .repelling:
                     if !undecided.contains(j), case .on = before {

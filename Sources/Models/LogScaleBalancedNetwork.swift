@@ -1,0 +1,146 @@
+import Foundation
+import FlowEngine
+
+/// A balanced two-layer ReLU network without biases, f(x) = Σ_j a_j σ(w_j·x), stored as
+/// per-neuron log-norm and direction so that initial scales far below 1e-150 (whose
+/// squares underflow double precision) can be integrated: the saddle-to-saddle regime
+/// of the orthogonal-data paper needs log(1/λ) in the hundreds.
+///
+/// Balancedness a_j² = ‖w_j‖² holds for all time under the flow once it holds at the start
+/// (orthogonal-data notes §1.7), so a_j = s_j‖w_j‖ with a fixed sign s_j. The state is
+/// θ = (ℓ_1..ℓ_m, v_1..v_m, s_1..s_m) with ℓ_j = log‖w_j‖, v_j = w_j/‖w_j‖ (row-major m×d)
+/// and the signs, which never move (their field is 0). In these coordinates (notes §1.9):
+/// ```
+/// h_i = Σ_j s_j e^{2ℓ_j} σ(v_j·x_i),   D_j = −c Σ_i σ'(v_j·x_i) (h_i − y_i) x_i
+/// dℓ_j/dt = s_j ⟨D_j, v_j⟩,            dv_j/dt = s_j (D_j − ⟨D_j, v_j⟩ v_j)
+/// ```
+/// which is the gradient flow ẇ_j = a_j D_j, ȧ_j = ⟨w_j, D_j⟩ rewritten. Every quantity
+/// stays O(1) except e^{2ℓ_j}, which is computed only as a product with an O(1) factor and
+/// underflows harmlessly to 0 while it is negligible. The switching functions are
+/// g_{j,i} = v_j·x_i, which has the sign of w_j·x_i, so the timeline is the same as the
+/// plain network's.
+public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
+    public let data: Dataset
+    public let width: Int
+    public let normalization: LossNormalization
+    private let gradientFactor: Double
+    private let lossFactor: Double
+
+    public init(data: Dataset, width: Int, normalization: LossNormalization) throws(ModelError) {
+        guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }
+        self.data = data
+        self.width = width
+        self.normalization = normalization
+        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
+        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+    }
+
+    private var d: Int { data.inputDimension }
+    private var directionOffset: Int { width }
+    private var signOffset: Int { width + width * d }
+
+    public var dimension: Int { signOffset + width }
+    public var surfaceCount: Int { width * data.sampleCount }
+
+    public var parameterLayout: ParameterLayout {
+        ParameterLayout(groups: [
+            .init(name: "log_norm", shape: [width]),
+            .init(name: "direction", shape: [width, d], fanIn: d),
+            .init(name: "sign", shape: [width]),
+        ])
+    }
+
+    public func surfaceLabel(_ surface: Int) -> SurfaceLabel {
+        SurfaceLabel(neuron: surface / data.sampleCount, sample: surface % data.sampleCount)
+    }
+
+    /// θ for a balanced network of scale λ = e^{logScale}: ℓ_j = logScale, v_j and s_j as given.
+    public func parameters(logScale: Double, directions: [[Double]], signs: [Double]) -> [Double] {
+        Array(repeating: logScale, count: width) + directions.flatMap { v in
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return v.map { $0 / norm }
+        } + signs
+    }
+
+    /// The plain parameters (W row-major, then a) of the same network, where representable.
+    public func plainParameters(_ theta: [Double]) -> [Double] {
+        var weights: [Double] = [], outputs: [Double] = []
+        for j in 0..<width {
+            let norm = exp(theta[j])
+            weights += (0..<d).map { norm * theta[directionOffset + j * d + $0] }
+            outputs.append(theta[signOffset + j] * norm)
+        }
+        return weights + outputs
+    }
+
+    @inline(__always)
+    private func alignment(_ j: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        let row = x + i * d, direction = theta + directionOffset + j * d
+        var z = 0.0
+        for l in 0..<d { z += row[l] * direction[l] }
+        return z
+    }
+
+    public func evaluate(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
+    ) {
+        let n = data.sampleCount
+        field.update(repeating: 0, count: dimension)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            let x = inputs.baseAddress!
+            // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
+            for i in 0..<n {
+                var output = 0.0
+                for j in 0..<width {
+                    let z = alignment(j, i, x, state)
+                    switching?[j * n + i] = z
+                    output += state[signOffset + j] * exp(2 * state[j]) * gates[j * n + i] * z
+                }
+                let pull = -gradientFactor * (output - data.targets[i])
+                let row = x + i * d
+                for j in 0..<width where gates[j * n + i] != 0 {
+                    let weight = pull * gates[j * n + i]
+                    let direction = field + directionOffset + j * d
+                    for l in 0..<d { direction[l] += weight * row[l] }
+                }
+            }
+        }
+        for j in 0..<width {
+            let s = state[signOffset + j]
+            let v = state + directionOffset + j * d, direction = field + directionOffset + j * d
+            var radial = 0.0
+            for l in 0..<d { radial += direction[l] * v[l] }
+            field[j] = s * radial
+            for l in 0..<d { direction[l] = s * (direction[l] - radial * v[l]) }
+        }
+    }
+
+    public func switchingRates(
+        at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
+    ) {
+        // g_{j,i} = v_j·x_i is linear in v_j: ġ_{j,i} = x_i·v̇_j.
+        let n = data.sampleCount
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for j in 0..<width {
+                for i in 0..<n { rates[j * n + i] = alignment(j, i, inputs.baseAddress!, velocity) }
+            }
+        }
+    }
+
+    /// L = c_L Σ_i (Σ_j s_j e^{2ℓ_j} σ(v_j·x_i) − y_i)².
+    public func loss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var sum = 0.0
+            for i in 0..<data.sampleCount {
+                var output = 0.0
+                for j in 0..<width {
+                    output += parameters[signOffset + j] * exp(2 * parameters[j])
+                        * max(alignment(j, i, inputs.baseAddress!, parameters), 0)
+                }
+                sum += (output - data.targets[i]) * (output - data.targets[i])
+            }
+            return lossFactor * sum
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import FlowEngine
+
+/// A univariate two-layer ReLU network under the square loss, as a gated system: the knot
+/// models of Ainsworth & Shin and of Williams et al.
+///
+/// Two forms, both with m = `width` neurons on 1-D inputs x_i, i = 0..<n:
+/// ```
+/// knots: f(x) = Σ_k c_k σ(x − b_k)              θ = (b, c),     g_{k,i} = x_i − b_k
+/// full:  f(x) = (1/α) Σ_k c_k σ(a_k x − b_k)    θ = (a, b, c),  g_{k,i} = a_k x_i − b_k
+/// ```
+/// (plateau notes §1.1, eq. 2.2, inner weights fixed at 1; univariate notes §1.1, eq. 1,
+/// α = 1, √m or m). Both papers subtract the bias, so the knot sits at b_k (knots form) or
+/// b_k/a_k (full form). Surface index j = k·n + i (neuron-major). With gates s_{k,i} in
+/// place of σ'(g_{k,i}), residuals r_i = (1/α) Σ_k c_k s_{k,i} g_{k,i} − y_i and γ the
+/// loss's gradient factor (`LossNormalization.gradientFactor`, c there), the field of the
+/// trained groups is
+/// ```
+/// F_{c_k} = −(γ/α) Σ_i r_i s_{k,i} g_{k,i}
+/// F_{b_k} = +(γ/α) c_k Σ_i r_i s_{k,i},      F_{a_k} = −(γ/α) c_k Σ_i r_i s_{k,i} x_i
+/// ```
+/// (plateau notes §1.3, eq. 3.1, with α = 1; univariate notes §1.1, explicit ODE), zero for
+/// frozen groups. On g_{k,i} = 0 the residual does not depend on s_{k,i}, so F is affine in
+/// the gates there; only the (a_k, b_k) block jumps (b_k alone in the knots form), by
+/// (γ/α) c_k r_i (−x_i, 1), along the surface's normal ∇g_{k,i} = (x_i, −1) (univariate
+/// notes §3, E2; plateau notes §2.4). In the full form with every group trained,
+/// δ_k = c_k² − a_k² − b_k² is conserved, also while sliding (univariate notes §1.6,
+/// Lemma 3).
+public struct UnivariateNetwork: GatedNetwork, Sendable {
+    /// Which of the two parameterisations.
+    public enum Form: String, CaseIterable, Sendable {
+        /// f(x) = Σ_k c_k σ(x − b_k), θ = (b, c): Ainsworth & Shin's eq. (2.2).
+        case knots
+        /// f(x) = (1/α) Σ_k c_k σ(a_k x − b_k), θ = (a, b, c): Williams et al.'s eq. (1).
+        case full
+
+        /// The parameter groups this form has, in storage order.
+        public var groups: [Group] {
+            switch self {
+            case .knots: [.biases, .outputs]
+            case .full: [.weights, .biases, .outputs]
+            }
+        }
+    }
+
+    /// The output scaling α(m) for m = width neurons (univariate notes §1.1, §2.2); the knots
+    /// form has none.
+    public enum Scaling: String, CaseIterable, Sendable {
+        case none = "1"
+        case sqrtWidth = "sqrt_m"
+        case width = "m"
+
+        func alpha(width m: Int) -> Double {
+            switch self {
+            case .none: 1
+            case .sqrtWidth: Double(m).squareRoot()
+            case .width: Double(m)
+            }
+        }
+    }
+
+    /// Parameter groups that can be trained or frozen. Training only c is the kernel
+    /// (random-features) limit δ = −∞, a linear flow (univariate notes §2.2, §2.3(b)).
+    public enum Group: String, CaseIterable, Sendable {
+        /// a, the inner weights (full form only).
+        case weights = "a"
+        /// b, the biases.
+        case biases = "b"
+        /// c, the output weights.
+        case outputs = "c"
+    }
+
+    public let data: Dataset
+    public let width: Int
+    public let form: Form
+    public let scaling: Scaling
+    public let trained: Set<Group>
+    public let normalization: LossNormalization
+    private let alpha: Double
+    private let gradientFactor: Double
+    private let lossFactor: Double
+
+    /// - Parameters:
+    ///   - data: 1-D inputs (`inputDimension` 1).
+    ///   - trained: the groups that move; nil trains all of `form.groups`.
+    /// - Throws: `ModelError.invalidData` for inputs that are not 1-D,
+    ///   `ModelError.invalidParameters` for a width below 1, a scaling on the knots form or a
+    ///   trained group the form lacks.
+    public init(data: Dataset, width: Int, form: Form, scaling: Scaling = .none, trained: Set<Group>? = nil,
+                normalization: LossNormalization) throws(ModelError) {
+        guard data.inputDimension == 1 else {
+            throw .invalidData("a univariate network needs 1-D inputs, got dimension \(data.inputDimension)")
+        }
+        guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }
+        if form == .knots, scaling != .none {
+            throw .invalidParameters("the knots form has no output scaling, got \(scaling.rawValue)")
+        }
+        let trained = trained ?? Set(form.groups)
+        if let missing = trained.first(where: { !form.groups.contains($0) }) {
+            throw .invalidParameters("the \(form.rawValue) form has no group \(missing.rawValue) to train")
+        }
+        self.data = data
+        self.width = width
+        self.form = form
+        self.scaling = scaling
+        self.trained = trained
+        self.normalization = normalization
+        alpha = scaling.alpha(width: width)
+        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
+        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+    }
+
+    private var biasOffset: Int { form == .full ? width : 0 }
+    private var outputOffset: Int { biasOffset + width }
+
+    public var dimension: Int { outputOffset + width }
+    public var surfaceCount: Int { width * data.sampleCount }
+
+    /// a, b, c (or b, c) of `width` entries each; c multiplies the `width` hidden units, the
+    /// others one input (fan-ins for He and PyTorch initialisations, plateau notes §1.4).
+    public var parameterLayout: ParameterLayout {
+        ParameterLayout(groups: form.groups.map { group in
+            .init(name: group.rawValue, shape: [width], fanIn: group == .outputs ? width : 1)
+        })
+    }
+
+    public func surfaceLabel(_ surface: Int) -> SurfaceLabel {
+        SurfaceLabel(neuron: surface / data.sampleCount, sample: surface % data.sampleCount)
+    }
+
+    /// Where each neuron's kink sits on the x axis: b_k in the knots form, e_k = b_k/a_k in
+    /// the full form (univariate notes §1.2, "Knots"), where a_k = 0 puts the knot at
+    /// infinity and gives `.nan`. A full-form neuron is active for x > e_k if a_k > 0 and
+    /// for x < e_k if a_k < 0.
+    public func knotPositions(at parameters: [Double]) -> [Double] {
+        (0..<width).map { k in
+            let b = parameters[biasOffset + k]
+            guard form == .full else { return b }
+            return parameters[k] == 0 ? .nan : b / parameters[k]
+        }
+    }
+
+    /// The balance δ_k = c_k² − a_k² − b_k² of every neuron of the full form, constant along
+    /// the flow when all groups train (univariate notes §1.6, Lemma 3).
+    public func balance(at parameters: [Double]) -> [Double] {
+        precondition(form == .full, "the balance c² − a² − b² is defined for the full form only")
+        return (0..<width).map { k in
+            let a = parameters[k], b = parameters[biasOffset + k], c = parameters[outputOffset + k]
+            return c * c - a * a - b * b
+        }
+    }
+
+    /// The pre-activation g_{k,i} = a_k x_i − b_k (a_k ≡ 1 in the knots form).
+    @inline(__always)
+    private func preActivation(_ k: Int, _ x: Double, _ theta: UnsafePointer<Double>) -> Double {
+        (form == .full ? theta[k] * x : x) - theta[biasOffset + k]
+    }
+
+    public func evaluate(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
+    ) {
+        let n = data.sampleCount
+        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
+        let trainsOutputs = trained.contains(.outputs)
+        field.update(repeating: 0, count: dimension)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            // The width's pre-activations of one sample, on the stack: no heap allocation.
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
+                for i in 0..<n {
+                    // One forward pass per sample: the pre-activations are the switching values.
+                    let x = inputs[i]
+                    var output = 0.0
+                    for k in 0..<width {
+                        z[k] = preActivation(k, x, state)
+                        switching?[k * n + i] = z[k]
+                        output += state[outputOffset + k] * gates[k * n + i] * z[k]
+                    }
+                    let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
+                    for k in 0..<width {
+                        let s = gates[k * n + i]
+                        guard s != 0 else { continue }
+                        if trainsOutputs { field[outputOffset + k] += pull * s * z[k] }
+                        // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+                        let knotPull = pull * s * state[outputOffset + k]
+                        if trainsWeights { field[k] += knotPull * x }
+                        if trainsBiases { field[biasOffset + k] -= knotPull }
+                    }
+                }
+            }
+        }
+    }
+
+    public func switchingRates(
+        at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
+    ) {
+        // g_{k,i} is affine in (a_k, b_k): ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).
+        let n = data.sampleCount
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for k in 0..<width {
+                let slopeRate = form == .full ? velocity[k] : 0
+                for i in 0..<n { rates[k * n + i] = slopeRate * inputs[i] - velocity[biasOffset + k] }
+            }
+        }
+    }
+
+    /// L(θ) = c_L Σ_i ((1/α) Σ_k c_k σ(g_{k,i}) − y_i)² with σ(0) = 0 (plateau notes §1.2,
+    /// eq. 2.1; univariate notes §1.1), c_L from `normalization`.
+    public func loss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var sum = 0.0
+            for i in 0..<data.sampleCount {
+                var output = 0.0
+                for k in 0..<width {
+                    output += parameters[outputOffset + k] * max(preActivation(k, inputs[i], parameters), 0)
+                }
+                let r = output / alpha - data.targets[i]
+                sum += r * r
+            }
+            return lossFactor * sum
+        }
+    }
+}
