@@ -26,4 +26,8 @@ public struct SurfaceLabel: Sendable, Equatable {
         self.neuron = neuron
         self.sample = sample
     }
+
+    /// The sample of a surface that switches for every sample at once: an outer ReLU of a
+    /// deep single neuron, whose sign is that of its scalar weight.
+    public static let everySample = -1
 }

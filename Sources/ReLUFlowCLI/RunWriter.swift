@@ -112,7 +112,7 @@ struct TimelineEntry {
             gate = event.gate
         }
         neuron = label.neuron
-        sample = label.sample
+        sample = label.sample == SurfaceLabel.everySample ? nil : label.sample
         self.loss = loss
         normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
     }

@@ -9,6 +9,8 @@ import Yams
 /// model:  {kind: single_neuron, bias: false}
 ///         # or {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}
 ///         # or {kind: two_layer_log_scale, width: 8}   (balanced, no bias; log-norm state)
+///         # or {kind: univariate, width: 10, form: knots | full, scaling: ..., train: [a, b, c]}
+///         # or {kind: deep_single_neuron, depth: 2}    (f = v_1 σ(v_2 σ(w·x)))
 /// data:   {file: data.csv}            # header x1,...,xd,y — or a generator block (DataSource)
 /// init:   {file: init.json}           # {"w": [...], "b": ...} — or {scheme: he, seed: 1}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
@@ -21,17 +23,23 @@ struct Scenario {
         case singleNeuron = "single_neuron"
         case twoLayer = "two_layer"
         case twoLayerLogScale = "two_layer_log_scale"
+        case univariate
+        case deepSingleNeuron = "deep_single_neuron"
     }
 
     let file: URL
     let description: String?
     let modelKind: ModelKind
     let bias: Bool
-    /// Two-layer networks only: the number of hidden neurons, the output scaling 1/α(m) and
-    /// the trained parameter groups.
+    /// The number of hidden neurons (knots for `univariate`, scalar weights for
+    /// `deep_single_neuron`), the output scaling 1/α(m), and the names of the trained
+    /// parameter groups (nil: all).
     let width: Int
     let scaling: TwoLayerNetwork.Scaling
-    let trainedGroups: Set<TwoLayerNetwork.Group>?
+    let trainedGroups: Set<String>?
+    /// `univariate` only: `knots` (Ainsworth & Shin, f = Σ c σ(x − b)) or `full` (Williams
+    /// et al., f = (1/α) Σ c σ(a x − b)).
+    let univariateForm: UnivariateNetwork.Form
     let data: DataSource
     let initialization: InitializationSource
     let normalization: LossNormalization
@@ -79,20 +87,30 @@ struct Scenario {
         case .singleNeuron: try model.requireOnly(["kind", "bias"])
         case .twoLayer: try model.requireOnly(["kind", "bias", "width", "scaling", "train"])
         case .twoLayerLogScale: try model.requireOnly(["kind", "width"])
+        case .univariate: try model.requireOnly(["kind", "width", "form", "scaling", "train"])
+        case .deepSingleNeuron: try model.requireOnly(["kind", "depth"])
         }
         bias = try model.optionalBool("bias") ?? false
-        if kind != .singleNeuron {
+        univariateForm = try model.optionalChoice("form", of: UnivariateNetwork.Form.self) ?? .knots
+        switch kind {
+        case .singleNeuron:
+            width = 1
+            scaling = .none
+            trainedGroups = nil
+        case .deepSingleNeuron:
+            guard let depth = try model.optionalInt("depth"), depth > 0 else {
+                throw model.failure("depth", "missing or not a positive integer (the number of scalar weights v)")
+            }
+            width = depth
+            scaling = .none
+            trainedGroups = nil
+        case .twoLayer, .twoLayerLogScale, .univariate:
             guard let width = try model.optionalInt("width") else { throw model.failure("width", "missing") }
             guard width > 0 else { throw model.failure("width", "must be a positive integer, got \(width)") }
             self.width = width
             scaling = try model.optionalChoice("scaling", of: TwoLayerNetwork.Scaling.self) ?? .none
-            trainedGroups = try Self.trainedGroups(model, bias: bias)
-        } else {
-            width = 1
-            scaling = .none
-            trainedGroups = nil
+            trainedGroups = try Self.trainedGroups(model, names: kind == .univariate ? ["a", "b", "c"] : ["W", "b", "a"])
         }
-
         data = try DataSource(try root.fields("data"), folder: folder)
         initialization = try InitializationSource(try root.fields("init"), folder: folder)
 
@@ -137,20 +155,18 @@ struct Scenario {
         }
     }
 
-    /// `train: [W, b, a]`, any non-empty subset; nil (absent) trains every group the model has.
-    private static func trainedGroups(_ model: YAMLFields, bias: Bool) throws(ScenarioError) -> Set<TwoLayerNetwork.Group>? {
+    /// `train: [...]`, a non-empty subset of the model's group names; nil (absent) trains them all.
+    private static func trainedGroups(_ model: YAMLFields, names: [String]) throws(ScenarioError) -> Set<String>? {
         guard let node = model.node("train") else { return nil }
-        let names = TwoLayerNetwork.Group.allCases.map(\.rawValue).joined(separator: ", ")
         guard let sequence = node.sequence, !sequence.isEmpty else {
-            throw model.failure("train", "expected a non-empty list of groups (from \(names))")
+            throw model.failure("train", "expected a non-empty list of groups (from \(names.joined(separator: ", ")))")
         }
-        var groups = Set<TwoLayerNetwork.Group>()
+        var groups = Set<String>()
         for item in sequence {
-            guard let name = item.string, let group = TwoLayerNetwork.Group(rawValue: name) else {
-                throw model.failure("train", "unknown group '\(item.string ?? "?")' (from \(names))")
+            guard let name = item.string, names.contains(name) else {
+                throw model.failure("train", "unknown group '\(item.string ?? "?")' (from \(names.joined(separator: ", ")))")
             }
-            guard bias || group != .biases else { throw model.failure("train", "b is trained but the model has bias: false") }
-            groups.insert(group)
+            groups.insert(name)
         }
         return groups
     }

@@ -14,31 +14,39 @@ enum ScenarioRun {
     /// Reads every input first: nothing is written unless all of it is valid.
     static func execute(_ scenario: Scenario, outputFolder: URL, showProgress: Bool, dumpInputs: Bool) throws -> Outcome {
         let data = try scenario.data.load()
+        let file = scenario.file.path
+        func build<Model>(_ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
+            do { return try make() } catch { throw ScenarioError(file: file, "model", error.description) }
+        }
+        func groups<Group: RawRepresentable>(_ type: Group.Type) -> Set<Group>? where Group.RawValue == String {
+            scenario.trainedGroups.map { Set($0.compactMap(Group.init(rawValue:))) }
+        }
+        func run(_ model: some GatedNetwork) throws -> Outcome {
+            try execute(scenario, model: model, data: data, outputFolder: outputFolder, showProgress: showProgress,
+                        dumpInputs: dumpInputs)
+        }
         switch scenario.modelKind {
         case .singleNeuron:
-            let model = SingleNeuron(data: data, hasBias: scenario.bias, normalization: scenario.normalization)
-            return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
-                               showProgress: showProgress, dumpInputs: dumpInputs)
+            return try run(SingleNeuron(data: data, hasBias: scenario.bias, normalization: scenario.normalization))
         case .twoLayer:
-            let model: TwoLayerNetwork
-            do {
-                model = try TwoLayerNetwork(
-                    data: data, width: scenario.width, hasBias: scenario.bias, scaling: scenario.scaling,
-                    trained: scenario.trainedGroups, normalization: scenario.normalization)
-            } catch {
-                throw ScenarioError(file: scenario.file.path, "model", error.description)
-            }
-            return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
-                               showProgress: showProgress, dumpInputs: dumpInputs)
+            return try run(build { () throws(ModelError) in
+                try TwoLayerNetwork(data: data, width: scenario.width, hasBias: scenario.bias, scaling: scenario.scaling,
+                                    trained: groups(TwoLayerNetwork.Group.self), normalization: scenario.normalization)
+            })
         case .twoLayerLogScale:
-            let model: LogScaleBalancedNetwork
-            do {
-                model = try LogScaleBalancedNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
-            } catch {
-                throw ScenarioError(file: scenario.file.path, "model", error.description)
-            }
-            return try execute(scenario, model: model, data: data, outputFolder: outputFolder,
-                               showProgress: showProgress, dumpInputs: dumpInputs)
+            return try run(build { () throws(ModelError) in
+                try LogScaleBalancedNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
+            })
+        case .univariate:
+            return try run(build { () throws(ModelError) in
+                try UnivariateNetwork(data: data, width: scenario.width, form: scenario.univariateForm,
+                                      scaling: UnivariateNetwork.Scaling(rawValue: scenario.scaling.rawValue) ?? .none,
+                                      trained: groups(UnivariateNetwork.Group.self), normalization: scenario.normalization)
+            })
+        case .deepSingleNeuron:
+            return try run(build { () throws(ModelError) in
+                try DeepSingleNeuron(data: data, scalarWeightCount: scenario.width, normalization: scenario.normalization)
+            })
         }
     }
 

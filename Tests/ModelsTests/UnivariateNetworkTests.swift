@@ -216,10 +216,11 @@ import _TestSupport
         #expect(flow.worstKnotOffset <= 1e-11)
     }
 
-    /// Seed 3 is left out: the engine stops there at t = 10.84 with a singular sliding
-    /// system right after a slide exit whose departing speed is 1e-14 (an engine matter).
+    /// Seed 3 once stopped at t = 10.84: after a slide exit GSL tried a step so long that a
+    /// stage left the surfaces and the equivalent control there was singular; the engine now
+    /// lets GSL shrink such a step.
     @Test("Knots form on sin(πx): knots slide pinned at samples, dead knots never move",
-          arguments: [0, 1, 2, 4, 5])
+          arguments: [0, 1, 2, 3, 4, 5])
     func knotsFormSlidesAndKeepsDeadNeurons(seed: Int) throws {
         let data = try Self.sine(samples: 20, from: -1, to: 1)
         let model = try UnivariateNetwork(data: data, width: 6, form: .knots, normalization: .halfSum)

@@ -22,7 +22,6 @@ public struct GSLError: Error, CustomStringConvertible, Sendable {
     static let success: Int32 = 0
     static let failure: Int32 = -1
     static let domainError: Int32 = 1
-    static let badFunction: Int32 = 9
 }
 
 /// Turns GSL's default error handler (which calls `abort()`) off, once per process.

@@ -3,10 +3,9 @@ import CGSL
 /// What a field evaluation tells GSL.
 enum GSLFieldStatus {
     case success
-    /// F is not finite here: GSL halves the step and retries (`GSL_EDOM`).
+    /// F is not usable here (not finite, or no equivalent control): GSL halves the step
+    /// and retries (`GSL_EDOM`), and fails once the step cannot shrink.
     case recoverable
-    /// The field cannot be evaluated at all: GSL returns at once (`GSL_EBADFUNC`).
-    case fatal
 }
 
 /// The vector field as handed to GSL: writes F(y) into the second pointer.
@@ -75,7 +74,6 @@ final class GSLIntegrator {
                 switch context.field(y!, dydt!) {
                 case .success: return GSLError.success
                 case .recoverable: return GSLError.domainError
-                case .fatal: return GSLError.badFunction
                 }
             },
             jacobian: { _, y, dfdy, dfdt, params in

@@ -57,7 +57,10 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
 
         let dimension = system.dimension
         let field: GSLFieldFunction = { y, dydt in
-            guard mode.evaluate(at: y, field: dydt, switching: nil) else { return .fatal }
+            // A singular equivalent control at a trial stage (a stage of a step too long
+            // for the mode, far off the surfaces) is GSL's to fix by shrinking the step;
+            // at an accepted state `evaluateCurrentState` reports it.
+            guard mode.evaluate(at: y, field: dydt, switching: nil) else { return .recoverable }
             for i in 0..<dimension where !dydt[i].isFinite { return .recoverable }
             return .success
         }
@@ -537,7 +540,6 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         switch error.status {
         case GSLError.failure: .stepSizeUnderflow(t: t, h: error.h ?? 0)
         case GSLError.domainError: .nonFiniteField(t: t)
-        case GSLError.badFunction: .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
         default: .integrator(status: error.status, reason: error.reason, t: t)
         }
     }

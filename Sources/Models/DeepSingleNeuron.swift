@@ -1,0 +1,163 @@
+import FlowEngine
+
+/// A deep single ReLU neuron f(x) = v_1 σ(v_2 σ(⋯ v_m σ(w·x))) under the square loss, as a
+/// gated system (magnitude/angle notes §1.1; support-vector notes §1.9, App. C).
+///
+/// State θ = (w_1, ..., w_d, v_1, ..., v_m), m ≥ 1 scalar weights in the paper's order: v_m
+/// is next to the input, v_1 is the output weight (m = 1 is f = v_1 σ(w·x)).
+///
+/// Which pre-activations switch: the innermost ReLU's argument w·x_i, one surface per
+/// sample; every outer ReLU's argument is v_k·h with h ≥ 0 the value below it, so
+/// σ(v_k h) = σ(v_k)·h and its sign is sign(v_k) for every sample at once (proof of
+/// Prop 3.5, magnitude/angle notes §1.1, §1.8). Where h = 0 the sample's path is already
+/// off at a lower ReLU, so an outer ReLU switches only when v_k crosses zero, for all
+/// samples together; v_1 has no ReLU after it. So the switching functions are
+/// ```
+/// surface i < n:            g_i = w·x_i                         label (neuron 0, sample i)
+/// surface n + ℓ − 1:        g   = v_k,  k = m + 1 − ℓ, ℓ = 1..m−1  label (neuron ℓ, every sample)
+/// ```
+/// with the neuron label the hidden layer counted from the input, 0-based (layer ℓ's ReLU
+/// takes v_{m+1−ℓ}), and the outer surfaces' sample `SurfaceLabel.everySample`.
+///
+/// With gates s_i on the inner surfaces and t_k on the outer ones, the gated gain
+/// P = v_1 ∏_{k≥2} t_k v_k gives outputs f_i = P s_i (w·x_i), residuals r_i = f_i − y_i, and
+/// ```
+/// F_w   = −c P Σ_i r_i s_i x_i
+/// F_v_k = −c (∂P/∂v_k) Σ_i r_i s_i (w·x_i),   ∂P/∂v_k = t_k ∏_{j≠k} (t_j v_j),  t_1 := 1
+/// ```
+/// (the label backpropagation of support-vector notes §1.9, Prop C.1, for this chain). On
+/// g_i = 0 the residual r_i = −y_i does not depend on s_i; on v_k = 0, P = 0 and no
+/// residual depends on t_k; so F is affine in every gate on its surface. The jump of
+/// surface i is c y_i P x_i in the w block, of surface v_k it is along e_{v_k}: both along
+/// the surface's normal (DESIGN.md). With t_k = 0 the whole field vanishes: a negative
+/// v_k (k ≥ 2) freezes the network, and at v_k = 0 the positive side's normal speed is
+/// c (∏_{j≠k} v_j) Σ_i y_i s_i (w·x_i), which repels when v_1 > 0 and the labels are positive
+/// (Prop 3.5, notes §1.8) and attracts when v_1 < 0.
+///
+/// Balancedness: w·F_w = v_k F_{v_k} = −c P Σ_i r_i s_i (w·x_i) for every gate pattern,
+/// sliding gates included, so v_k² − ‖w‖² is conserved for every k, hence also
+/// v_k² − v_{k'}² (Du, Hu & Lee 2018; support-vector notes §1.9, Lemma C.2; magnitude/angle
+/// notes §1.7).
+public struct DeepSingleNeuron: GatedNetwork, Sendable {
+    public let data: Dataset
+    /// m, the number of scalar weights v_1..v_m: depth m + 1.
+    public let scalarWeightCount: Int
+    public let normalization: LossNormalization
+    private let gradientFactor: Double
+    private let lossFactor: Double
+
+    /// - Throws: `ModelError.invalidParameters` when m < 1.
+    public init(data: Dataset, scalarWeightCount: Int, normalization: LossNormalization) throws(ModelError) {
+        guard scalarWeightCount >= 1 else {
+            throw .invalidParameters("a deep single neuron needs at least one scalar weight, got \(scalarWeightCount)")
+        }
+        self.data = data
+        self.scalarWeightCount = scalarWeightCount
+        self.normalization = normalization
+        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
+        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+    }
+
+    private var d: Int { data.inputDimension }
+
+    public var dimension: Int { d + scalarWeightCount }
+    public var surfaceCount: Int { data.sampleCount + scalarWeightCount - 1 }
+
+    public var parameterLayout: ParameterLayout {
+        // Each v_k multiplies one value (fan-in 1).
+        ParameterLayout(groups: [.init(name: "w", shape: [d], fanIn: d), .init(name: "v", shape: [scalarWeightCount])])
+    }
+
+    public func surfaceLabel(_ surface: Int) -> SurfaceLabel {
+        let n = data.sampleCount
+        return surface < n
+            ? SurfaceLabel(neuron: 0, sample: surface)
+            : SurfaceLabel(neuron: surface - n + 1, sample: SurfaceLabel.everySample)
+    }
+
+    /// The surface of the outer ReLU that v_k (2 ≤ k ≤ m) feeds: n + m − k.
+    public func outerSurface(ofScalarWeight k: Int) -> Int { data.sampleCount + scalarWeightCount - k }
+
+    /// v_k² − ‖w‖² for k = 1..m, all conserved by the flow; their differences are
+    /// v_k² − v_{k'}².
+    public func balance(at parameters: [Double]) -> [Double] {
+        let squaredNorm = parameters[..<d].reduce(0) { $0 + $1 * $1 }
+        return parameters[d...].map { $0 * $0 - squaredNorm }
+    }
+
+    @inline(__always)
+    private func preActivation(_ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        let row = x + i * d
+        var z = 0.0
+        for l in 0..<d { z += row[l] * theta[l] }
+        return z
+    }
+
+    /// t_k v_k, the scalar weight v_k through its gate (t_1 := 1: v_1 has no ReLU).
+    @inline(__always)
+    private func gatedScalarWeight(_ k: Int, _ theta: UnsafePointer<Double>, _ gates: UnsafePointer<Double>) -> Double {
+        k == 1 ? theta[d] : gates[outerSurface(ofScalarWeight: k)] * theta[d + k - 1]
+    }
+
+    public func evaluate(
+        at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
+    ) {
+        let n = data.sampleCount, m = scalarWeightCount
+        var gain = 1.0
+        for k in 1...m { gain *= gatedScalarWeight(k, state, gates) }
+        if let switching {
+            for k in stride(from: 2, through: m, by: 1) { switching[outerSurface(ofScalarWeight: k)] = state[d + k - 1] }
+        }
+        field.update(repeating: 0, count: dimension)
+        // One forward pass per sample; F_w collects Σ r_i s_i x_i, scaled by −cP at the end.
+        var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            let x = inputs.baseAddress!
+            for i in 0..<n {
+                let z = preActivation(i, x, state)
+                switching?[i] = z
+                let s = gates[i]
+                guard s != 0 else { continue }
+                let weightedResidual = (gain * s * z - data.targets[i]) * s
+                pathSum += weightedResidual * z
+                let row = x + i * d
+                for l in 0..<d { field[l] += weightedResidual * row[l] }
+            }
+        }
+        for l in 0..<d { field[l] *= -gradientFactor * gain }
+        for k in 1...m {
+            // ∂P/∂v_k without dividing by v_k, which may be zero on its surface.
+            var gainDerivative = k == 1 ? 1 : gates[outerSurface(ofScalarWeight: k)]
+            for j in 1...m where j != k { gainDerivative *= gatedScalarWeight(j, state, gates) }
+            field[d + k - 1] = -gradientFactor * gainDerivative * pathSum
+        }
+    }
+
+    public func switchingRates(
+        at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
+    ) {
+        // g_i = w·x_i and g = v_k are linear in θ: ġ_i = x_i·v_w, ġ = v_{v_k}.
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for i in 0..<data.sampleCount { rates[i] = preActivation(i, inputs.baseAddress!, velocity) }
+        }
+        for k in stride(from: 2, through: scalarWeightCount, by: 1) {
+            rates[outerSurface(ofScalarWeight: k)] = velocity[d + k - 1]
+        }
+    }
+
+    /// L(θ) = c_L Σ_i (v_1 σ(v_2 σ(⋯ v_m σ(w·x_i))) − y_i)² with σ(0) = 0, evaluated as
+    /// written, layer by layer.
+    public func loss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var sum = 0.0
+            for i in 0..<data.sampleCount {
+                var h = max(preActivation(i, inputs.baseAddress!, parameters), 0)
+                for k in stride(from: scalarWeightCount, through: 2, by: -1) { h = max(parameters[d + k - 1] * h, 0) }
+                let r = parameters[d] * h - data.targets[i]
+                sum += r * r
+            }
+            return lossFactor * sum
+        }
+    }
+}
