@@ -83,3 +83,22 @@ extension TwoLayerNetwork: BalancedInitializable {
         return weights + biases + outputs
     }
 }
+
+extension DeepSingleNeuron: BalancedInitializable {
+    /// w = λ·u with u uniform on the unit sphere, every v_k = λ: the balanced start of the
+    /// magnitude/angle paper (notes §3.1: "hidden scalars are initialised to ‖w₀‖").
+    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+        let scale = exp(logScale)
+        return generator.unitVector(dimension: data.inputDimension).map { scale * $0 }
+            + Array(repeating: scale, count: scalarWeightCount)
+    }
+}
+
+extension PopulationSingleNeuron: BalancedInitializable {
+    /// As for `DeepSingleNeuron`: w = λ·u, every v_k = λ.
+    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+        let scale = exp(logScale)
+        return generator.unitVector(dimension: inputDimension).map { scale * $0 }
+            + Array(repeating: scale, count: scalarWeightCount)
+    }
+}

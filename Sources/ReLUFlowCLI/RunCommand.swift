@@ -23,19 +23,28 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also write DIR/data.csv and DIR/init.json, the training set and initial parameters used, so that the run can be replayed from files.")
     var dumpInit = false
 
+    @Flag(help: "Only read and check the scenario and its inputs; integrate nothing, write nothing.")
+    var check = false
+
     func run() throws {
         let scenarioURL = scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario
-        let outcome: ScenarioRun.Outcome
+        let outcome: ScenarioRun.Outcome?
         do {
             let loaded = try Scenario.load(from: scenarioURL)
-            let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)")
-            outcome = try ScenarioRun.execute(loaded, outputFolder: folder, showProgress: !quiet, dumpInputs: dumpInit)
+            let settings = ScenarioRun.Settings(
+                outputFolder: URL(fileURLWithPath: out ?? "runs/\(loaded.name)"), showProgress: !quiet,
+                dumpInputs: dumpInit, checkOnly: check)
+            outcome = try ScenarioRun.execute(loaded, settings: settings)
         } catch let error as ScenarioError {
             Self.printError(error.description)
             throw ExitCode(2)
         } catch {
             Self.printError("\(Scenario.reason(error))")
             throw ExitCode(2)
+        }
+        guard let outcome else {
+            if !quiet { print("ok: \(scenarioURL.path) and its inputs are valid") }
+            return
         }
         if !quiet { print(RunDigest(outcome).text) }
         if let message = outcome.summary.errorMessage {

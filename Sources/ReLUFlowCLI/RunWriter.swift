@@ -23,7 +23,14 @@ final class RunWriter {
 
     /// `data.csv` (header x1..xd,y) and `init.json` (the layout's keys): a replayable copy of
     /// the inputs, generated or read.
-    func writeInputs(data: Dataset, initial: [Double]) throws {
+    func writeInputs(data: Dataset?, initial: [Double]) throws {
+        if let data { try writeData(data) }
+        let initFile = try OutputFile(folder.appendingPathComponent("init.json"))
+        try initFile.write(JSONText.object(RunSummary.parameterFields(initial, layout: layout)) + "\n")
+        try initFile.commit()
+    }
+
+    private func writeData(_ data: Dataset) throws {
         let dataFile = try OutputFile(folder.appendingPathComponent("data.csv"))
         let d = data.inputDimension
         try dataFile.write(((1...d).map { "x\($0)" } + ["y"]).joined(separator: ",") + "\n")
@@ -31,9 +38,6 @@ final class RunWriter {
             try dataFile.write((Array(data.input(i)) + [data.targets[i]]).map { "\($0)" }.joined(separator: ",") + "\n")
         }
         try dataFile.commit()
-        let initFile = try OutputFile(folder.appendingPathComponent("init.json"))
-        try initFile.write(JSONText.object(RunSummary.parameterFields(initial, layout: layout)) + "\n")
-        try initFile.commit()
     }
 
     func append(_ entry: TimelineEntry) throws {
@@ -135,8 +139,9 @@ struct RunSummary {
     let relativeTolerance: Double
     let absoluteTolerance: Double
     let normalization: String
-    /// s with ∇L = s·∇L_½Σ, so the flow at t is the ½Σ flow at s·t (plateau notes §1.5).
-    let halfSumTimeFactor: Double
+    /// s with ∇L = s·∇L_½Σ, so the flow at t is the ½Σ flow at s·t (plateau notes §1.5);
+    /// nil for a population loss.
+    let halfSumTimeFactor: Double?
     let endTime: Double
     let result: FlowResult
     let finalLoss: Double
@@ -184,7 +189,7 @@ struct RunSummary {
             ("t_end", JSONText.number(endTime)),
             ("time_mapping", JSONText.object([
                 ("gd_iteration", JSONText.string("k = t / eta for full-batch GD with step eta on this loss")),
-                ("half_sum_time_factor", JSONText.number(halfSumTimeFactor)),
+                ("half_sum_time_factor", halfSumTimeFactor.map(JSONText.number) ?? "null"),
                 ("meaning", JSONText.string("this flow at time t is the half_sum loss's flow at time half_sum_time_factor * t")),
             ])),
             ("final_time", JSONText.number(result.finalTime)),

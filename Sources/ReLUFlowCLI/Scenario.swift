@@ -25,6 +25,7 @@ struct Scenario {
         case twoLayerLogScale = "two_layer_log_scale"
         case univariate
         case deepSingleNeuron = "deep_single_neuron"
+        case populationSingleNeuron = "population_single_neuron"
     }
 
     let file: URL
@@ -40,7 +41,11 @@ struct Scenario {
     /// `univariate` only: `knots` (Ainsworth & Shin, f = Σ c σ(x − b)) or `full` (Williams
     /// et al., f = (1/α) Σ c σ(a x − b)).
     let univariateForm: UnivariateNetwork.Form
-    let data: DataSource
+    /// `population_single_neuron` only: the teacher's w* and v*_1..v*_m (the student has the
+    /// same depth). The loss is the Gaussian-input population loss, so there is no data block.
+    var populationTeacher: (w: [Double], v: [Double])?
+    /// nil only for `population_single_neuron`.
+    let data: DataSource?
     let initialization: InitializationSource
     let normalization: LossNormalization
     let endTime: Double
@@ -89,12 +94,19 @@ struct Scenario {
         case .twoLayerLogScale: try model.requireOnly(["kind", "width"])
         case .univariate: try model.requireOnly(["kind", "width", "form", "scaling", "train"])
         case .deepSingleNeuron: try model.requireOnly(["kind", "depth"])
+        case .populationSingleNeuron: try model.requireOnly(["kind", "teacher"])
         }
         bias = try model.optionalBool("bias") ?? false
         univariateForm = try model.optionalChoice("form", of: UnivariateNetwork.Form.self) ?? .knots
+        populationTeacher = nil
         switch kind {
         case .singleNeuron:
             width = 1
+            scaling = .none
+            trainedGroups = nil
+        case .populationSingleNeuron:
+            populationTeacher = try Self.populationTeacher(try model.fields("teacher"))
+            width = populationTeacher!.v.count
             scaling = .none
             trainedGroups = nil
         case .deepSingleNeuron:
@@ -111,7 +123,14 @@ struct Scenario {
             scaling = try model.optionalChoice("scaling", of: TwoLayerNetwork.Scaling.self) ?? .none
             trainedGroups = try Self.trainedGroups(model, names: kind == .univariate ? ["a", "b", "c"] : ["W", "b", "a"])
         }
-        data = try DataSource(try root.fields("data"), folder: folder)
+        if kind == .populationSingleNeuron {
+            guard root.node("data") == nil else {
+                throw root.failure("data", "a population model has no data (its loss is the expectation over x ~ N(0, I))")
+            }
+            data = nil
+        } else {
+            data = try DataSource(try root.fields("data"), folder: folder)
+        }
         initialization = try InitializationSource(try root.fields("init"), folder: folder)
 
         if let loss = try root.optionalFields("loss") {
@@ -169,6 +188,42 @@ struct Scenario {
             groups.insert(name)
         }
         return groups
+    }
+
+    /// `teacher: {w: [...], v: [...]}`, or drawn: `{dimension: d, scale: k, depth: m, seed: s}`
+    /// with w* ~ N(0, k² I) and the scalars balanced, v*_k = ‖w*‖ (magnitude/angle notes §3.1).
+    private static func populationTeacher(_ teacher: YAMLFields) throws(ScenarioError) -> (w: [Double], v: [Double]) {
+        if teacher.node("w") != nil {
+            try teacher.requireOnly(["w", "v"])
+            return (try numbers(teacher, "w"), teacher.node("v") == nil ? [] : try numbers(teacher, "v"))
+        }
+        try teacher.requireOnly(["dimension", "scale", "depth", "seed"])
+        guard let d = try teacher.optionalInt("dimension"), d > 0 else {
+            throw teacher.failure("dimension", "missing or not a positive integer")
+        }
+        let scale = try teacher.optionalDouble("scale") ?? 1
+        guard scale > 0 else { throw teacher.failure("scale", "must be positive, got \(scale)") }
+        let depth = try teacher.optionalInt("depth") ?? 0
+        guard depth >= 0 else { throw teacher.failure("depth", "must be ≥ 0, got \(depth)") }
+        var generator = SeededGenerator(seed: UInt64(max(try teacher.optionalInt("seed") ?? 0, 0)))
+        let w = (0..<d).map { _ in scale * generator.normal() }
+        let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return (w, Array(repeating: norm, count: depth))
+    }
+
+    /// A list of finite numbers.
+    private static func numbers(_ fields: YAMLFields, _ key: String) throws(ScenarioError) -> [Double] {
+        guard let sequence = fields.node(key)?.sequence, !sequence.isEmpty else {
+            throw fields.failure(key, "expected a non-empty list of numbers")
+        }
+        var values: [Double] = []
+        for item in sequence {
+            guard let text = item.scalar?.string, let value = Double(text), value.isFinite else {
+                throw fields.failure(key, "'\(item.string ?? "?")' is not a finite number")
+            }
+            values.append(value)
+        }
+        return values
     }
 
     static func resolve(_ path: String, against folder: URL) -> URL {

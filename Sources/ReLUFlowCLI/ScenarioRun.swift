@@ -11,9 +11,20 @@ enum ScenarioRun {
         let folder: URL
     }
 
+    /// How a scenario is run.
+    struct Settings {
+        var outputFolder: URL
+        var showProgress = true
+        /// Also write the data and initial parameters used (`--dump-init`).
+        var dumpInputs = false
+        /// Stop once every input is read and the problem is set up (`--check`).
+        var checkOnly = false
+    }
+
     /// Reads every input first: nothing is written unless all of it is valid.
-    static func execute(_ scenario: Scenario, outputFolder: URL, showProgress: Bool, dumpInputs: Bool) throws -> Outcome {
-        let data = try scenario.data.load()
+    /// - Returns: nil after a check only.
+    static func execute(_ scenario: Scenario, settings: Settings) throws -> Outcome? {
+        let data = try scenario.data?.load()
         let file = scenario.file.path
         func build<Model>(_ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
             do { return try make() } catch { throw ScenarioError(file: file, "model", error.description) }
@@ -21,9 +32,14 @@ enum ScenarioRun {
         func groups<Group: RawRepresentable>(_ type: Group.Type) -> Set<Group>? where Group.RawValue == String {
             scenario.trainedGroups.map { Set($0.compactMap(Group.init(rawValue:))) }
         }
-        func run(_ model: some GatedNetwork) throws -> Outcome {
-            try execute(scenario, model: model, data: data, outputFolder: outputFolder, showProgress: showProgress,
-                        dumpInputs: dumpInputs)
+        func run(_ model: some GatedNetwork) throws -> Outcome? {
+            try execute(scenario, model: model, data: data, settings: settings)
+        }
+        guard let data else {
+            let teacher = scenario.populationTeacher!
+            return try run(build { () throws(ModelError) in
+                try PopulationSingleNeuron(teacherWeights: teacher.w, teacherScalarWeights: teacher.v)
+            })
         }
         switch scenario.modelKind {
         case .singleNeuron:
@@ -47,12 +63,14 @@ enum ScenarioRun {
             return try run(build { () throws(ModelError) in
                 try DeepSingleNeuron(data: data, scalarWeightCount: scenario.width, normalization: scenario.normalization)
             })
+        case .populationSingleNeuron:
+            preconditionFailure("a population scenario has no data")
         }
     }
 
     private static func execute<Model: GatedNetwork>(
-        _ scenario: Scenario, model: Model, data: Dataset, outputFolder: URL, showProgress: Bool, dumpInputs: Bool
-    ) throws -> Outcome {
+        _ scenario: Scenario, model: Model, data: Dataset?, settings: Settings
+    ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
         let simulator: FlowSimulator<Model>
         do {
@@ -62,8 +80,10 @@ enum ScenarioRun {
         } catch {
             throw ScenarioError(file: scenario.file.path, error.description)
         }
+        guard !settings.checkOnly else { return nil }
+        let outputFolder = settings.outputFolder
         let writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
-        if dumpInputs { try writer.writeInputs(data: data, initial: initial) }
+        if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
         var entries: [TimelineEntry] = []
         var writeError: Error?
         func append(_ entry: TimelineEntry) {
@@ -76,7 +96,7 @@ enum ScenarioRun {
         }
         var advanceCount = 0
         var lastRowTime = -Double.infinity
-        let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: showProgress)
+        let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: settings.showProgress)
         let start = Date()
         let observer = FlowObserver(
             didAdvance: { t, state in
@@ -107,8 +127,9 @@ enum ScenarioRun {
             scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
             repellingRule: scenario.options.repellingRule.rawValue,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
-            normalization: scenario.normalization.rawValue,
-            halfSumTimeFactor: scenario.normalization.gradientFactor(sampleCount: data.sampleCount), endTime: scenario.endTime,
+            normalization: data == nil ? "population" : scenario.normalization.rawValue,
+            halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) },
+            endTime: scenario.endTime,
             result: result,
             finalLoss: model.loss(at: result.finalState),
             activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),

@@ -17,7 +17,7 @@ import _TestSupport
     static func instance(seed: UInt64, scalarWeights m: Int, noise: Double = 0.3)
         throws -> (model: DeepSingleNeuron, initial: [Double])
     {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let d = 3, n = 16
         let rows = (0..<n).map { _ in (0..<d).map { _ in generator.normal() } }
         let teacher = (0..<d).map { _ in generator.normal() }

@@ -13,7 +13,7 @@ import _TestSupport
     static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
     /// A random vector of R^d with norm `length`.
-    static func vector(length: Double, dimension d: Int, using generator: inout SplitMix64) -> [Double] {
+    static func vector(length: Double, dimension d: Int, using generator: inout SeededGenerator) -> [Double] {
         let v = (0..<d).map { _ in generator.normal() }
         return v.map { length * $0 / norm(v) }
     }
@@ -28,7 +28,7 @@ import _TestSupport
 
     @Test("The field is minus the gradient of the closed-form loss (central differences)", arguments: 0...3)
     func fieldIsNegativeLossGradient(m: Int) throws {
-        var generator = SplitMix64(seed: UInt64(40 + m))
+        var generator = SeededGenerator(seed: UInt64(40 + m))
         let d = 5
         let model = try PopulationSingleNeuron(
             teacherWeights: Self.vector(length: 1.3, dimension: d, using: &generator),
@@ -66,7 +66,7 @@ import _TestSupport
 
     @Test("The closed-form loss matches a Monte-Carlo average of ½(f − f*)² over x ~ N(0, I)")
     func lossMatchesMonteCarlo() throws {
-        var generator = SplitMix64(seed: 2024)
+        var generator = SeededGenerator(seed: 2024)
         let d = 4
         let teacherWeights = [0.9, -0.4, 0.3, 0.7], teacherScalars = [1.1, 0.8]
         let model = try PopulationSingleNeuron(teacherWeights: teacherWeights, teacherScalarWeights: teacherScalars)
@@ -128,7 +128,7 @@ import _TestSupport
     @Test("The engine's d-dimensional flow follows the reduced (‖w‖, φ) ODE of Prop 3.1 (m = 0) and Prop 3.6 (m ≥ 1)",
           arguments: 0...3)
     func flowMatchesReducedODE(m: Int) throws {
-        var generator = SplitMix64(seed: UInt64(60 + m))
+        var generator = SeededGenerator(seed: UInt64(60 + m))
         let d = 6, teacherScale = 1.2, startScale = 0.6
         let teacherWeights = Self.vector(length: teacherScale, dimension: d, using: &generator)
         let model = try PopulationSingleNeuron(teacherWeights: teacherWeights,

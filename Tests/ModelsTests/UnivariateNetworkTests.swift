@@ -20,7 +20,7 @@ import _TestSupport
     /// Initial parameters from a seed. Full form: a, b ~ U[−1, 1] (PyTorch's nn.Linear(1, m),
     /// univariate notes §4), c ~ N(0, outputScale²). Knots form: He, b ~ N(0, 2),
     /// c ~ N(0, 2/m) (plateau notes §1.4).
-    static func draw(_ model: UnivariateNetwork, using generator: inout SplitMix64, outputScale: Double = 1) -> [Double] {
+    static func draw(_ model: UnivariateNetwork, using generator: inout SeededGenerator, outputScale: Double = 1) -> [Double] {
         let m = model.width
         switch model.form {
         case .full:
@@ -43,7 +43,7 @@ import _TestSupport
     /// Parameters drawn until every pre-activation is at least 1e-3 from zero, so that no
     /// surface lies within a difference step (1e-6 · max(1, |x|)) of them.
     static func pointOffSurfaces(_ model: UnivariateNetwork, seed: UInt64) -> [Double] {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         while true {
             let theta = draw(model, using: &generator)
             if switchingValues(model, at: theta).allSatisfy({ abs($0) >= 1e-3 }) { return theta }
@@ -97,7 +97,7 @@ import _TestSupport
         #expect(model.dimension == (form == .full ? 12 : 8) && model.surfaceCount == 28)
         #expect(model.parameterLayout.columnNames
             == (form == .full ? ["a1", "a2", "a3", "a4"] : []) + ["b1", "b2", "b3", "b4", "c1", "c2", "c3", "c4"])
-        var generator = SplitMix64(seed: 21)
+        var generator = SeededGenerator(seed: 21)
         let theta = Self.draw(model, using: &generator)
         let gates = Self.gates(model, at: theta)
         var field = [Double](repeating: 0, count: model.dimension)
@@ -192,7 +192,7 @@ import _TestSupport
     func balanceIsConserved(seed: Int, scaling: UnivariateNetwork.Scaling) throws {
         let data = try Self.sine(samples: 10, from: -0.9, to: 0.9)
         let model = try UnivariateNetwork(data: data, width: 6, form: .full, scaling: scaling, normalization: .halfSum)
-        var generator = SplitMix64(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         let theta = Self.draw(model, using: &generator, outputScale: 3)
         let flow = try Self.track(model, from: theta, until: 200)
         let timeline = flow.result.timeline
@@ -224,7 +224,7 @@ import _TestSupport
     func knotsFormSlidesAndKeepsDeadNeurons(seed: Int) throws {
         let data = try Self.sine(samples: 20, from: -1, to: 1)
         let model = try UnivariateNetwork(data: data, width: 6, form: .knots, normalization: .halfSum)
-        var generator = SplitMix64(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         let theta = Self.draw(model, using: &generator)
         let flow = try Self.track(model, from: theta, until: 200)
         let timeline = flow.result.timeline
@@ -257,7 +257,7 @@ import _TestSupport
         let m = 6, n = data.sampleCount
         let model = try UnivariateNetwork(data: data, width: m, form: form, scaling: scaling, trained: [.outputs],
                                           normalization: normalization)
-        var generator = SplitMix64(seed: 13)
+        var generator = SeededGenerator(seed: 13)
         let theta = Self.draw(model, using: &generator)
         let endTime = 3.0
         let result = try FlowSimulator(
