@@ -8,7 +8,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Writes DIR/timeline.jsonl (one event per line), DIR/summary.json and \
             DIR/trajectory.csv. Exit status: 0 done, 1 the flow failed part way (what was \
-            computed is still written), 2 bad input (nothing is written).
+            computed is still written), 2 bad input (nothing is written), 130 interrupted \
+            by SIGINT or SIGTERM (what was computed is still written).
             """)
 
     @Argument(help: "Scenario YAML file (default: scenarios/default.yaml).")
@@ -50,7 +51,7 @@ struct RunCommand: ParsableCommand {
         if let message = outcome.summary.errorMessage {
             Self.printError("the flow stopped early: \(message); the results up to t = "
                 + "\(outcome.summary.result.finalTime) are in \(outcome.folder.path)")
-            throw ExitCode(1)
+            throw ExitCode(outcome.summary.result.termination == .interrupted ? 130 : 1)
         }
     }
 

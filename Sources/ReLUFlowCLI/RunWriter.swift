@@ -152,13 +152,19 @@ struct RunSummary {
     let wallSeconds: Double
 
     var status: String {
-        if case .failed = result.termination { return "failed" }
-        return "completed"
+        switch result.termination {
+        case .reachedEndTime: "completed"
+        case .interrupted: "interrupted"
+        case .failed: "failed"
+        }
     }
 
     var errorMessage: String? {
-        if case .failed(let error) = result.termination { return error.description }
-        return nil
+        switch result.termination {
+        case .reachedEndTime: nil
+        case .interrupted: "interrupted by a signal at t = \(result.finalTime)"
+        case .failed(let error): error.description
+        }
     }
 
     /// The parameter groups as JSON fields, in the init file's format.

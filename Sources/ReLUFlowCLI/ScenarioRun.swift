@@ -112,7 +112,9 @@ enum ScenarioRun {
                 let loss = model.loss(at: state.baseAddress!)
                 append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
                 if let change = activity.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
-            })
+            },
+            shouldStop: { InterruptSignal.isRaised })
+        InterruptSignal.install()
         let result = simulator.run(observer: observer)
         progress.finish()
         if lastRowTime != result.finalTime {

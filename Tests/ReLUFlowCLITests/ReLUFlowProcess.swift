@@ -27,7 +27,8 @@ struct ReLUFlowProcess {
         fatalError("reluflow binary not found beside \(CommandLine.arguments[0])")
     }()
 
-    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Output {
+    /// Runs, sending SIGINT after `interruptAfter` seconds when given.
+    static func run(_ arguments: [String], in directory: URL = packageRoot, interruptAfter delay: Double? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -36,6 +37,10 @@ struct ReLUFlowProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let delay {
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGINT)
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

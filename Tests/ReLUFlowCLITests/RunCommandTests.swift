@@ -122,6 +122,20 @@ import _TestSupport
         #expect(try scratch.lines("first/timeline.jsonl").count >= 3)
     }
 
+    @Test("SIGINT stops a long run with exit 130 and writes everything computed so far")
+    func interruptedRunKeepsResults() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/plateau/e5-fig7-sin-pi-paper.yaml").path
+        let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"], interruptAfter: 1.5)
+        #expect(output.status == 130, "\(output.stderr)")
+        #expect(output.stderr.contains("interrupted"))
+        let summary = try scratch.json("run/summary.json")
+        #expect(summary["status"] as? String == "interrupted")
+        let finalTime = try #require(summary["final_time"] as? Double)
+        #expect(finalTime > 0 && finalTime < 100_000)
+        #expect(try scratch.lines("run/trajectory.csv").count > 2)
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()

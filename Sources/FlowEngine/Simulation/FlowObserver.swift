@@ -4,12 +4,17 @@ public struct FlowObserver {
     public var didAdvance: ((Double, UnsafeBufferPointer<Double>) -> Void)?
     /// Called for every timeline entry as it is recorded, with the state at the event.
     public var didRecordEvent: ((TimelineEvent, UnsafeBufferPointer<Double>) -> Void)?
+    /// Asked after every accepted step; true ends the run there with
+    /// `Termination.interrupted` (e.g. on Ctrl-C), keeping everything computed.
+    public var shouldStop: (() -> Bool)?
 
     public init(
         didAdvance: ((Double, UnsafeBufferPointer<Double>) -> Void)? = nil,
-        didRecordEvent: ((TimelineEvent, UnsafeBufferPointer<Double>) -> Void)? = nil
+        didRecordEvent: ((TimelineEvent, UnsafeBufferPointer<Double>) -> Void)? = nil,
+        shouldStop: (() -> Bool)? = nil
     ) {
         self.didAdvance = didAdvance
         self.didRecordEvent = didRecordEvent
+        self.shouldStop = shouldStop
     }
 }

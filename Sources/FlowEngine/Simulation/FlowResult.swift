@@ -1,6 +1,8 @@
 /// How a run ended. Outcomes, not errors: a failed run still hands back all it computed.
 public enum Termination: Sendable, Equatable {
     case reachedEndTime
+    /// The observer asked the run to stop (`FlowObserver.shouldStop`).
+    case interrupted
     case failed(FlowError)
 }
 

@@ -100,13 +100,18 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             try evaluateCurrentState()
             notifyAdvance()
             var h = options.initialStep ?? 1e-3 * min(1, problem.endTime)
+            var wasInterrupted = false
             while time < problem.endTime {
                 guard integrator.acceptedStepCount < options.maxSteps else {
                     throw .stepLimitExceeded(count: options.maxSteps, t: time)
                 }
                 try advanceOneStep(h: &h)
+                if observer.shouldStop?() == true {
+                    wasInterrupted = true
+                    break
+                }
             }
-            termination = .reachedEndTime
+            termination = wasInterrupted ? .interrupted : .reachedEndTime
         } catch {
             termination = .failed(error)
         }
