@@ -20,6 +20,9 @@ public struct NeuronActivity: Sendable {
     private let labels: [SurfaceLabel]
     private var isLive: [Bool]
     private var liveSurfaceCount: [Int]
+    /// Neurons with at least one surface; a neuron without any (the population neuron's
+    /// first layer, which never switches) is neither dead nor alive in this sense.
+    private let hasSurfaces: [Bool]
 
     /// - Parameters:
     ///   - network: gives the surface labels.
@@ -29,11 +32,16 @@ public struct NeuronActivity: Sendable {
         isLive = initialGates.map { $0 > 0 }
         let neuronCount = (labels.map(\.neuron).max() ?? -1) + 1
         liveSurfaceCount = Array(repeating: 0, count: neuronCount)
-        for (j, live) in isLive.enumerated() where live { liveSurfaceCount[labels[j].neuron] += 1 }
+        var hasSurfaces = Array(repeating: false, count: neuronCount)
+        for (j, label) in labels.enumerated() {
+            hasSurfaces[label.neuron] = true
+            if isLive[j] { liveSurfaceCount[label.neuron] += 1 }
+        }
+        self.hasSurfaces = hasSurfaces
     }
 
     /// The neurons dead from the start.
-    public var deadNeurons: [Int] { liveSurfaceCount.indices.filter { liveSurfaceCount[$0] == 0 } }
+    public var deadNeurons: [Int] { liveSurfaceCount.indices.filter { hasSurfaces[$0] && liveSurfaceCount[$0] == 0 } }
 
     /// Applies one timeline event; returns the neuron's change of status, if any.
     public mutating func apply(_ event: TimelineEvent) -> Change? {

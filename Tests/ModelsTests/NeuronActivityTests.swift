@@ -24,3 +24,11 @@ struct NeuronActivityTests {
         #expect(activity.apply(Self.event(2, .crossing(into: .negative))) == .init(neuron: 1, isAlive: false))
     }
 }
+
+/// The population neuron's first layer has no switching surface: it is never reported dead.
+@Test("A neuron without surfaces is neither dead nor alive")
+func neuronWithoutSurfacesIsNotDead() throws {
+    let model = try PopulationSingleNeuron(teacherWeights: [1, 0], teacherScalarWeights: [1, 1])
+    let activity = NeuronActivity(network: model, initialGates: [1])
+    #expect(activity.deadNeurons.isEmpty)
+}
