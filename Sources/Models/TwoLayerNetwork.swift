@@ -16,21 +16,6 @@ import FlowEngine
 /// (DESIGN.md). For every neuron the layer balance a_k² − ‖w_k‖² − b_k² is conserved when
 /// all groups train, since σ(z) = σ'(z)·z (Du, Hu & Lee 2018; univariate notes §1.6).
 public struct TwoLayerNetwork: GatedNetwork, Sendable {
-    /// The output scaling α(m) for m = width neurons.
-    public enum Scaling: String, CaseIterable, Sendable {
-        case none = "1"
-        case sqrtWidth = "sqrt_m"
-        case width = "m"
-
-        func alpha(width m: Int) -> Double {
-            switch self {
-            case .none: 1
-            case .sqrtWidth: Double(m).squareRoot()
-            case .width: Double(m)
-            }
-        }
-    }
-
     /// Parameter groups that can be trained or frozen.
     public enum Group: String, CaseIterable, Sendable {
         case weights = "W"
@@ -41,7 +26,7 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
     public let data: Dataset
     public let width: Int
     public let hasBias: Bool
-    public let scaling: Scaling
+    public let scaling: OutputScaling
     public let trained: Set<Group>
     public let normalization: LossNormalization
     private let alpha: Double
@@ -49,7 +34,7 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
     private let lossFactor: Double
 
     /// - Parameter trained: the groups that move; nil trains every group the model has.
-    public init(data: Dataset, width: Int, hasBias: Bool, scaling: Scaling = .none, trained: Set<Group>? = nil,
+    public init(data: Dataset, width: Int, hasBias: Bool, scaling: OutputScaling = .none, trained: Set<Group>? = nil,
                 normalization: LossNormalization) throws(ModelError) {
         let trained = trained ?? Set(Group.allCases.filter { hasBias || $0 != .biases })
         guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }

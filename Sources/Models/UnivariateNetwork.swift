@@ -42,22 +42,6 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         }
     }
 
-    /// The output scaling α(m) for m = width neurons (univariate notes §1.1, §2.2); the knots
-    /// form has none.
-    public enum Scaling: String, CaseIterable, Sendable {
-        case none = "1"
-        case sqrtWidth = "sqrt_m"
-        case width = "m"
-
-        func alpha(width m: Int) -> Double {
-            switch self {
-            case .none: 1
-            case .sqrtWidth: Double(m).squareRoot()
-            case .width: Double(m)
-            }
-        }
-    }
-
     /// Parameter groups that can be trained or frozen. Training only c is the kernel
     /// (random-features) limit δ = −∞, a linear flow (univariate notes §2.2, §2.3(b)).
     public enum Group: String, CaseIterable, Sendable {
@@ -72,7 +56,7 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
     public let data: Dataset
     public let width: Int
     public let form: Form
-    public let scaling: Scaling
+    public let scaling: OutputScaling
     public let trained: Set<Group>
     public let normalization: LossNormalization
     private let alpha: Double
@@ -85,7 +69,7 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
     /// - Throws: `ModelError.invalidData` for inputs that are not 1-D,
     ///   `ModelError.invalidParameters` for a width below 1, a scaling on the knots form or a
     ///   trained group the form lacks.
-    public init(data: Dataset, width: Int, form: Form, scaling: Scaling = .none, trained: Set<Group>? = nil,
+    public init(data: Dataset, width: Int, form: Form, scaling: OutputScaling = .none, trained: Set<Group>? = nil,
                 normalization: LossNormalization) throws(ModelError) {
         guard data.inputDimension == 1 else {
             throw .invalidData("a univariate network needs 1-D inputs, got dimension \(data.inputDimension)")

@@ -36,7 +36,7 @@ struct Scenario {
     /// `deep_single_neuron`), the output scaling 1/α(m), and the names of the trained
     /// parameter groups (nil: all).
     let width: Int
-    let scaling: TwoLayerNetwork.Scaling
+    let scaling: OutputScaling
     let trainedGroups: Set<String>?
     /// `univariate` only: `knots` (Ainsworth & Shin, f = Σ c σ(x − b)) or `full` (Williams
     /// et al., f = (1/α) Σ c σ(a x − b)).
@@ -120,7 +120,7 @@ struct Scenario {
             guard let width = try model.optionalInt("width") else { throw model.failure("width", "missing") }
             guard width > 0 else { throw model.failure("width", "must be a positive integer, got \(width)") }
             self.width = width
-            scaling = try model.optionalChoice("scaling", of: TwoLayerNetwork.Scaling.self) ?? .none
+            scaling = try model.optionalChoice("scaling", of: OutputScaling.self) ?? .none
             trainedGroups = try Self.trainedGroups(model, names: kind == .univariate ? ["a", "b", "c"] : ["W", "b", "a"])
         }
         if kind == .populationSingleNeuron {

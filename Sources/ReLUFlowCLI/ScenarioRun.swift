@@ -56,7 +56,7 @@ enum ScenarioRun {
         case .univariate:
             return try run(build { () throws(ModelError) in
                 try UnivariateNetwork(data: data, width: scenario.width, form: scenario.univariateForm,
-                                      scaling: UnivariateNetwork.Scaling(rawValue: scenario.scaling.rawValue) ?? .none,
+                                      scaling: scenario.scaling,
                                       trained: groups(UnivariateNetwork.Group.self), normalization: scenario.normalization)
             })
         case .deepSingleNeuron:

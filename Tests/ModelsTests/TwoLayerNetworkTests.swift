@@ -19,8 +19,8 @@ import _TestSupport
     }
 
     @Test("The field is minus the loss gradient of the trained groups (central differences)",
-          arguments: [(TwoLayerNetwork.Scaling.none, true), (.sqrtWidth, true), (.width, false)])
-    func fieldIsNegativeLossGradient(scaling: TwoLayerNetwork.Scaling, bias: Bool) throws {
+          arguments: [(OutputScaling.none, true), (.sqrtWidth, true), (.width, false)])
+    func fieldIsNegativeLossGradient(scaling: OutputScaling, bias: Bool) throws {
         let instance = TwoLayerInstance.teacherStudent(seed: 3, bias: bias)
         for trained in [Set(TwoLayerNetwork.Group.allCases).filter { bias || $0 != .biases }, [.outputs], [.weights]] {
             let model = try instance.model(scaling: scaling, trained: Set(trained))

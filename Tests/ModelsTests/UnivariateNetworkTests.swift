@@ -57,10 +57,10 @@ import _TestSupport
     // MARK: - Field and switching functions
 
     @Test("The field is minus the loss gradient of the trained groups (central differences)",
-          arguments: [(UnivariateNetwork.Form.knots, UnivariateNetwork.Scaling.none, LossNormalization.halfSum),
+          arguments: [(UnivariateNetwork.Form.knots, OutputScaling.none, LossNormalization.halfSum),
                       (.knots, .none, .mean), (.full, .none, .halfSum), (.full, .sqrtWidth, .halfMean),
                       (.full, .width, .mean)])
-    func fieldIsNegativeLossGradient(form: UnivariateNetwork.Form, scaling: UnivariateNetwork.Scaling,
+    func fieldIsNegativeLossGradient(form: UnivariateNetwork.Form, scaling: OutputScaling,
                                      normalization: LossNormalization) throws {
         let data = try Self.sine(samples: 12, from: -1, to: 1)
         let subsets: [Set<UnivariateNetwork.Group>] = [Set(form.groups), [.outputs], [.biases]]
@@ -188,8 +188,8 @@ import _TestSupport
     }
 
     @Test("δ_k = c_k² − a_k² − b_k² stays constant through crossings and sliding (full form, sin(πx))",
-          arguments: [(2, UnivariateNetwork.Scaling.sqrtWidth), (5, .sqrtWidth), (5, .width), (1, .none)])
-    func balanceIsConserved(seed: Int, scaling: UnivariateNetwork.Scaling) throws {
+          arguments: [(2, OutputScaling.sqrtWidth), (5, .sqrtWidth), (5, .width), (1, .none)])
+    func balanceIsConserved(seed: Int, scaling: OutputScaling) throws {
         let data = try Self.sine(samples: 10, from: -0.9, to: 0.9)
         let model = try UnivariateNetwork(data: data, width: 6, form: .full, scaling: scaling, normalization: .halfSum)
         var generator = SeededGenerator(seed: UInt64(seed))
@@ -249,9 +249,9 @@ import _TestSupport
     /// With a and b frozen the features Φ_{ik} = σ(g_{k,i})/α are fixed and the flow in c is
     /// linear: the kernel limit δ = −∞ of univariate notes §2.2, solved in §2.3(b).
     @Test("Training only c is the linear flow of univariate notes §2.3(b), in closed form",
-          arguments: [(UnivariateNetwork.Form.full, UnivariateNetwork.Scaling.sqrtWidth, LossNormalization.halfMean),
+          arguments: [(UnivariateNetwork.Form.full, OutputScaling.sqrtWidth, LossNormalization.halfMean),
                       (.full, .none, .halfSum), (.knots, .none, .mean)])
-    func trainingOnlyOutputsIsLinear(form: UnivariateNetwork.Form, scaling: UnivariateNetwork.Scaling,
+    func trainingOnlyOutputsIsLinear(form: UnivariateNetwork.Form, scaling: OutputScaling,
                                      normalization: LossNormalization) throws {
         let data = try Self.sine(samples: 10, from: -0.9, to: 0.9)
         let m = 6, n = data.sampleCount

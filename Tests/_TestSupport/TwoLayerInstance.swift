@@ -28,7 +28,7 @@ public struct TwoLayerInstance: Sendable {
         return TwoLayerInstance(rows: rows, targets: targets, width: width, bias: bias, initial: initial)
     }
 
-    public func model(scaling: TwoLayerNetwork.Scaling = .none,
+    public func model(scaling: OutputScaling = .none,
                       trained: Set<TwoLayerNetwork.Group>? = nil,
                       normalization: LossNormalization = .halfMean) throws -> TwoLayerNetwork {
         try TwoLayerNetwork(data: try Dataset(rows: rows, targets: targets), width: width, hasBias: bias,
