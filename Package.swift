@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "reluflow", targets: ["ReLUFlowCLI"]),
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         // MARK: - Public API
         .target(name: "FlowEngine", dependencies: ["CGSL"], exclude: ["README.md"]),
         .target(name: "Models", dependencies: ["FlowEngine"], exclude: ["README.md"]),
+        .target(name: "Experiments", dependencies: ["FlowEngine", "Models"]),
         .executableTarget(
             name: "ReLUFlowCLI",
             dependencies: [
@@ -44,6 +46,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),
         .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "_TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "_TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "_TestSupport"]),
         .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),
     ]
 )
