@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "ReLUFlowCLI",
             dependencies: [
-                "FlowEngine", "Models",
+                "FlowEngine", "Models", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

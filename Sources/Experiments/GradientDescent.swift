@@ -6,7 +6,7 @@ import Models
 /// of the ReLU derivatives, and s_j = `reluDerivativeAtZero` where g_j = 0 exactly. The
 /// loss normalisation is the model's; iteration k corresponds to flow time t = η·k.
 ///
-/// Every change of a gate between consecutive iterates is recorded as an `ActivationFlip`
+/// Every change of a gate between consecutive iterates is recorded as a `GradientDescentFlip`
 /// (the discrete analogue of a crossing); a flip that undoes one of the same surface within
 /// `chatteringWindow` iterations is marked as chattering.
 public struct GradientDescent<Network: GatedNetwork> {
@@ -25,20 +25,9 @@ public struct GradientDescent<Network: GatedNetwork> {
         self.chatteringWindow = chatteringWindow
     }
 
-    /// One gate change between iterates k − 1 and k.
-    public struct ActivationFlip: Sendable, Equatable {
-        /// The first iterate with the new gate.
-        public let iteration: Int
-        public let surface: Int
-        /// The side entered (positive: g > 0, the pair became active).
-        public let into: Side
-        /// Whether it undid a flip of the same surface at most `chatteringWindow` iterations before.
-        public let isChattering: Bool
-    }
-
     public struct Run: Sendable {
         public let finalParameters: [Double]
-        public let flips: [ActivationFlip]
+        public let flips: [GradientDescentFlip]
         /// L(θ_k) at k = 0, every `lossEvery` iterations, and at the end, as (k, L).
         public let losses: [(iteration: Int, loss: Double)]
     }
@@ -57,7 +46,7 @@ public struct GradientDescent<Network: GatedNetwork> {
         var nextGates = gates
         setGates(&gates, at: theta, switching: &switching, field: &field, ones: ones)
         var lastFlip = [Int](repeating: Int.min / 2, count: m)
-        var flips: [ActivationFlip] = []
+        var flips: [GradientDescentFlip] = []
         var losses = [(iteration: 0, loss: network.loss(at: theta))]
         for k in stride(from: 1, through: iterations, by: 1) {
             // F at θ_{k−1} with its own gates, then the step.
@@ -66,7 +55,7 @@ public struct GradientDescent<Network: GatedNetwork> {
             setGates(&nextGates, at: theta, switching: &switching, field: &field, ones: ones)
             for j in 0..<m where nextGates[j] != gates[j] {
                 let into: Side = nextGates[j] > gates[j] ? .positive : .negative
-                flips.append(ActivationFlip(iteration: k, surface: j, into: into,
+                flips.append(GradientDescentFlip(iteration: k, surface: j, into: into,
                                             isChattering: k - lastFlip[j] <= chatteringWindow))
                 lastFlip[j] = k
             }
@@ -82,5 +71,23 @@ public struct GradientDescent<Network: GatedNetwork> {
                           field: inout [Double], ones: [Double]) {
         network.evaluate(at: theta, gates: ones, field: &field, switching: &switching)
         for j in gates.indices { gates[j] = switching[j] > 0 ? 1 : (switching[j] == 0 ? reluDerivativeAtZero : 0) }
+    }
+}
+
+/// One gate change of a GD run between iterates k − 1 and k.
+public struct GradientDescentFlip: Sendable, Equatable {
+    /// The first iterate with the new gate.
+    public let iteration: Int
+    public let surface: Int
+    /// The side entered (positive: g > 0, the pair became active).
+    public let into: Side
+    /// Whether it undid a flip of the same surface at most `chatteringWindow` iterations before.
+    public let isChattering: Bool
+
+    public init(iteration: Int, surface: Int, into: Side, isChattering: Bool) {
+        self.iteration = iteration
+        self.surface = surface
+        self.into = into
+        self.isChattering = isChattering
     }
 }

@@ -5,6 +5,6 @@ struct ReLUFlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reluflow",
         abstract: "Exact gradient flow of ReLU networks: every activation switch, located.",
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, CompareCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -24,6 +24,27 @@ enum ScenarioRun {
     /// Reads every input first: nothing is written unless all of it is valid.
     /// - Returns: nil after a check only.
     static func execute(_ scenario: Scenario, settings: Settings) throws -> Outcome? {
+        try withModel(of: scenario, FlowRun(scenario: scenario, settings: settings))
+    }
+
+    /// What to do with a scenario's model once it is built.
+    protocol ModelConsumer {
+        associatedtype Output
+        func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> Output
+    }
+
+    /// Integrates the flow and writes the run folder.
+    struct FlowRun: ModelConsumer {
+        let scenario: Scenario
+        let settings: Settings
+
+        func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> Outcome? {
+            try ScenarioRun.execute(scenario, model: model, data: data, settings: settings)
+        }
+    }
+
+    /// Builds the scenario's model from its data and hands it to `consumer`.
+    static func withModel<Consumer: ModelConsumer>(of scenario: Scenario, _ consumer: Consumer) throws -> Consumer.Output {
         let data = try scenario.data?.load()
         let file = scenario.file.path
         func build<Model>(_ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
@@ -32,8 +53,8 @@ enum ScenarioRun {
         func groups<Group: RawRepresentable>(_ type: Group.Type) -> Set<Group>? where Group.RawValue == String {
             scenario.trainedGroups.map { Set($0.compactMap(Group.init(rawValue:))) }
         }
-        func run(_ model: some GatedNetwork) throws -> Outcome? {
-            try execute(scenario, model: model, data: data, settings: settings)
+        func run(_ model: some GatedNetwork) throws -> Consumer.Output {
+            try consumer.consume(model, data: data)
         }
         guard let data else {
             let teacher = scenario.populationTeacher!
@@ -68,7 +89,7 @@ enum ScenarioRun {
         }
     }
 
-    private static func execute<Model: GatedNetwork>(
+    static func execute<Model: GatedNetwork>(
         _ scenario: Scenario, model: Model, data: Dataset?, settings: Settings
     ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)

@@ -136,6 +136,25 @@ import _TestSupport
         #expect(try scratch.lines("run/trajectory.csv").count > 2)
     }
 
+    @Test("compare on Ex. 5.2 matches the deactivation at every step size, with a gap of order 1 in η")
+    func compareMatchesEventsAndMeasuresTheOrder() throws {
+        let scratch = try ScratchFolder()
+        let output = try ReLUFlowProcess.run(["compare", Self.ex52Scenario, "--lr", "0.02,0.01,0.005,0.0025",
+                                              "--out", scratch.path("cmp")])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try scratch.json("cmp/compare.json")
+        let runs = try #require(report["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["matched_events"] as? Int } == [1, 1, 1, 1])
+        // Support-vector notes §4.2: GD flips at iterations 37, 76, 154, 310.
+        #expect(runs.compactMap { (($0["events"] as? [[String: Any]])?.first?["gd_iteration"]) as? Int } == [37, 76, 154, 310])
+        let order = try #require(report["observed_order_event_time"] as? Double)
+        #expect(abs(order - 1) < 0.2)
+        // The final points differ by O(η) along the frozen kernel direction (notes: w_3 = −0.218705
+        // at η = 0.02 against −0.212071 for the flow).
+        #expect(abs((runs[0]["final_parameter_difference"] as? Double ?? 0) - 0.006634) < 2e-4)
+        #expect(FileManager.default.fileExists(atPath: scratch.path("cmp/flow/timeline.jsonl")))
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Experiments
+import FlowEngine
+import Foundation
+import Models
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Run a scenario's flow and full-batch GD at several step sizes, and compare them.",
+        discussion: """
+            Writes the flow's run folder to DIR/flow and DIR/compare.json: for each step size \
+            the matched events (same surface, same direction, in order) with their time \
+            differences eta*k - t, the events only one side has, and the final-point and \
+            final-loss differences; and the observed order of the gaps in eta (about 1).
+            """)
+
+    @Argument(help: "Scenario YAML file.")
+    var scenario: String
+
+    @Option(help: "Comma-separated GD step sizes, e.g. 0.1,0.01,0.001.")
+    var lr: String
+
+    @Option(name: .shortAndLong, help: "Output folder (default: runs/<scenario name>-compare).")
+    var out: String?
+
+    @Option(help: "σ'(0) for GD: 0 (PyTorch, the papers) or 1.")
+    var reluDerivativeAtZero: Double = 0
+
+    func run() throws {
+        let rates = lr.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !rates.isEmpty, rates.count == lr.split(separator: ",").count, rates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            RunCommand.printError("--lr: expected positive numbers separated by commas, got '\(lr)'")
+            throw ExitCode(2)
+        }
+        let report: ComparisonReport
+        do {
+            let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
+            let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            report = try ScenarioRun.withModel(of: loaded, FlowAndDescent(
+                scenario: loaded, folder: folder, learningRates: rates, reluDerivativeAtZero: reluDerivativeAtZero))
+        } catch let error as ScenarioError {
+            RunCommand.printError(error.description)
+            throw ExitCode(2)
+        }
+        print(report.text)
+    }
+}
+
+/// Runs the flow (writing its folder) and GD at each step size on the same model.
+struct FlowAndDescent: ScenarioRun.ModelConsumer {
+    let scenario: Scenario
+    let folder: URL
+    let learningRates: [Double]
+    let reluDerivativeAtZero: Double
+
+    func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> ComparisonReport {
+        let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
+        let settings = ScenarioRun.Settings(outputFolder: folder.appendingPathComponent("flow"), showProgress: false)
+        guard let flow = try ScenarioRun.execute(scenario, model: model, data: data, settings: settings) else {
+            preconditionFailure("a flow run returns its outcome")
+        }
+        let result = flow.summary.result
+        let rows = learningRates.map { eta -> ComparisonReport.Row in
+            let iterations = Int((result.finalTime / eta).rounded())
+            let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
+                .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1))
+            let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
+            let finalDifference = zip(descent.finalParameters, result.finalState).map { abs($0 - $1) }.max() ?? 0
+            return ComparisonReport.Row(
+                learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
+                finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)))
+        }
+        let report = ComparisonReport(flowTime: result.finalTime, flowEventCount: result.timeline.count, rows: rows)
+        let file = try OutputFile(folder.appendingPathComponent("compare.json"))
+        try file.write(report.json + "\n")
+        try file.commit()
+        return report
+    }
+}
+
+/// What `reluflow compare` prints and writes.
+struct ComparisonReport {
+    struct Row {
+        let learningRate: Double
+        let iterations: Int
+        let comparison: FlowGDComparison
+        let finalParameterDifference: Double
+        let finalLossDifference: Double
+    }
+
+    let flowTime: Double
+    let flowEventCount: Int
+    let rows: [Row]
+
+    var eventOrder: Double? {
+        FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.comparison.maxTimeDifference))
+    }
+
+    var finalPointOrder: Double? {
+        FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.finalParameterDifference))
+    }
+
+    var json: String {
+        let entries = rows.map { row in
+            JSONText.object([
+                ("learning_rate", JSONText.number(row.learningRate)),
+                ("iterations", "\(row.iterations)"),
+                ("matched_events", "\(row.comparison.matches.count)"),
+                ("max_event_time_difference", JSONText.number(row.comparison.maxTimeDifference)),
+                ("events", "[" + row.comparison.matches.map { match in
+                    JSONText.object([("surface", "\(match.surface)"),
+                                     ("into", JSONText.string(match.into == .positive ? "active" : "inactive")),
+                                     ("flow_t", JSONText.number(match.flowTime)), ("gd_iteration", "\(match.gdIteration)"),
+                                     ("time_difference", JSONText.number(match.timeDifference))])
+                }.joined(separator: ", ") + "]"),
+                ("flow_only_events", "\(row.comparison.flowOnly.count)"),
+                ("gd_only_flips", "\(row.comparison.gdOnly.count)"),
+                ("final_parameter_difference", JSONText.number(row.finalParameterDifference)),
+                ("final_loss_difference", JSONText.number(row.finalLossDifference)),
+            ])
+        }
+        return JSONText.object([
+            ("flow_time", JSONText.number(flowTime)),
+            ("flow_events", "\(flowEventCount)"),
+            ("runs", "[\n    " + entries.joined(separator: ",\n    ") + "\n  ]"),
+            ("observed_order_event_time", eventOrder.map(JSONText.number) ?? "null"),
+            ("observed_order_final_point", finalPointOrder.map(JSONText.number) ?? "null"),
+        ], indent: "")
+    }
+
+    var text: String {
+        var lines = ["flow: t = \(flowTime), \(flowEventCount) events",
+                     "        eta  iterations  matched  flow-only  gd-only  max |eta*k - t|  max |θ_gd - θ_flow|"]
+        for row in rows {
+            lines.append(String(format: "%11.4g  %10d  %7d  %9d  %7d  %15.3e  %19.3e", row.learningRate, row.iterations,
+                                row.comparison.matches.count, row.comparison.flowOnly.count, row.comparison.gdOnly.count,
+                                row.comparison.maxTimeDifference, row.finalParameterDifference))
+        }
+        lines.append("observed order in eta: event times \(eventOrder.map { String(format: "%.2f", $0) } ?? "-"), "
+            + "final point \(finalPointOrder.map { String(format: "%.2f", $0) } ?? "-")")
+        return lines.joined(separator: "\n")
+    }
+}
