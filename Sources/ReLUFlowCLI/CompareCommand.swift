@@ -49,6 +49,9 @@ struct CompareCommand: ParsableCommand {
 
 /// Runs the flow (writing its folder) and GD at each step size on the same model.
 struct FlowAndDescent: ScenarioRun.ModelConsumer {
+    /// About this many GD iterates per step size are compared with the flow's state.
+    static let gridPoints = 500
+
     let scenario: Scenario
     let folder: URL
     let learningRates: [Double]
@@ -61,15 +64,31 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             preconditionFailure("a flow run returns its outcome")
         }
         let result = flow.summary.result
-        let rows = learningRates.map { eta -> ComparisonReport.Row in
+        // The flow once more, stopping exactly at every GD time of the comparison grid.
+        let strides = learningRates.map { max(1, Int((result.finalTime / $0).rounded()) / Self.gridPoints) }
+        let gridTimes = Set(zip(learningRates, strides).flatMap { eta, stride in
+            stride.multiples(upTo: Int((result.finalTime / eta).rounded())).map { eta * Double($0) }
+        }).filter { $0 <= result.finalTime }.sorted()
+        var flowStates = [Double: [Double]]()
+        _ = try FlowSimulator(
+            problem: FlowProblem(system: model, initialState: initial, endTime: result.finalTime, outputTimes: gridTimes),
+            options: scenario.options
+        ).run(observer: FlowObserver(didReachOutputTime: { t, state in flowStates[t] = Array(state) }))
+        let rows = zip(learningRates, strides).map { eta, stride -> ComparisonReport.Row in
             let iterations = Int((result.finalTime / eta).rounded())
+            var parameterDeviation = 0.0, lossDeviation = 0.0
             let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
-                .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1))
+                .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, _ in
+                    guard k % stride == 0, let flowState = flowStates[eta * Double(k)] else { return }
+                    parameterDeviation = max(parameterDeviation, zip(theta, flowState).map { abs($0 - $1) }.max() ?? 0)
+                    lossDeviation = max(lossDeviation, abs(model.loss(at: theta) - model.loss(at: flowState)))
+                }
             let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
             let finalDifference = zip(descent.finalParameters, result.finalState).map { abs($0 - $1) }.max() ?? 0
             return ComparisonReport.Row(
                 learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
-                finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)))
+                finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)),
+                maxParameterDeviation: parameterDeviation, maxLossDeviation: lossDeviation)
         }
         let report = ComparisonReport(flowTime: result.finalTime, flowEventCount: result.timeline.count, rows: rows)
         let file = try OutputFile(folder.appendingPathComponent("compare.json"))
@@ -87,6 +106,9 @@ struct ComparisonReport {
         let comparison: FlowGDComparison
         let finalParameterDifference: Double
         let finalLossDifference: Double
+        /// max over the common time grid t = η·k of |θ_GD(k) − θ_flow(t)| and of the loss gap.
+        let maxParameterDeviation: Double
+        let maxLossDeviation: Double
     }
 
     let flowTime: Double
@@ -95,6 +117,10 @@ struct ComparisonReport {
 
     var eventOrder: Double? {
         FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.comparison.maxTimeDifference))
+    }
+
+    var trajectoryOrder: Double? {
+        FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.maxParameterDeviation))
     }
 
     var finalPointOrder: Double? {
@@ -116,6 +142,8 @@ struct ComparisonReport {
                 }.joined(separator: ", ") + "]"),
                 ("flow_only_events", "\(row.comparison.flowOnly.count)"),
                 ("gd_only_flips", "\(row.comparison.gdOnly.count)"),
+                ("max_parameter_deviation", JSONText.number(row.maxParameterDeviation)),
+                ("max_loss_deviation", JSONText.number(row.maxLossDeviation)),
                 ("final_parameter_difference", JSONText.number(row.finalParameterDifference)),
                 ("final_loss_difference", JSONText.number(row.finalLossDifference)),
             ])
@@ -125,20 +153,28 @@ struct ComparisonReport {
             ("flow_events", "\(flowEventCount)"),
             ("runs", "[\n    " + entries.joined(separator: ",\n    ") + "\n  ]"),
             ("observed_order_event_time", eventOrder.map(JSONText.number) ?? "null"),
+            ("observed_order_trajectory", trajectoryOrder.map(JSONText.number) ?? "null"),
             ("observed_order_final_point", finalPointOrder.map(JSONText.number) ?? "null"),
         ], indent: "")
     }
 
     var text: String {
         var lines = ["flow: t = \(flowTime), \(flowEventCount) events",
-                     "        eta  iterations  matched  flow-only  gd-only  max |eta*k - t|  max |θ_gd - θ_flow|"]
+                     "        eta  iterations  matched  flow-only  gd-only  max |eta*k - t|  max |θ_gd - θ_flow|  final |θ_gd - θ_flow|"]
         for row in rows {
-            lines.append(String(format: "%11.4g  %10d  %7d  %9d  %7d  %15.3e  %19.3e", row.learningRate, row.iterations,
-                                row.comparison.matches.count, row.comparison.flowOnly.count, row.comparison.gdOnly.count,
-                                row.comparison.maxTimeDifference, row.finalParameterDifference))
+            lines.append(String(format: "%11.4g  %10d  %7d  %9d  %7d  %15.3e  %19.3e  %21.3e", row.learningRate,
+                                row.iterations, row.comparison.matches.count, row.comparison.flowOnly.count,
+                                row.comparison.gdOnly.count, row.comparison.maxTimeDifference, row.maxParameterDeviation,
+                                row.finalParameterDifference))
         }
-        lines.append("observed order in eta: event times \(eventOrder.map { String(format: "%.2f", $0) } ?? "-"), "
-            + "final point \(finalPointOrder.map { String(format: "%.2f", $0) } ?? "-")")
+        func format(_ order: Double?) -> String { order.map { String(format: "%.2f", $0) } ?? "-" }
+        lines.append("observed order in eta: event times \(format(eventOrder)), trajectory \(format(trajectoryOrder)), "
+            + "final point \(format(finalPointOrder))")
         return lines.joined(separator: "\n")
     }
+}
+
+extension Int {
+    /// self, 2·self, … up to `limit`.
+    func multiples(upTo limit: Int) -> StrideTo<Int> { Swift.stride(from: self, to: limit + 1, by: self) }
 }

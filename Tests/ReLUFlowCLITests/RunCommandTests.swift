@@ -149,6 +149,10 @@ import _TestSupport
         #expect(runs.compactMap { (($0["events"] as? [[String: Any]])?.first?["gd_iteration"]) as? Int } == [37, 76, 154, 310])
         let order = try #require(report["observed_order_event_time"] as? Double)
         #expect(abs(order - 1) < 0.2)
+        // On the common grid t = η·k the parameters part by O(η): measured order 1.02.
+        let trajectoryOrder = try #require(report["observed_order_trajectory"] as? Double)
+        #expect(abs(trajectoryOrder - 1) < 0.1)
+        #expect(runs.allSatisfy { ($0["max_parameter_deviation"] as? Double ?? 0) > 0 })
         // The final points differ by O(η) along the frozen kernel direction (notes: w_3 = −0.218705
         // at η = 0.02 against −0.212071 for the flow).
         #expect(abs((runs[0]["final_parameter_difference"] as? Double ?? 0) - 0.006634) < 2e-4)

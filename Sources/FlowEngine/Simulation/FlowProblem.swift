@@ -4,11 +4,15 @@ public struct FlowProblem<System: PiecewiseSmoothSystem> {
     public let system: System
     public let initialState: [Double]
     public let endTime: Double
+    /// Times in (0, endTime], ascending, at which the state is handed to
+    /// `FlowObserver.didReachOutputTime`; steps end exactly there (no interpolation).
+    public let outputTimes: [Double]
 
-    public init(system: System, initialState: [Double], endTime: Double) {
+    public init(system: System, initialState: [Double], endTime: Double, outputTimes: [Double] = []) {
         self.system = system
         self.initialState = initialState
         self.endTime = endTime
+        self.outputTimes = outputTimes
     }
 
     /// Checks the up-front conditions; every message names the offending quantity.
@@ -22,6 +26,10 @@ public struct FlowProblem<System: PiecewiseSmoothSystem> {
         }
         guard endTime.isFinite, endTime > 0 else {
             throw .invalidProblem("the end time must be positive and finite, got \(endTime)")
+        }
+        guard outputTimes.allSatisfy({ $0 > 0 && $0 <= endTime }), zip(outputTimes, outputTimes.dropFirst()).allSatisfy({ $0 < $1 })
+        else {
+            throw .invalidProblem("output times must be ascending and within (0, \(endTime)]")
         }
     }
 }

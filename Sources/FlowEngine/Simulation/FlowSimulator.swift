@@ -26,6 +26,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private var lastEventTime = -Double.infinity
     private var eventsInAccumulation = 0
     private var stalledStepCount = 0
+    /// The index of the next output time not yet reached.
+    private var nextOutput = 0
     /// Surfaces the state sits on after an event without having moved clear of them (a
     /// slide exit, which leaves tangentially, or a grazing touch): a wrong-side value counts
     /// as a crossing only while moving further the wrong way, until the surface is clear.
@@ -148,8 +150,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         w.stepStart.update(from: w.state, count: w.dimension)
         w.distanceStart.update(from: w.distanceEnd, count: w.surfaceCount)
         w.distanceRateStart.update(from: w.distanceRateEnd, count: w.surfaceCount)
+        let stepLimit = nextOutput < problem.outputTimes.count ? problem.outputTimes[nextOutput] : problem.endTime
         do {
-            try integrator.step(t: &time, until: problem.endTime, h: &h, state: w.state)
+            try integrator.step(t: &time, until: stepLimit, h: &h, state: w.state)
         } catch {
             time = t0
             w.state.update(from: w.stepStart, count: w.dimension)
@@ -168,6 +171,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         guard let (hi, candidates) = try screenStep(from: t0, to: t1) else {
             clearDepartures()
             notifyAdvance()
+            reportOutputTimesReached()
             return
         }
         let (eventTime, crossed) = try locator.locate(
@@ -187,6 +191,16 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         try evaluateCurrentState()
         try guardAgainstAccumulation()
         notifyAdvance()
+        reportOutputTimesReached()
+    }
+
+    /// Steps end exactly at output times (an event can only end one earlier), so a reached
+    /// output time is one equal to the current time.
+    private func reportOutputTimesReached() {
+        while nextOutput < problem.outputTimes.count, problem.outputTimes[nextOutput] <= time {
+            observer.didReachOutputTime?(time, UnsafeBufferPointer(start: workspace.state, count: workspace.dimension))
+            nextOutput += 1
+        }
     }
 
     /// Evaluates F, g, ġ and the signed distances at the current state into the
