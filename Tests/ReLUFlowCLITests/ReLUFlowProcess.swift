@@ -28,12 +28,26 @@ struct ReLUFlowProcess {
     }()
 
     /// Runs, sending SIGINT after `interruptAfter` seconds when given.
+    ///
+    /// Output goes to temporary files, not pipes: a blocking pipe read in the test process
+    /// can be cut by a signal (EINTR), which Foundation's `readDataToEndOfFile` turns into a
+    /// crash.
     static func run(_ arguments: [String], in directory: URL = packageRoot, interruptAfter delay: Double? = nil) throws -> Output {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reluflow-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -41,11 +55,10 @@ struct ReLUFlowProcess {
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGINT)
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Output(status: process.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
 
