@@ -2,10 +2,12 @@ import CGSL
 
 /// The GSL odeiv2 stepping methods, selectable by their GSL names.
 ///
-/// Capabilities are data, as in GSL's own `gsl_odeiv2_step_type` table: whether the method
-/// keeps a history between steps (`isMultistep`), whether it needs the Jacobian of the field
-/// (`needsJacobian`), and whether it is an explicit one-step Runge–Kutta method that can
-/// re-step from a step start for event refinement (`canRestepFromStepStart`).
+/// Capabilities are data, as in GSL's own `gsl_odeiv2_step_type` table: whether the method is
+/// an explicit one-step Runge–Kutta method that can re-step from a step start for event
+/// refinement (`canRestepFromStepStart`). The implicit methods (rk1imp, rk2imp, rk4imp,
+/// bsimp, msbdf) call the Jacobian, which the engine gives exactly when the system provides
+/// it and by central differences otherwise; the multistep ones (msadams, msbdf) keep a
+/// history that the engine resets after every event.
 public enum GSLStepper: String, CaseIterable, Sendable {
     /// Explicit embedded Runge–Kutta (2, 3).
     case rk2
@@ -32,18 +34,6 @@ public enum GSLStepper: String, CaseIterable, Sendable {
 
     /// The stepper used when a scenario names none.
     public static let `default` = GSLStepper.rk8pd
-
-    /// Methods that keep a step history; GSL reads a repeated start time as "last step
-    /// rejected", so they must never be asked to re-step from an earlier start.
-    public var isMultistep: Bool { self == .msadams || self == .msbdf }
-
-    /// Methods whose GSL implementation calls the system's Jacobian.
-    public var needsJacobian: Bool {
-        switch self {
-        case .rk1imp, .rk2imp, .rk4imp, .bsimp, .msbdf: true
-        default: false
-        }
-    }
 
     /// Explicit one-step methods: a step of any size from a saved start is self-contained.
     public var canRestepFromStepStart: Bool {
