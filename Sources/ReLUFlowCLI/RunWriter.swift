@@ -1,11 +1,12 @@
+import Experiments
 import Foundation
 import FlowEngine
 import Models
 
 /// Writes a run folder as DESIGN.md's contract says: `timeline.jsonl` (one event per line,
-/// in time order), `trajectory.csv` (t, loss, parameters) and `summary.json`. All three
-/// are streamed to temporary files and renamed into place together at the end, so a
-/// folder never holds a half-written file.
+/// in time order), `trajectory.csv` (t, loss, parameters) and `summary.json`. All three go
+/// to temporary files (the trajectory streamed as the run goes) and are renamed into place
+/// together at the end, so a folder never holds a half-written file.
 final class RunWriter {
     let folder: URL
     private let layout: ParameterLayout
@@ -40,7 +41,7 @@ final class RunWriter {
         try dataFile.commit()
     }
 
-    func append(_ entry: TimelineEntry) throws {
+    private func write(_ entry: TimelineEntry) throws {
         var fields: [(String, String)] = [("t", JSONText.number(entry.time)), ("kind", JSONText.string(entry.kind))]
         if let neuron = entry.neuron { fields.append(("neuron", "\(neuron)")) }
         if let sample = entry.sample { fields.append(("sample", "\(sample)")) }
@@ -60,8 +61,9 @@ final class RunWriter {
         try trajectory.write(values.map { $0.isFinite ? "\($0)" : "nan" }.joined(separator: ",") + "\n")
     }
 
-    /// Writes the summary and moves all three files into place.
-    func finish(summary: RunSummary) throws {
+    /// Writes the timeline (in time order) and the summary, and moves all three files into place.
+    func finish(summary: RunSummary, timeline entries: [TimelineEntry]) throws {
+        for entry in entries { try write(entry) }
         let summaryFile = try OutputFile(folder.appendingPathComponent("summary.json"))
         try summaryFile.write(summary.json(layout: layout) + "\n")
         try timeline.commit()
@@ -121,6 +123,14 @@ struct TimelineEntry {
         normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
     }
 
+    /// `plateau_start` or `plateau_end` of a loss plateau, with its level as the loss.
+    init(plateauBoundaryAt time: Double, isStart: Bool, level: Double) {
+        self.time = time
+        kind = isStart ? "plateau_start" : "plateau_end"
+        neuron = nil
+        loss = level
+    }
+
     /// A neuron event: `neuron_death` (active on no sample) or `neuron_revival`.
     init(_ change: NeuronActivity.Change, time: Double, loss: Double) {
         self.time = time
@@ -145,6 +155,8 @@ struct RunSummary {
     let endTime: Double
     let result: FlowResult
     let finalLoss: Double
+    /// Loss plateaus found on the run's accepted steps (`PlateauDetector`).
+    let plateaus: [PlateauDetector.Plateau]
     /// Pairs on their active side at the end (gate 1).
     let activeSurfaces: [SurfaceLabel]
     /// Pairs slid on at the end, with their gates in (0, 1).
@@ -203,6 +215,10 @@ struct RunSummary {
             ("final_params", JSONText.object(parameters)),
             ("final_active", active),
             ("final_sliding", sliding),
+            ("plateaus", "[" + plateaus.map { plateau in
+                JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
+                                 ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))])
+            }.joined(separator: ", ") + "]"),
             ("events", "\(statistics.eventCount)"),
             ("steps", "\(statistics.stepCount)"),
             ("failed_steps", "\(statistics.failedStepCount)"),

@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import FlowEngine
 import Models
@@ -107,10 +108,8 @@ enum ScenarioRun {
         if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
         var entries: [TimelineEntry] = []
         var writeError: Error?
-        func append(_ entry: TimelineEntry) {
-            entries.append(entry)
-            do { try writer.append(entry) } catch { writeError = writeError ?? error }
-        }
+        func append(_ entry: TimelineEntry) { entries.append(entry) }
+        var lossCurve: [(time: Double, loss: Double)] = []
         var activity = NeuronActivity(network: model, initialGates: Self.gates(of: model, at: initial))
         for neuron in activity.deadNeurons {
             append(TimelineEntry(.init(neuron: neuron, isAlive: false), time: 0, loss: model.loss(at: initial)))
@@ -123,6 +122,7 @@ enum ScenarioRun {
             didAdvance: { t, state in
                 defer { advanceCount += 1 }
                 progress.report(time: t, eventCount: entries.count)
+                lossCurve.append((t, model.loss(at: state.baseAddress!)))
                 guard advanceCount % scenario.trajectoryEvery == 0 else { return }
                 do {
                     try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
@@ -146,6 +146,15 @@ enum ScenarioRun {
                 } catch { writeError = writeError ?? error }
             }
         }
+        let plateaus = PlateauDetector().plateaus(in: lossCurve)
+        let plateauEntries = plateaus.flatMap { plateau in
+            [TimelineEntry(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level),
+             TimelineEntry(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level)]
+        }
+        // Merge in time order; at equal times the surface events come first.
+        entries = (entries.enumerated().map { ($0.element, $0.offset) }
+            + plateauEntries.enumerated().map { ($0.element, entries.count + $0.offset) })
+            .sorted { ($0.0.time, $0.1) < ($1.0.time, $1.1) }.map(\.0)
         let summary = RunSummary(
             scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
             repellingRule: scenario.options.repellingRule.rawValue,
@@ -155,6 +164,7 @@ enum ScenarioRun {
             endTime: scenario.endTime,
             result: result,
             finalLoss: model.loss(at: result.finalState),
+            plateaus: plateaus,
             activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),
             slidingSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0 && result.finalGates[$0] < 1 }
                 .map { (model.surfaceLabel($0), result.finalGates[$0]) },
@@ -163,7 +173,7 @@ enum ScenarioRun {
             writer.discard()
             throw writeError
         }
-        try writer.finish(summary: summary)
+        try writer.finish(summary: summary, timeline: entries)
         return Outcome(summary: summary, entries: entries, folder: outputFolder)
     }
 }

@@ -15,8 +15,10 @@ import _TestSupport
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("deactivation"))
 
-        let timeline = try scratch.lines("run/timeline.jsonl")
+        let lines = try scratch.lines("run/timeline.jsonl")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.map { $0["t"] as! Double } == lines.map { $0["t"] as! Double }.sorted())
+        let timeline = lines.filter { $0["sample"] != nil }
         #expect(timeline.count == 1)
         let event = try #require(timeline.first)
         #expect(event["kind"] as? String == "deactivation")
@@ -27,6 +29,9 @@ import _TestSupport
         // rk8pd at rtol 1e-12 (the scenario's setting): event times within 1e-9 of exact.
         #expect(abs((event["t"] as! Double) - exact.events[0].time) <= 1e-9)
 
+        // The converged stretch, L = 0.00125 from t ≈ 10 to 50, is a plateau in the timeline.
+        let plateauEnds = lines.filter { $0["kind"] as? String == "plateau_end" }
+        #expect(plateauEnds.contains { ($0["t"] as? Double) == 50 && abs(($0["loss"] as? Double ?? 0) - 0.00125) < 1e-6 })
         let summary = try scratch.json("run/summary.json")
         for key in ["final_time", "final_loss", "final_params", "steps", "rhs_evaluations", "wall_seconds"] {
             #expect(summary[key] != nil, "summary.json lacks \(key)")
@@ -50,7 +55,7 @@ import _TestSupport
         let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"])
         #expect(output.status == 0, "\(output.stderr)")
         let timeline = try scratch.lines("run/timeline.jsonl")
-            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.filter { $0["sample"] != nil }
         #expect(timeline.map { $0["kind"] as? String } == ["activation", "slide_start"])
         #expect(timeline.map { $0["sample"] as? Int } == [2, 1])
         let gate = try #require(timeline[1]["gate"] as? Double)
@@ -166,7 +171,7 @@ import _TestSupport
         #expect(output.status == 0, "\(output.stderr)")
         let summary = try scratch.json("run/summary.json")
         #expect((summary["scenario"] as? String)?.hasSuffix("scenarios/default.yaml") == true)
-        #expect(try scratch.lines("run/timeline.jsonl").count == 2)
+        #expect(try scratch.lines("run/timeline.jsonl").filter { $0.contains("\"sample\"") }.count == 2)
     }
 
     @Test("A run that fails part way exits 1 and keeps what it computed")
