@@ -164,6 +164,21 @@ import _TestSupport
         #expect(FileManager.default.fileExists(atPath: scratch.path("cmp/flow/timeline.jsonl")))
     }
 
+    @Test("report digests a run folder: Ex. 5.3 has 3 stages between its two events, and its plateaus")
+    func reportDigestsARun() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/default.yaml").path
+        #expect(try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"]).status == 0)
+        let output = try ReLUFlowProcess.run(["report", scratch.path("run")])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("stages   3 "))
+        #expect(output.stdout.contains("[0, 0.0437287)"))
+        #expect(output.stdout.contains("1 activation, 1 deactivation"))
+        #expect(output.stdout.contains("plateaus "))
+        let missing = try ReLUFlowProcess.run(["report", scratch.path("absent")])
+        #expect(missing.status == 2 && missing.stderr.contains("summary.json"))
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()

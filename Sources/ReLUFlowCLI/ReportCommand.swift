@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print a digest of a run folder: stages, plateaus, neuron deaths, events by kind.")
+
+    @Argument(help: "A run folder written by `reluflow run`.")
+    var folder: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: folder)
+        do {
+            print(try RunReport(folder: url).text)
+        } catch let error as ScenarioError {
+            RunCommand.printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// The digest of a run folder. Stages are the maximal intervals with a constant activation
+/// pattern: their boundaries are the surface events (those with a sample or neuron pair).
+struct RunReport {
+    struct Stage {
+        let start: Double
+        let end: Double
+        let lossAtStart: Double
+    }
+
+    let summary: [String: Any]
+    let events: [[String: Any]]
+    /// L(θ0), from the first row of trajectory.csv.
+    let initialLoss: Double
+
+    init(folder: URL) throws(ScenarioError) {
+        func json(_ name: String) throws(ScenarioError) -> Data {
+            do { return try Data(contentsOf: folder.appendingPathComponent(name)) } catch {
+                throw ScenarioError(file: folder.appendingPathComponent(name).path, "cannot read (is this a run folder?)")
+            }
+        }
+        let summaryData = try json("summary.json"), timelineData = try json("timeline.jsonl")
+        guard let summary = try? JSONSerialization.jsonObject(with: summaryData) as? [String: Any] else {
+            throw ScenarioError(file: folder.appendingPathComponent("summary.json").path, "malformed JSON")
+        }
+        var events: [[String: Any]] = []
+        for line in String(decoding: timelineData, as: UTF8.self).split(separator: "\n") {
+            guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw ScenarioError(file: folder.appendingPathComponent("timeline.jsonl").path, "malformed line '\(line)'")
+            }
+            events.append(event)
+        }
+        self.summary = summary
+        self.events = events
+        let trajectory = String(decoding: try json("trajectory.csv"), as: UTF8.self).split(separator: "\n")
+        initialLoss = trajectory.dropFirst().first.flatMap { Double($0.split(separator: ",")[1]) } ?? .nan
+    }
+
+    var stages: [Stage] {
+        let finalTime = summary["final_time"] as? Double ?? 0
+        var boundaries: [(Double, Double)] = []
+        for event in events where event["sample"] != nil {
+            let t = event["t"] as? Double ?? 0
+            if boundaries.last?.0 != t { boundaries.append((t, event["loss"] as? Double ?? .nan)) }
+        }
+        var stages: [Stage] = []
+        var start = 0.0, loss = initialLoss
+        for (t, lossThere) in boundaries where t > start {
+            stages.append(Stage(start: start, end: t, lossAtStart: loss))
+            (start, loss) = (t, lossThere)
+        }
+        if finalTime > start { stages.append(Stage(start: start, end: finalTime, lossAtStart: loss)) }
+        return stages
+    }
+
+    var text: String {
+        var lines = ["run      \(summary["scenario"] as? String ?? "?")",
+                     "status   \(summary["status"] as? String ?? "?") at t = \(summary["final_time"] ?? "?"), "
+                        + "loss \(summary["final_loss"] ?? "?")"]
+        var counts: [String: Int] = [:]
+        for event in events { counts[event["kind"] as? String ?? "?", default: 0] += 1 }
+        lines.append("events   " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        let stages = self.stages
+        lines.append("")
+        lines.append("stages   \(stages.count) (constant activation pattern); the longest:")
+        for stage in stages.sorted(by: { $0.end - $0.start > $1.end - $1.start }).prefix(8).sorted(by: { $0.start < $1.start }) {
+            lines.append(String(format: "  [%.6g, %.6g)  duration %.4g  loss at start %.6g", stage.start, stage.end,
+                                stage.end - stage.start, stage.lossAtStart))
+        }
+        let plateaus = summary["plateaus"] as? [[String: Any]] ?? []
+        lines.append("")
+        lines.append("plateaus \(plateaus.count)")
+        for plateau in plateaus {
+            lines.append(String(format: "  [%.6g, %.6g]  level %.6g", plateau["start"] as? Double ?? .nan,
+                                plateau["end"] as? Double ?? .nan, plateau["level"] as? Double ?? .nan))
+        }
+        let deaths = events.filter { $0["kind"] as? String == "neuron_death" }
+        if !deaths.isEmpty {
+            lines.append("")
+            lines.append("neuron deaths " + deaths.map { "\($0["neuron"] ?? "?") at t = \($0["t"] ?? "?")" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
