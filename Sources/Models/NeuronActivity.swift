@@ -33,7 +33,7 @@ public struct NeuronActivity: Sendable {
         let neuronCount = (labels.map(\.neuron).max() ?? -1) + 1
         liveSurfaceCount = Array(repeating: 0, count: neuronCount)
         var hasSurfaces = Array(repeating: false, count: neuronCount)
-        for (j, label) in labels.enumerated() {
+        for (j, label) in labels.enumerated() where label.sample != SurfaceLabel.normLevel {
             hasSurfaces[label.neuron] = true
             if isLive[j] { liveSurfaceCount[label.neuron] += 1 }
         }
@@ -51,7 +51,8 @@ public struct NeuronActivity: Sendable {
         case .slideStart, .chattering: live = true
         }
         let j = event.surface, neuron = labels[j].neuron
-        guard live != isLive[j] else { return nil }
+        // A norm-level surface (`NeuronNormLevels`) says nothing about activity.
+        guard labels[j].sample != SurfaceLabel.normLevel, live != isLive[j] else { return nil }
         isLive[j] = live
         let wasAlive = liveSurfaceCount[neuron] > 0
         liveSurfaceCount[neuron] += live ? 1 : -1

@@ -4,7 +4,7 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a digest of a run folder: stages, plateaus, neuron deaths, events by kind.")
+        abstract: "Print a digest of a run folder: stages, plateaus, jump times, neuron deaths, events by kind.")
 
     @Argument(help: "A run folder written by `reluflow run`.")
     var folder: String
@@ -94,6 +94,15 @@ struct RunReport {
         for plateau in plateaus {
             lines.append(String(format: "  [%.6g, %.6g]  level %.6g", plateau["start"] as? Double ?? .nan,
                                 plateau["end"] as? Double ?? .nan, plateau["level"] as? Double ?? .nan))
+        }
+        let jumps = events.filter { $0["kind"] as? String == "stage" }
+        if !jumps.isEmpty {
+            lines.append("")
+            lines.append("jumps    (a neuron's norm crossing the watched level)")
+            for jump in jumps {
+                lines.append(String(format: "  t = %.6g  neuron %@ %@, loss %.6g", jump["t"] as? Double ?? .nan,
+                                    "\(jump["neuron"] ?? "?")", "\(jump["side"] ?? "?")", jump["loss"] as? Double ?? .nan))
+            }
         }
         let deaths = events.filter { $0["kind"] as? String == "neuron_death" }
         if !deaths.isEmpty {

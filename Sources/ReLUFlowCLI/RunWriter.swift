@@ -80,10 +80,11 @@ final class RunWriter {
 /// One line of `timeline.jsonl`, in the network's words.
 struct TimelineEntry {
     let time: Double
-    let kind: String
+    var kind: String
     /// `active` or `inactive`: the side a `slide_end` left to.
     var exit: String?
-    /// `active` or `inactive`: the side a `choice` took.
+    /// `active` or `inactive`: the side a `choice` took; `above` or `below` for a `stage`
+    /// (the neuron's norm rose above or fell below the watched level).
     var side: String?
     /// The gate s after a slide start, slide end or chattering (an effective ReLU'(0)).
     var gate: Double?
@@ -120,6 +121,12 @@ struct TimelineEntry {
         neuron = label.neuron
         sample = label.sample == SurfaceLabel.everySample ? nil : label.sample
         self.loss = loss
+        if label.sample == SurfaceLabel.normLevel, case .crossing(let into) = event.kind {
+            // A neuron's norm crossed the watched level: a jump (stage) time.
+            kind = "stage"
+            sample = nil
+            side = into == .positive ? "above" : "below"
+        }
         normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
     }
 

@@ -16,6 +16,7 @@ import Yams
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 /// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
+/// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
 /// ```
 /// Relative paths resolve against the scenario file's folder.
 struct Scenario {
@@ -51,6 +52,9 @@ struct Scenario {
     let endTime: Double
     let options: FlowOptions
     let trajectoryEvery: Int
+    /// `watch: {neuron_norm_level: ν}`: record a `stage` event whenever a neuron's norm
+    /// ‖(w_k, b_k)‖ crosses ν (jump times of small-initialisation runs).
+    let neuronNormLevel: Double?
 
     /// The name runs are filed under by default: the file name without extension.
     var name: String { file.deletingPathExtension().lastPathComponent }
@@ -78,7 +82,7 @@ struct Scenario {
     }
 
     private init(root: YAMLFields, file: URL) throws(ScenarioError) {
-        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output"])
+        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch"])
         self.file = file
         description = try root.optionalString("description")
         let folder = file.deletingLastPathComponent()
@@ -162,6 +166,19 @@ struct Scenario {
         }
         guard options.maxSteps > 0 else { throw flow.failure("max_steps", "must be positive, got \(options.maxSteps)") }
         self.options = options
+
+        if let watch = try root.optionalFields("watch") {
+            try watch.requireOnly(["neuron_norm_level"])
+            guard let level = try watch.optionalDouble("neuron_norm_level"), level > 0 else {
+                throw watch.failure("neuron_norm_level", "missing or not positive")
+            }
+            guard [.twoLayer, .twoLayerLogScale].contains(kind) else {
+                throw watch.failure("neuron_norm_level", "only two_layer and two_layer_log_scale models have neuron norms")
+            }
+            neuronNormLevel = level
+        } else {
+            neuronNormLevel = nil
+        }
 
         if let output = try root.optionalFields("output") {
             try output.requireOnly(["trajectory_every"])

@@ -54,8 +54,14 @@ enum ScenarioRun {
         func groups<Group: RawRepresentable>(_ type: Group.Type) -> Set<Group>? where Group.RawValue == String {
             scenario.trainedGroups.map { Set($0.compactMap(Group.init(rawValue:))) }
         }
+        func watched<Network: NeuronNorms>(_ network: Network, level: Double) throws -> Consumer.Output {
+            try consumer.consume(build { () throws(ModelError) in try NeuronNormLevels(network, level: level) }, data: data)
+        }
         func run(_ model: some GatedNetwork) throws -> Consumer.Output {
-            try consumer.consume(model, data: data)
+            if let level = scenario.neuronNormLevel, let normed = model as? any NeuronNorms {
+                return try watched(normed, level: level)
+            }
+            return try consumer.consume(model, data: data)
         }
         guard let data else {
             let teacher = scenario.populationTeacher!

@@ -179,6 +179,25 @@ import _TestSupport
         #expect(missing.status == 2 && missing.stderr.contains("summary.json"))
     }
 
+    @Test("Saddle-to-saddle on orthogonal data: one neuron escapes per drop, each a stage event")
+    func orthogonalDataJumpsAreStageEvents() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/orthogonal-data/fig1-small.yaml").path
+        #expect(try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"]).status == 0)
+        let stages = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .filter { $0["kind"] as? String == "stage" }
+        // Measured: neurons 5, 1, 2 leave the norm level 0.1 at t ≈ 284, 429, 620, and the
+        // loss is lower at every later jump.
+        #expect(stages.count == 3)
+        #expect(Set(stages.compactMap { $0["neuron"] as? Int }).count == 3)
+        #expect(stages.allSatisfy { $0["side"] as? String == "above" })
+        let losses = stages.compactMap { $0["loss"] as? Double }
+        #expect(zip(losses, losses.dropFirst()).allSatisfy { $0 > $1 })
+        let report = try ReLUFlowProcess.run(["report", scratch.path("run")])
+        #expect(report.stdout.contains("jumps"))
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()
