@@ -74,13 +74,24 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             problem: FlowProblem(system: model, initialState: initial, endTime: result.finalTime, outputTimes: gridTimes),
             options: scenario.options
         ).run(observer: FlowObserver(didReachOutputTime: { t, state in flowStates[t] = Array(state) }))
-        let rows = zip(learningRates, strides).map { eta, stride -> ComparisonReport.Row in
+        let rows = try zip(learningRates, strides).map { eta, stride -> ComparisonReport.Row in
             let iterations = Int((result.finalTime / eta).rounded())
-            var parameterDeviation = 0.0, lossDeviation = 0.0
+            // GD's modified equation at this η, on this η's grid.
+            let grid = stride.multiples(upTo: iterations).map { eta * Double($0) }.filter { $0 <= result.finalTime }
+            var modifiedStates = [Double: [Double]]()
+            _ = try FlowSimulator(
+                problem: FlowProblem(system: ModifiedEquationFlow(model, learningRate: eta), initialState: initial,
+                                     endTime: result.finalTime, outputTimes: grid),
+                options: scenario.options
+            ).run(observer: FlowObserver(didReachOutputTime: { t, state in modifiedStates[t] = Array(state) }))
+            var parameterDeviation = 0.0, lossDeviation = 0.0, modifiedDeviation = 0.0
             let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
                 .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, _ in
                     guard k % stride == 0, let flowState = flowStates[eta * Double(k)] else { return }
                     parameterDeviation = max(parameterDeviation, zip(theta, flowState).map { abs($0 - $1) }.max() ?? 0)
+                    if let modifiedState = modifiedStates[eta * Double(k)] {
+                        modifiedDeviation = max(modifiedDeviation, zip(theta, modifiedState).map { abs($0 - $1) }.max() ?? 0)
+                    }
                     lossDeviation = max(lossDeviation, abs(model.loss(at: theta) - model.loss(at: flowState)))
                 }
             let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
@@ -88,7 +99,8 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             return ComparisonReport.Row(
                 learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
                 finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)),
-                maxParameterDeviation: parameterDeviation, maxLossDeviation: lossDeviation)
+                maxParameterDeviation: parameterDeviation, maxLossDeviation: lossDeviation,
+                maxModifiedFlowDeviation: modifiedDeviation)
         }
         let report = ComparisonReport(flowTime: result.finalTime, flowEventCount: result.timeline.count, rows: rows)
         let file = try OutputFile(folder.appendingPathComponent("compare.json"))
@@ -109,6 +121,8 @@ struct ComparisonReport {
         /// max over the common time grid t = η·k of |θ_GD(k) − θ_flow(t)| and of the loss gap.
         let maxParameterDeviation: Double
         let maxLossDeviation: Double
+        /// The same against the modified-equation flow of GD (loss L + (η/4)‖∇L‖²).
+        let maxModifiedFlowDeviation: Double
     }
 
     let flowTime: Double
@@ -121,6 +135,10 @@ struct ComparisonReport {
 
     var trajectoryOrder: Double? {
         FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.maxParameterDeviation))
+    }
+
+    var modifiedFlowOrder: Double? {
+        FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.maxModifiedFlowDeviation))
     }
 
     var finalPointOrder: Double? {
@@ -144,6 +162,7 @@ struct ComparisonReport {
                 ("gd_only_flips", "\(row.comparison.gdOnly.count)"),
                 ("max_parameter_deviation", JSONText.number(row.maxParameterDeviation)),
                 ("max_loss_deviation", JSONText.number(row.maxLossDeviation)),
+                ("max_modified_flow_deviation", JSONText.number(row.maxModifiedFlowDeviation)),
                 ("final_parameter_difference", JSONText.number(row.finalParameterDifference)),
                 ("final_loss_difference", JSONText.number(row.finalLossDifference)),
             ])
@@ -154,6 +173,7 @@ struct ComparisonReport {
             ("runs", "[\n    " + entries.joined(separator: ",\n    ") + "\n  ]"),
             ("observed_order_event_time", eventOrder.map(JSONText.number) ?? "null"),
             ("observed_order_trajectory", trajectoryOrder.map(JSONText.number) ?? "null"),
+            ("observed_order_modified_flow", modifiedFlowOrder.map(JSONText.number) ?? "null"),
             ("observed_order_final_point", finalPointOrder.map(JSONText.number) ?? "null"),
         ], indent: "")
     }
@@ -169,7 +189,8 @@ struct ComparisonReport {
         }
         func format(_ order: Double?) -> String { order.map { String(format: "%.2f", $0) } ?? "-" }
         lines.append("observed order in eta: event times \(format(eventOrder)), trajectory \(format(trajectoryOrder)), "
-            + "final point \(format(finalPointOrder))")
+            + "final point \(format(finalPointOrder)); GD against its modified-equation flow "
+            + "\(format(modifiedFlowOrder))")
         return lines.joined(separator: "\n")
     }
 }
