@@ -85,9 +85,12 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 options: scenario.options
             ).run(observer: FlowObserver(didReachOutputTime: { t, state in modifiedStates[t] = Array(state) }))
             var parameterDeviation = 0.0, lossDeviation = 0.0, modifiedDeviation = 0.0
+            var lossCurve: [(Double, Double)] = [(0, model.loss(at: initial))]
             let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
                 .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, _ in
-                    guard k % stride == 0, let flowState = flowStates[eta * Double(k)] else { return }
+                    guard k % stride == 0 else { return }
+                    lossCurve.append((eta * Double(k), model.loss(at: theta)))
+                    guard let flowState = flowStates[eta * Double(k)] else { return }
                     parameterDeviation = max(parameterDeviation, zip(theta, flowState).map { abs($0 - $1) }.max() ?? 0)
                     if let modifiedState = modifiedStates[eta * Double(k)] {
                         modifiedDeviation = max(modifiedDeviation, zip(theta, modifiedState).map { abs($0 - $1) }.max() ?? 0)
@@ -100,7 +103,7 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
                 finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)),
                 maxParameterDeviation: parameterDeviation, maxLossDeviation: lossDeviation,
-                maxModifiedFlowDeviation: modifiedDeviation)
+                maxModifiedFlowDeviation: modifiedDeviation, lossCurve: lossCurve)
         }
         let report = ComparisonReport(flowTime: result.finalTime, flowEventCount: result.timeline.count, rows: rows)
         let file = try OutputFile(folder.appendingPathComponent("compare.json"))
@@ -123,6 +126,8 @@ struct ComparisonReport {
         let maxLossDeviation: Double
         /// The same against the modified-equation flow of GD (loss L + (η/4)‖∇L‖²).
         let maxModifiedFlowDeviation: Double
+        /// GD's loss on the comparison grid, as (η·k, L).
+        let lossCurve: [(Double, Double)]
     }
 
     let flowTime: Double
@@ -165,6 +170,8 @@ struct ComparisonReport {
                 ("max_modified_flow_deviation", JSONText.number(row.maxModifiedFlowDeviation)),
                 ("final_parameter_difference", JSONText.number(row.finalParameterDifference)),
                 ("final_loss_difference", JSONText.number(row.finalLossDifference)),
+                ("gd_loss", "[" + row.lossCurve.map { "[\(JSONText.number($0.0)), \(JSONText.number($0.1))]" }
+                    .joined(separator: ", ") + "]"),
             ])
         }
         return JSONText.object([
