@@ -13,6 +13,9 @@ public struct PlateauDetector: Sendable {
     public struct Plateau: Sendable, Equatable {
         public let start: Double
         public let end: Double
+        /// Indices of the first and last sample of the plateau in the input.
+        public let startIndex: Int
+        public let endIndex: Int
         /// The geometric mean of the loss over the plateau's samples.
         public let level: Double
         public var duration: Double { end - start }
@@ -31,7 +34,8 @@ public struct PlateauDetector: Sendable {
 
     /// - Parameter samples: (t, L) in increasing t; samples with t ≤ 0 or L ≤ 0 are skipped.
     public func plateaus(in samples: [(time: Double, loss: Double)]) -> [Plateau] {
-        let kept = samples.filter { $0.time > 0 && $0.loss > 0 }
+        let keptIndices = samples.indices.filter { samples[$0].time > 0 && samples[$0].loss > 0 }
+        let kept = keptIndices.map { samples[$0] }
         let points = kept.map { (log($0.time), log($0.loss)) }
         guard points.count >= 2 else { return [] }
         var plateaus: [Plateau] = []
@@ -42,7 +46,8 @@ public struct PlateauDetector: Sendable {
             let span = exp(points[end].0 - points[first].0)
             guard span >= minimumSpan else { return }
             let meanLogLoss = points[first...end].map(\.1).reduce(0, +) / Double(end - first + 1)
-            plateaus.append(Plateau(start: kept[first].time, end: kept[end].time, level: exp(meanLogLoss)))
+            plateaus.append(Plateau(start: kept[first].time, end: kept[end].time, startIndex: keptIndices[first],
+                                    endIndex: keptIndices[end], level: exp(meanLogLoss)))
         }
         for i in 1..<points.count {
             let dt = points[i].0 - points[i - 1].0

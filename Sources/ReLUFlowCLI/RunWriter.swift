@@ -48,6 +48,7 @@ final class RunWriter {
         if let exit = entry.exit { fields.append(("exit", JSONText.string(exit))) }
         if let side = entry.side { fields.append(("side", JSONText.string(side))) }
         if let gate = entry.gate { fields.append(("gate", JSONText.number(gate))) }
+        if let floor = entry.floor { fields += [("floor", JSONText.number(floor)), ("gap", JSONText.number(entry.loss - floor))] }
         fields.append(("loss", JSONText.number(entry.loss)))
         if let speeds = entry.normalSpeeds {
             fields += [("normal_speed_inactive", JSONText.number(speeds.inactive)),
@@ -91,6 +92,8 @@ struct TimelineEntry {
     let neuron: Int?
     var sample: Int?
     let loss: Double
+    /// The plateau floor Q_0 (plateau entries of models that have one).
+    var floor: Double?
     /// ∇g·F on the inactive and the active side, for surface events.
     var normalSpeeds: (inactive: Double, active: Double)?
 
@@ -130,12 +133,14 @@ struct TimelineEntry {
         normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
     }
 
-    /// `plateau_start` or `plateau_end` of a loss plateau, with its level as the loss.
-    init(plateauBoundaryAt time: Double, isStart: Bool, level: Double) {
+    /// `plateau_start` or `plateau_end` of a loss plateau, with its level as the loss and,
+    /// where the model has one, the floor Q_0 of the partition at the plateau's start.
+    init(plateauBoundaryAt time: Double, isStart: Bool, level: Double, floor: Double?) {
         self.time = time
         kind = isStart ? "plateau_start" : "plateau_end"
         neuron = nil
         loss = level
+        self.floor = floor
     }
 
     /// A neuron event: `neuron_death` (active on no sample) or `neuron_revival`.
@@ -162,8 +167,10 @@ struct RunSummary {
     let endTime: Double
     let result: FlowResult
     let finalLoss: Double
-    /// Loss plateaus found on the run's accepted steps (`PlateauDetector`).
+    /// Loss plateaus found on the run's accepted steps (`PlateauDetector`), and their floors
+    /// Q_0 where the model has one (`PlateauFloorProviding`).
     let plateaus: [PlateauDetector.Plateau]
+    let plateauFloors: [Double?]
     /// Pairs on their active side at the end (gate 1).
     let activeSurfaces: [SurfaceLabel]
     /// Pairs slid on at the end, with their gates in (0, 1).
@@ -222,9 +229,10 @@ struct RunSummary {
             ("final_params", JSONText.object(parameters)),
             ("final_active", active),
             ("final_sliding", sliding),
-            ("plateaus", "[" + plateaus.map { plateau in
+            ("plateaus", "[" + zip(plateaus, plateauFloors).map { plateau, floor in
                 JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
-                                 ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))])
+                                 ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))]
+                                + (floor.map { [("floor", JSONText.number($0))] } ?? []))
             }.joined(separator: ", ") + "]"),
             ("events", "\(statistics.eventCount)"),
             ("steps", "\(statistics.stepCount)"),

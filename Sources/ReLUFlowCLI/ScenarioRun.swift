@@ -116,6 +116,9 @@ enum ScenarioRun {
         var writeError: Error?
         func append(_ entry: TimelineEntry) { entries.append(entry) }
         var lossCurve: [(time: Double, loss: Double)] = []
+        // Q_0 of the current partition at every accepted step, for models that have one.
+        let floorProvider = model as? any PlateauFloorProviding
+        var floors: [Double] = []
         var activity = NeuronActivity(network: model, initialGates: Self.gates(of: model, at: initial))
         for neuron in activity.deadNeurons {
             append(TimelineEntry(.init(neuron: neuron, isAlive: false), time: 0, loss: model.loss(at: initial)))
@@ -129,6 +132,7 @@ enum ScenarioRun {
                 defer { advanceCount += 1 }
                 progress.report(time: t, eventCount: entries.count)
                 lossCurve.append((t, model.loss(at: state.baseAddress!)))
+                if let floorProvider { floors.append(floorProvider.plateauFloor(at: Array(state))) }
                 guard advanceCount % scenario.trajectoryEvery == 0 else { return }
                 do {
                     try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
@@ -153,9 +157,10 @@ enum ScenarioRun {
             }
         }
         let plateaus = PlateauDetector().plateaus(in: lossCurve)
-        let plateauEntries = plateaus.flatMap { plateau in
-            [TimelineEntry(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level),
-             TimelineEntry(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level)]
+        let plateauFloors = plateaus.map { floors.isEmpty ? nil : floors[$0.startIndex] }
+        let plateauEntries = zip(plateaus, plateauFloors).flatMap { plateau, floor in
+            [TimelineEntry(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level, floor: floor),
+             TimelineEntry(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level, floor: floor)]
         }
         // Merge in time order; at equal times the surface events come first.
         entries = (entries.enumerated().map { ($0.element, $0.offset) }
@@ -170,7 +175,7 @@ enum ScenarioRun {
             endTime: scenario.endTime,
             result: result,
             finalLoss: model.loss(at: result.finalState),
-            plateaus: plateaus,
+            plateaus: plateaus, plateauFloors: plateauFloors,
             activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),
             slidingSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0 && result.finalGates[$0] < 1 }
                 .map { (model.surfaceLabel($0), result.finalGates[$0]) },

@@ -198,6 +198,23 @@ import _TestSupport
         #expect(report.stdout.contains("jumps"))
     }
 
+    @Test("On the sin(πx) knot model every plateau sits above its Q_0 floor")
+    func knotPlateausSitAboveTheirFloors() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/plateau/e5-fig7-sin-pi-small.yaml").path
+        #expect(try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"]).status == 0)
+        let plateaus = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .filter { $0["kind"] as? String == "plateau_start" }
+        #expect(plateaus.count >= 2)
+        for plateau in plateaus {
+            let floor = try #require(plateau["floor"] as? Double), level = try #require(plateau["loss"] as? Double)
+            // Plateau notes §3.1(b): L(θ) ≥ Q_0(P(θ)) for every θ, so the level is above the
+            // floor; the last plateau converges onto it (gap 9e-8 at L = 6.3e-3, measured).
+            #expect(level >= floor && floor > 0)
+        }
+    }
+
     @Test("Without a scenario, run uses scenarios/default.yaml")
     func runWithoutScenarioUsesDefault() throws {
         let scratch = try ScratchFolder()
