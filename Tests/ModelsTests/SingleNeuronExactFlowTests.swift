@@ -121,3 +121,43 @@ enum SupportVectorExample: String, CaseIterable, CustomTestStringConvertible {
         }
     }
 }
+
+/// Support-vector notes §4.1, the near-origin inits of Ex. 5.1: the samples that activate on
+/// the way into the all-active region, in order, at the notes' times (given to 5 digits).
+@Suite struct Example51SmallInitTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let initial: [Double]
+        /// (0-based sample, time) in order.
+        let activations: [(Int, Double)]
+        var testDescription: String { "w0 = \(initial)" }
+    }
+
+    static let cases = [
+        Case(initial: [-0.05, 0.15], activations: [(2, 0.05033), (0, 0.05518)]),
+        Case(initial: [0.1, -0.1], activations: [(1, 0.05809), (4, 0.08912), (3, 0.11647)]),
+        Case(initial: [-0.15, 0.15], activations: [(2, 0.20501), (0, 0.21772)]),
+        Case(initial: [-0.25, 0.02], activations: [(4, 0.03574), (1, 0.05729), (2, 0.48486), (0, 0.50818)]),
+        Case(initial: [0.01, -0.1], activations: [(1, 0.10460), (4, 0.13420), (3, 0.16033)]),
+        Case(initial: [0.1, -0.2], activations: [(1, 0.18487), (4, 0.25009), (3, 0.30582)]),
+        Case(initial: [0.17, 0.1], activations: []),
+    ]
+
+    @Test("Near-origin inits activate the notes' samples at the notes' times and end at (1.083792, 1.498243)",
+          arguments: cases)
+    func smallInitActivations(_ example: Case) throws {
+        let rows = [[0.8858, 0.0244], [0.4338, 0.8852], [0.6739, 0.0399], [0.0221, 0.4778], [0.2322, 0.8717]]
+        let model = SingleNeuron(data: try Dataset(rows: rows, targets: [0.6111, 0.9397, 1.8694, 2.7104, 1.3089]),
+                                 hasBias: false, normalization: .halfSum)
+        let result = try FlowSimulator(
+            problem: FlowProblem(system: model, initialState: example.initial, endTime: 1000),
+            options: FlowOptions(relativeTolerance: 1e-12, absoluteTolerance: 1e-14)).run()
+        #expect(result.termination == .reachedEndTime)
+        #expect(result.timeline.map(\.surface) == example.activations.map(\.0))
+        #expect(result.timeline.allSatisfy { $0.kind == .crossing(into: .positive) })
+        // The notes print 5 decimals, cut rather than rounded in places (0.05033 for
+        // t = 0.0503353): one unit in the last printed digit.
+        for (event, (_, time)) in zip(result.timeline, example.activations) { #expect(abs(event.time - time) <= 1e-5) }
+        // The all-active least-squares point; the slow mode is λ = 0.97, so t = 1000 is converged.
+        #expect(abs(result.finalState[0] - 1.083792) < 1e-6 && abs(result.finalState[1] - 1.498243) < 1e-6)
+    }
+}
