@@ -41,10 +41,9 @@ public struct GradientDescent<Network: GatedNetwork> {
         var theta = initial
         var field = [Double](repeating: 0, count: network.dimension)
         var switching = [Double](repeating: 0, count: m)
-        let ones = [Double](repeating: 1, count: m)
         var gates = [Double](repeating: 0, count: m)
         var nextGates = gates
-        setGates(&gates, at: theta, switching: &switching, field: &field, ones: ones)
+        network.signGates(at: theta, atZero: reluDerivativeAtZero, into: &gates, switching: &switching, field: &field)
         var lastFlip = [Int](repeating: Int.min / 2, count: m)
         var flips: [GradientDescentFlip] = []
         var losses = [(iteration: 0, loss: network.loss(at: theta))]
@@ -52,7 +51,7 @@ public struct GradientDescent<Network: GatedNetwork> {
             // F at θ_{k−1} with its own gates, then the step.
             network.evaluate(at: theta, gates: gates, field: &field, switching: nil)
             for r in theta.indices { theta[r] += learningRate * field[r] }
-            setGates(&nextGates, at: theta, switching: &switching, field: &field, ones: ones)
+            network.signGates(at: theta, atZero: reluDerivativeAtZero, into: &nextGates, switching: &switching, field: &field)
             for j in 0..<m where nextGates[j] != gates[j] {
                 let into: Side = nextGates[j] > gates[j] ? .positive : .negative
                 flips.append(GradientDescentFlip(iteration: k, surface: j, into: into,
@@ -64,13 +63,6 @@ public struct GradientDescent<Network: GatedNetwork> {
             didStep?(k, theta, gates)
         }
         return Run(finalParameters: theta, flips: flips, losses: losses)
-    }
-
-    /// s_j = 1[g_j(θ) > 0], or σ'(0) where g_j = 0 (one forward pass).
-    private func setGates(_ gates: inout [Double], at theta: [Double], switching: inout [Double],
-                          field: inout [Double], ones: [Double]) {
-        network.evaluate(at: theta, gates: ones, field: &field, switching: &switching)
-        for j in gates.indices { gates[j] = switching[j] > 0 ? 1 : (switching[j] == 0 ? reluDerivativeAtZero : 0) }
     }
 }
 

@@ -76,7 +76,11 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
     }
 
     /// The surface of the outer ReLU that v_k (2 ≤ k ≤ m) feeds: n + m − k.
-    public func outerSurface(ofScalarWeight k: Int) -> Int { data.sampleCount + scalarWeightCount - k }
+    public func outerSurface(ofScalarWeight k: Int) -> Int { chain.surface(ofScalarWeight: k) }
+
+    private var chain: GatedScalarChain {
+        GatedScalarChain(offset: d, count: scalarWeightCount, surfaceBase: data.sampleCount)
+    }
 
     /// v_k² − ‖w‖² for k = 1..m, all conserved by the flow; their differences are
     /// v_k² − v_{k'}².
@@ -93,22 +97,13 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
         return z
     }
 
-    /// t_k v_k, the scalar weight v_k through its gate (t_1 := 1: v_1 has no ReLU).
-    @inline(__always)
-    private func gatedScalarWeight(_ k: Int, _ theta: UnsafePointer<Double>, _ gates: UnsafePointer<Double>) -> Double {
-        k == 1 ? theta[d] : gates[outerSurface(ofScalarWeight: k)] * theta[d + k - 1]
-    }
-
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        let n = data.sampleCount, m = scalarWeightCount
-        var gain = 1.0
-        for k in 1...m { gain *= gatedScalarWeight(k, state, gates) }
-        if let switching {
-            for k in stride(from: 2, through: m, by: 1) { switching[outerSurface(ofScalarWeight: k)] = state[d + k - 1] }
-        }
+        let n = data.sampleCount, m = scalarWeightCount, chain = chain
+        let gain = chain.gain(state, gates)
+        if let switching { chain.writeSwitching(state, into: switching) }
         field.update(repeating: 0, count: dimension)
         // One forward pass per sample; F_w collects Σ r_i s_i x_i, scaled by −cP at the end.
         var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
@@ -126,12 +121,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
             }
         }
         for l in 0..<d { field[l] *= -gradientFactor * gain }
-        for k in 1...m {
-            // ∂P/∂v_k without dividing by v_k, which may be zero on its surface.
-            var gainDerivative = k == 1 ? 1 : gates[outerSurface(ofScalarWeight: k)]
-            for j in 1...m where j != k { gainDerivative *= gatedScalarWeight(j, state, gates) }
-            field[d + k - 1] = -gradientFactor * gainDerivative * pathSum
-        }
+        for k in 1...m { field[d + k - 1] = -gradientFactor * chain.gainDerivative(k, state, gates) * pathSum }
     }
 
     public func switchingRates(
@@ -141,9 +131,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
         data.inputs.withUnsafeBufferPointer { inputs in
             for i in 0..<data.sampleCount { rates[i] = preActivation(i, inputs.baseAddress!, velocity) }
         }
-        for k in stride(from: 2, through: scalarWeightCount, by: 1) {
-            rates[outerSurface(ofScalarWeight: k)] = velocity[d + k - 1]
-        }
+        chain.writeRates(velocity, into: rates)
     }
 
     /// L(θ) = c_L Σ_i (v_1 σ(v_2 σ(⋯ v_m σ(w·x_i))) − y_i)² with σ(0) = 0, evaluated as

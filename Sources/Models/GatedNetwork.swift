@@ -15,6 +15,24 @@ extension GatedNetwork {
     public func loss(at parameters: [Double]) -> Double {
         parameters.withUnsafeBufferPointer { loss(at: $0.baseAddress!) }
     }
+
+    /// The gates the signs of the switching functions give at θ, from one forward pass:
+    /// 1 where g_j > 0, 0 where g_j < 0, and σ'(0) = `atZero` where g_j = 0 exactly.
+    /// `switching` and `field` are scratch (surfaceCount and dimension entries).
+    public func signGates(at parameters: [Double], atZero: Double = 0, into gates: inout [Double],
+                          switching: inout [Double], field: inout [Double]) {
+        // g does not depend on the gates: whatever `gates` holds serves for this pass.
+        evaluate(at: parameters, gates: gates, field: &field, switching: &switching)
+        for j in 0..<surfaceCount { gates[j] = switching[j] > 0 ? 1 : (switching[j] == 0 ? atZero : 0) }
+    }
+
+    /// `signGates(at:atZero:into:switching:field:)` with its own buffers.
+    public func signGates(at parameters: [Double], atZero: Double = 0) -> [Double] {
+        var gates = [Double](repeating: 0, count: surfaceCount)
+        var switching = gates, field = [Double](repeating: 0, count: dimension)
+        signGates(at: parameters, atZero: atZero, into: &gates, switching: &switching, field: &field)
+        return gates
+    }
 }
 
 /// The (neuron, sample) pair of a switching surface, both 0-based.

@@ -76,7 +76,11 @@ public struct PopulationSingleNeuron: GatedNetwork, Sendable {
     }
 
     /// The surface of the outer ReLU that v_k (2 ≤ k ≤ m) feeds: m − k.
-    public func outerSurface(ofScalarWeight k: Int) -> Int { scalarWeightCount - k }
+    public func outerSurface(ofScalarWeight k: Int) -> Int { chain.surface(ofScalarWeight: k) }
+
+    private var chain: GatedScalarChain {
+        GatedScalarChain(offset: inputDimension, count: scalarWeightCount, surfaceBase: 0)
+    }
 
     /// a² = ‖w‖², w·w* and the kernel K(w) = E[σ(w·x) σ(w*·x)] with φ (§1.3).
     private struct Overlap {
@@ -112,57 +116,37 @@ public struct PopulationSingleNeuron: GatedNetwork, Sendable {
                        phi: Double.pi - atan2(crossNorm, alignment), crossNorm: crossNorm)
     }
 
-    /// t_k v_k, the scalar weight v_k through its gate (t_1 := 1: v_1 has no ReLU).
-    @inline(__always)
-    private func gatedScalarWeight(_ k: Int, _ theta: UnsafePointer<Double>, _ gates: UnsafePointer<Double>) -> Double {
-        k == 1 ? theta[inputDimension] : gates[outerSurface(ofScalarWeight: k)] * theta[inputDimension + k - 1]
-    }
-
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        let d = inputDimension, m = scalarWeightCount
-        if let switching {
-            for k in stride(from: 2, through: m, by: 1) { switching[outerSurface(ofScalarWeight: k)] = state[d + k - 1] }
-        }
+        let d = inputDimension, m = scalarWeightCount, chain = chain
+        if let switching { chain.writeSwitching(state, into: switching) }
         let o = overlap(state)
         guard o.squaredNorm > 0 else {
             // w = 0: a rest point under σ'(0) = 0 (§6.2).
             field.update(repeating: 0, count: dimension)
             return
         }
-        var gain = 1.0
-        for k in stride(from: 1, through: m, by: 1) { gain *= gatedScalarWeight(k, state, gates) }
+        let gain = chain.gain(state, gates)
         let teacherPull = gain * teacherGain / (2 * Double.pi)
         let ownCoefficient = -0.5 * gain * gain + teacherPull * o.crossNorm / o.squaredNorm
         teacherWeights.withUnsafeBufferPointer { teacher in
             for l in 0..<d { field[l] = ownCoefficient * state[l] + teacherPull * o.phi * teacher[l] }
         }
         let lossSlopeInGain = 0.5 * gain * o.squaredNorm - teacherGain * o.kernel  // ∂L/∂P
-        for k in stride(from: 1, through: m, by: 1) {
-            // ∂P/∂v_k without dividing by v_k, which may be zero on its surface.
-            var gainDerivative = k == 1 ? 1 : gates[outerSurface(ofScalarWeight: k)]
-            for j in 1...m where j != k { gainDerivative *= gatedScalarWeight(j, state, gates) }
-            field[d + k - 1] = -gainDerivative * lossSlopeInGain
-        }
+        for k in stride(from: 1, through: m, by: 1) { field[d + k - 1] = -chain.gainDerivative(k, state, gates) * lossSlopeInGain }
     }
 
     public func switchingRates(
         at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
     ) {
-        for k in stride(from: 2, through: scalarWeightCount, by: 1) {
-            rates[outerSurface(ofScalarWeight: k)] = velocity[inputDimension + k - 1]
-        }
+        chain.writeRates(velocity, into: rates)
     }
 
     /// L(θ) = ¼ P² ‖w‖² + ¼ P*² ‖w*‖² − P P* K(w) with P = v_1 ∏_{k≥2} σ(v_k) (§1.4).
     public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        var gain = 1.0
-        for k in stride(from: 1, through: scalarWeightCount, by: 1) {
-            let v = parameters[inputDimension + k - 1]
-            gain *= k == 1 ? v : max(v, 0)
-        }
+        let gain = chain.plainGain(parameters)
         let o = overlap(parameters)
         return 0.25 * gain * gain * o.squaredNorm + 0.25 * teacherGain * teacherGain * teacherNorm * teacherNorm
             - gain * teacherGain * o.kernel

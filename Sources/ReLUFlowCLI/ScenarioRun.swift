@@ -119,7 +119,7 @@ enum ScenarioRun {
         // Q_0 of the current partition at every accepted step, for models that have one.
         let floorProvider = model as? any PlateauFloorProviding
         var floors: [Double] = []
-        var activity = NeuronActivity(network: model, initialGates: Self.gates(of: model, at: initial))
+        var activity = NeuronActivity(network: model, initialGates: model.signGates(at: initial))
         for neuron in activity.deadNeurons {
             append(TimelineEntry(.init(neuron: neuron, isAlive: false), time: 0, loss: model.loss(at: initial)))
         }
@@ -186,17 +186,6 @@ enum ScenarioRun {
         }
         try writer.finish(summary: summary, timeline: entries)
         return Outcome(summary: summary, entries: entries, folder: outputFolder)
-    }
-}
-
-extension ScenarioRun {
-    /// The gates the signs of the pre-activations give at θ (1 where g > 0).
-    static func gates(of model: some GatedNetwork, at parameters: [Double]) -> [Double] {
-        var field = [Double](repeating: 0, count: model.dimension)
-        var switching = [Double](repeating: 0, count: model.surfaceCount)
-        let zeros = [Double](repeating: 0, count: model.surfaceCount)
-        model.evaluate(at: parameters, gates: zeros, field: &field, switching: &switching)
-        return switching.map { $0 > 0 ? 1 : 0 }
     }
 }
 

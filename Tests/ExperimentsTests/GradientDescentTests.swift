@@ -57,13 +57,9 @@ import _TestSupport
         var previous = instance.initial
         var worst = 0.0
         var field = [Double](repeating: 0, count: model.dimension)
-        var switching = [Double](repeating: 0, count: model.surfaceCount)
         _ = GradientDescent(network: model, learningRate: eta).run(from: instance.initial, iterations: 200) { _, theta, _ in
             // The step's own gradient: F at the previous iterate with its gates.
-            let ones = [Double](repeating: 1, count: model.surfaceCount)
-            model.evaluate(at: previous, gates: ones, field: &field, switching: &switching)
-            let gates = switching.map { $0 > 0 ? 1.0 : 0.0 }
-            model.evaluate(at: previous, gates: gates, field: &field, switching: nil)
+            model.evaluate(at: previous, gates: model.signGates(at: previous), field: &field, switching: nil)
             let groups = model.parameterLayout.split(field)
             let (gw, gb, ga) = (groups[0].values, groups[1].values, groups[2].values)
             let before = model.layerBalance(at: previous), after = model.layerBalance(at: theta)

@@ -9,15 +9,6 @@ import _TestSupport
 @Suite struct TwoLayerNetworkTests {
     static let options = FlowOptions(stepper: .rk8pd, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
 
-    /// The gates implied by the signs of the pre-activations at θ.
-    static func gates(_ model: TwoLayerNetwork, at theta: [Double]) -> [Double] {
-        var field = [Double](repeating: 0, count: model.dimension)
-        var g = [Double](repeating: 0, count: model.surfaceCount)
-        let ones = [Double](repeating: 1, count: model.surfaceCount)
-        model.evaluate(at: theta, gates: ones, field: &field, switching: &g)
-        return g.map { $0 > 0 ? 1 : 0 }
-    }
-
     @Test("The field is minus the loss gradient of the trained groups (central differences)",
           arguments: [(OutputScaling.none, true), (.sqrtWidth, true), (.width, false)])
     func fieldIsNegativeLossGradient(scaling: OutputScaling, bias: Bool) throws {
@@ -26,7 +17,7 @@ import _TestSupport
             let model = try instance.model(scaling: scaling, trained: Set(trained))
             let theta = instance.initial
             var field = [Double](repeating: 0, count: model.dimension)
-            model.evaluate(at: theta, gates: Self.gates(model, at: theta), field: &field, switching: nil)
+            model.evaluate(at: theta, gates: model.signGates(at: theta), field: &field, switching: nil)
             let gradient = centralDifferenceGradient(of: { model.loss(at: $0) }, at: theta)
             let layout = model.parameterLayout
             var offset = 0
@@ -49,7 +40,7 @@ import _TestSupport
         let theta = instance.initial, d = 3, n = instance.rows.count
         var field = [Double](repeating: 0, count: model.dimension)
         var g = [Double](repeating: 0, count: model.surfaceCount)
-        model.evaluate(at: theta, gates: Self.gates(model, at: theta), field: &field, switching: &g)
+        model.evaluate(at: theta, gates: model.signGates(at: theta), field: &field, switching: &g)
         for k in 0..<instance.width {
             for (i, x) in instance.rows.enumerated() {
                 let direct = (0..<d).reduce(theta[instance.width * d + k]) { $0 + theta[k * d + $1] * x[$1] }

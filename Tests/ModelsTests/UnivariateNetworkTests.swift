@@ -50,10 +50,6 @@ import _TestSupport
         }
     }
 
-    static func gates(_ model: UnivariateNetwork, at theta: [Double]) -> [Double] {
-        switchingValues(model, at: theta).map { $0 > 0 ? 1 : 0 }
-    }
-
     // MARK: - Field and switching functions
 
     @Test("The field is minus the loss gradient of the trained groups (central differences)",
@@ -71,7 +67,7 @@ import _TestSupport
             for seed in 0..<4 {
                 let theta = Self.pointOffSurfaces(model, seed: UInt64(seed))
                 var field = [Double](repeating: 0, count: model.dimension)
-                model.evaluate(at: theta, gates: Self.gates(model, at: theta), field: &field, switching: nil)
+                model.evaluate(at: theta, gates: model.signGates(at: theta), field: &field, switching: nil)
                 let gradient = centralDifferenceGradient(of: { model.loss(at: $0) }, at: theta)
                 var offset = 0
                 for group in model.parameterLayout.groups {
@@ -99,7 +95,7 @@ import _TestSupport
             == (form == .full ? ["a1", "a2", "a3", "a4"] : []) + ["b1", "b2", "b3", "b4", "c1", "c2", "c3", "c4"])
         var generator = SeededGenerator(seed: 21)
         let theta = Self.draw(model, using: &generator)
-        let gates = Self.gates(model, at: theta)
+        let gates = model.signGates(at: theta)
         var field = [Double](repeating: 0, count: model.dimension)
         var g = [Double](repeating: 0, count: model.surfaceCount), rates = g
         model.evaluate(at: theta, gates: gates, field: &field, switching: &g)
