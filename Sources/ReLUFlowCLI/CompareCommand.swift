@@ -59,21 +59,20 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
 
     func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> ComparisonReport {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
-        let settings = ScenarioRun.Settings(outputFolder: folder.appendingPathComponent("flow"), showProgress: false)
+        // The flow stops exactly at every GD time of the comparison grid on its way.
+        let endTime = scenario.endTime
+        let strides = learningRates.map { max(1, Int((endTime / $0).rounded()) / Self.gridPoints) }
+        let gridTimes = Set(zip(learningRates, strides).flatMap { eta, stride in
+            stride.multiples(upTo: Int((endTime / eta).rounded())).map { eta * Double($0) }
+        }).filter { $0 <= endTime }.sorted()
+        var flowStates = [Double: [Double]]()
+        var settings = ScenarioRun.Settings(outputFolder: folder.appendingPathComponent("flow"), showProgress: false)
+        settings.outputTimes = gridTimes
+        settings.didReachOutputTime = { t, state in flowStates[t] = Array(state) }
         guard let flow = try ScenarioRun.execute(scenario, model: model, data: data, settings: settings) else {
             preconditionFailure("a flow run returns its outcome")
         }
         let result = flow.summary.result
-        // The flow once more, stopping exactly at every GD time of the comparison grid.
-        let strides = learningRates.map { max(1, Int((result.finalTime / $0).rounded()) / Self.gridPoints) }
-        let gridTimes = Set(zip(learningRates, strides).flatMap { eta, stride in
-            stride.multiples(upTo: Int((result.finalTime / eta).rounded())).map { eta * Double($0) }
-        }).filter { $0 <= result.finalTime }.sorted()
-        var flowStates = [Double: [Double]]()
-        _ = try FlowSimulator(
-            problem: FlowProblem(system: model, initialState: initial, endTime: result.finalTime, outputTimes: gridTimes),
-            options: scenario.options
-        ).run(observer: FlowObserver(didReachOutputTime: { t, state in flowStates[t] = Array(state) }))
         let rows = try zip(learningRates, strides).map { eta, stride -> ComparisonReport.Row in
             let iterations = Int((result.finalTime / eta).rounded())
             // GD's modified equation at this η, on this η's grid.

@@ -20,6 +20,9 @@ enum ScenarioRun {
         var dumpInputs = false
         /// Stop once every input is read and the problem is set up (`--check`).
         var checkOnly = false
+        /// Times the flow stops at exactly, each handed to `didReachOutputTime` with the state.
+        var outputTimes: [Double] = []
+        var didReachOutputTime: ((Double, UnsafeBufferPointer<Double>) -> Void)?
     }
 
     /// Reads every input first: nothing is written unless all of it is valid.
@@ -103,7 +106,8 @@ enum ScenarioRun {
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
-                problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime),
+                problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
+                                     outputTimes: settings.outputTimes),
                 options: scenario.options)
         } catch {
             throw ScenarioError(file: scenario.file.path, error.description)
@@ -144,6 +148,7 @@ enum ScenarioRun {
                 append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
                 if let change = activity.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
             },
+            didReachOutputTime: settings.didReachOutputTime,
             shouldStop: { InterruptSignal.isRaised })
         InterruptSignal.install()
         let result = simulator.run(observer: observer)
