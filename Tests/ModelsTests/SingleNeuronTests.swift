@@ -24,8 +24,9 @@ import _TestSupport
         let scale = max(1, gradient.map(abs).max()!)
         for (f, g) in zip(field, gradient) {
             // Loss is piecewise quadratic: central differences are exact up to rounding,
-            // ε·L/h ≈ 1e-10·L for h = 1e-6 (no surface lies within h of a random θ).
-            #expect(abs(f + g) <= 1e-7 * scale * max(1, model.loss(at: theta)))
+            // ε·L/h ≈ 1e-10·L for h = 1e-6 (no surface lies within h of a random θ);
+            // measured ≤ 2.0e-10 over the 12 draws.
+            #expect(abs(f + g) <= 1e-9 * scale * max(1, model.loss(at: theta)))
         }
     }
 

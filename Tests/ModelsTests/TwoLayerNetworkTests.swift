@@ -25,8 +25,8 @@ import _TestSupport
                 let isTrained = trained.contains(TwoLayerNetwork.Group(rawValue: group.name)!)
                 for r in offset..<(offset + group.count) {
                     // Piecewise polynomial loss, no surface within h = 1e-6 of a random θ:
-                    // differences are good to ~h²·L''' + ε·L/h ≈ 1e-10.
-                    #expect(abs(field[r] + (isTrained ? gradient[r] : 0)) <= 1e-8, "\(group.name) entry \(r - offset)")
+                    // differences are good to ~h²·L''' + ε·L/h ≈ 1e-10; measured ≤ 3.5e-11.
+                    #expect(abs(field[r] + (isTrained ? gradient[r] : 0)) <= 3e-10, "\(group.name) entry \(r - offset)")
                 }
                 offset += group.count
             }
