@@ -48,6 +48,7 @@ final class RunWriter {
         if let exit = entry.exit { fields.append(("exit", JSONText.string(exit))) }
         if let side = entry.side { fields.append(("side", JSONText.string(side))) }
         if let gate = entry.gate { fields.append(("gate", JSONText.number(gate))) }
+        if let position = entry.position { fields.append(("position", JSONText.number(position))) }
         if let floor = entry.floor { fields += [("floor", JSONText.number(floor)), ("gap", JSONText.number(entry.loss - floor))] }
         fields.append(("loss", JSONText.number(entry.loss)))
         if let speeds = entry.normalSpeeds {
@@ -85,10 +86,13 @@ struct TimelineEntry {
     /// `active` or `inactive`: the side a `slide_end` left to.
     var exit: String?
     /// `active` or `inactive`: the side a `choice` took; `above` or `below` for a `stage`
-    /// (the neuron's norm rose above or fell below the watched level).
+    /// (the neuron's norm rose above or fell below the watched level); `left` or `right` for
+    /// a knot event.
     var side: String?
     /// The gate s after a slide start, slide end or chattering (an effective ReLU'(0)).
     var gate: Double?
+    /// Where a knot left or entered the data range (`knot_exit`, `knot_entry`).
+    var position: Double?
     let neuron: Int?
     var sample: Int?
     let loss: Double
@@ -141,6 +145,17 @@ struct TimelineEntry {
         neuron = nil
         loss = level
         self.floor = floor
+    }
+
+    /// A knot event of a univariate model: `knot_exit` (the knot left the data range on
+    /// `side`, its neuron active on every sample or on none) or `knot_entry`.
+    init(_ change: KnotRange.Change, time: Double, loss: Double) {
+        self.time = time
+        kind = change.isInside ? "knot_entry" : "knot_exit"
+        side = change.side?.rawValue
+        position = change.position
+        neuron = change.neuron
+        self.loss = loss
     }
 
     /// A neuron event: `neuron_death` (active on no sample) or `neuron_revival`.

@@ -123,9 +123,16 @@ enum ScenarioRun {
         // Q_0 of the current partition at every accepted step, for models that have one.
         let floorProvider = model as? any PlateauFloorProviding
         var floors: [Double] = []
-        var activity = NeuronActivity(network: model, initialGates: model.signGates(at: initial))
+        let initialGates = model.signGates(at: initial)
+        var activity = NeuronActivity(network: model, initialGates: initialGates)
         for neuron in activity.deadNeurons {
             append(TimelineEntry(.init(neuron: neuron, isAlive: false), time: 0, loss: model.loss(at: initial)))
+        }
+        var knotRange = (model as? UnivariateNetwork).map {
+            KnotRange(network: $0, initialGates: initialGates, initialParameters: initial)
+        }
+        for change in knotRange?.initialExits ?? [] {
+            append(TimelineEntry(change, time: 0, loss: model.loss(at: initial)))
         }
         var advanceCount = 0
         var lastRowTime = -Double.infinity
@@ -147,6 +154,7 @@ enum ScenarioRun {
                 let loss = model.loss(at: state.baseAddress!)
                 append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
                 if let change = activity.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
+                if let change = knotRange?.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
             },
             didReachOutputTime: settings.didReachOutputTime,
             shouldStop: { InterruptSignal.isRaised })
