@@ -18,6 +18,14 @@ public struct DataGenerator: Sendable {
         case sphere(dimension: Int)
         case orthonormal(dimension: Int, identity: Bool)
         case interval(lower: Double, upper: Double, equispaced: Bool)
+
+        /// The input dimension d (1 for interval data).
+        public var dimension: Int {
+            switch self {
+            case .gaussian(let d), .sphere(let d), .orthonormal(let d, _): d
+            case .interval: 1
+            }
+        }
     }
 
     public enum Labels: Sendable {

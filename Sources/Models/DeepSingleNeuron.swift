@@ -134,15 +134,19 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
         chain.writeRates(velocity, into: rates)
     }
 
-    /// L(θ) = c_L Σ_i (v_1 σ(v_2 σ(⋯ v_m σ(w·x_i))) − y_i)² with σ(0) = 0, evaluated as
-    /// written, layer by layer.
+    /// f(x) = v_1 σ(v_2 σ(⋯ v_m σ(w·x))) with σ(0) = 0, evaluated as written, layer by layer.
+    func output(_ theta: UnsafePointer<Double>, input x: UnsafePointer<Double>) -> Double {
+        var h = max(preActivation(0, x, theta), 0)
+        for k in stride(from: scalarWeightCount, through: 2, by: -1) { h = max(theta[d + k - 1] * h, 0) }
+        return theta[d] * h
+    }
+
+    /// L(θ) = c_L Σ_i (f(x_i) − y_i)².
     public func loss(at parameters: UnsafePointer<Double>) -> Double {
         data.inputs.withUnsafeBufferPointer { inputs in
             var sum = 0.0
             for i in 0..<data.sampleCount {
-                var h = max(preActivation(i, inputs.baseAddress!, parameters), 0)
-                for k in stride(from: scalarWeightCount, through: 2, by: -1) { h = max(parameters[d + k - 1] * h, 0) }
-                let r = parameters[d] * h - data.targets[i]
+                let r = output(parameters, input: inputs.baseAddress! + i * d) - data.targets[i]
                 sum += r * r
             }
             return lossFactor * sum

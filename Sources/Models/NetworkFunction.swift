@@ -38,3 +38,35 @@ extension TwoLayerNetwork: NetworkFunction {
         return sum / scaling.alpha(width: width)
     }
 }
+
+extension DeepSingleNeuron: NetworkFunction {
+    public var inputDimension: Int { data.inputDimension }
+    public var parameterCount: Int { dimension }
+
+    /// v_1 σ(v_2 ⋯ σ(v_m σ(w·x))).
+    public func output(at parameters: [Double], input: [Double]) -> Double {
+        parameters.withUnsafeBufferPointer { theta in
+            input.withUnsafeBufferPointer { output(theta.baseAddress!, input: $0.baseAddress!) }
+        }
+    }
+
+    /// A teacher of the magnitude/angle experiments (notes §3.1): w* ~ N(0, scale² I_d) and
+    /// every v*_k = ‖w*‖, k = 1..m (m ≥ 0), balanced with positive scalars, so that the
+    /// teacher's gain P* = ‖w*‖^m is not zero.
+    public static func balancedTeacher(dimension: Int, depth: Int, scale: Double,
+                                       using generator: inout SeededGenerator) -> (w: [Double], v: [Double]) {
+        let w = (0..<dimension).map { _ in scale * generator.normal() }
+        let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return (w, Array(repeating: norm, count: depth))
+    }
+}
+
+extension UnivariateNetwork: NetworkFunction {
+    public var inputDimension: Int { 1 }
+    public var parameterCount: Int { dimension }
+
+    /// Σ_k c_k σ(x − b_k) (knots) or (1/α) Σ_k c_k σ(a_k x − b_k) (full).
+    public func output(at parameters: [Double], input: [Double]) -> Double {
+        parameters.withUnsafeBufferPointer { output($0.baseAddress!, input: input[0]) }
+    }
+}

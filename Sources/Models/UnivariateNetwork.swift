@@ -187,17 +187,20 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         }
     }
 
-    /// L(θ) = c_L Σ_i ((1/α) Σ_k c_k σ(g_{k,i}) − y_i)² with σ(0) = 0 (plateau notes §1.2,
-    /// eq. 2.1; univariate notes §1.1), c_L from `normalization`.
+    /// f(x) = (1/α) Σ_k c_k σ(a_k x − b_k) with σ(0) = 0 (a_k ≡ 1, α = 1 in the knots form).
+    func output(_ theta: UnsafePointer<Double>, input x: Double) -> Double {
+        var sum = 0.0
+        for k in 0..<width { sum += theta[outputOffset + k] * max(preActivation(k, x, theta), 0) }
+        return sum / alpha
+    }
+
+    /// L(θ) = c_L Σ_i (f(x_i) − y_i)² (plateau notes §1.2, eq. 2.1; univariate notes §1.1),
+    /// c_L from `normalization`.
     public func loss(at parameters: UnsafePointer<Double>) -> Double {
         data.inputs.withUnsafeBufferPointer { inputs in
             var sum = 0.0
             for i in 0..<data.sampleCount {
-                var output = 0.0
-                for k in 0..<width {
-                    output += parameters[outputOffset + k] * max(preActivation(k, inputs[i], parameters), 0)
-                }
-                let r = output / alpha - data.targets[i]
+                let r = output(parameters, input: inputs[i]) - data.targets[i]
                 sum += r * r
             }
             return lossFactor * sum

@@ -11,10 +11,12 @@ import Models
 /// data: {generator: gaussian, samples: 20, dimension: 3, seed: 1,
 ///        labels: teacher, teacher: {width: 2, bias: true, scale: 1.0}}
 /// data: {generator: interval, samples: 100, lower: -1, upper: 1, spacing: equispaced,
-///        target: sine, frequency: 1}      # sine | square_wave | plateau_f2
+///        target: sine, frequency: 1}      # sine | square_wave | plateau_f2 | teacher
 /// ```
-/// A teacher is a two-layer ReLU network with N(0, scale²) parameters drawn after the inputs
-/// from the same seed.
+/// A teacher is a network of `kind` two_layer (the default; `width`, `bias`), single_neuron
+/// (`bias`), deep_single_neuron (`depth`) or univariate (1-D inputs; `width`, `form`), with
+/// N(0, scale²) parameters drawn after the inputs from the same seed; a deep neuron's scalars
+/// are balanced, v*_k = ‖w*‖ (magnitude/angle notes §3.1), so that it is not zero.
 enum DataSource {
     case file(URL)
     case generated(DataGenerator)
@@ -46,7 +48,7 @@ enum DataSource {
                 inputs = kind == "gaussian" ? .gaussian(dimension: dimension) : .sphere(dimension: dimension)
             }
         case "interval":
-            allowed += ["lower", "upper", "spacing", "target", "frequency"]
+            allowed += ["lower", "upper", "spacing", "target", "frequency", "teacher"]
             let spacing = try fields.optionalString("spacing") ?? "equispaced"
             guard ["equispaced", "uniform"].contains(spacing) else {
                 throw fields.failure("spacing", "unknown value '\(spacing)' (one of: equispaced, uniform)")
@@ -64,44 +66,87 @@ enum DataSource {
             case "sine": labels = .function(.sine(frequency: frequency))
             case "square_wave": labels = .function(.squareWave(frequency: frequency))
             case "plateau_f2": labels = .function(.plateauDiscontinuous)
-            case let other: throw fields.failure("target", "unknown value '\(other)' (one of: sine, square_wave, plateau_f2)")
+            case "teacher": labels = try Self.teacher(try fields.fields("teacher"), dimension: inputs.dimension, seed: seed)
+            case let other:
+                throw fields.failure("target", "unknown value '\(other)' (one of: sine, square_wave, plateau_f2, teacher)")
             }
         } else {
             switch try fields.optionalString("labels") ?? "normal" {
             case "normal": labels = .normal
             case "abs_normal": labels = .absoluteNormal
-            case "teacher": labels = try Self.teacher(try fields.fields("teacher"), inputs: inputs, seed: seed)
+            case "teacher": labels = try Self.teacher(try fields.fields("teacher"), dimension: inputs.dimension, seed: seed)
             case let other: throw fields.failure("labels", "unknown value '\(other)' (one of: normal, abs_normal, teacher)")
             }
         }
         self = .generated(DataGenerator(inputs: inputs, labels: labels, sampleCount: samples, seed: seed))
     }
 
-    private static func teacher(_ fields: YAMLFields, inputs: DataGenerator.Inputs, seed: UInt64)
+    /// The model kinds a teacher can be.
+    private enum TeacherKind: String, CaseIterable {
+        case twoLayer = "two_layer"
+        case singleNeuron = "single_neuron"
+        case deepSingleNeuron = "deep_single_neuron"
+        case univariate
+    }
+
+    /// A teacher network, its parameters N(0, scale²) (a deep neuron's scalars balanced,
+    /// v*_k = ‖w*‖), drawn after the inputs from a seed of their own derived from the data
+    /// seed, so the teacher does not depend on how many draws the inputs took.
+    private static func teacher(_ fields: YAMLFields, dimension: Int, seed: UInt64)
         throws(ScenarioError) -> DataGenerator.Labels
     {
-        try fields.requireOnly(["width", "bias", "scale"])
-        guard let width = try fields.optionalInt("width"), width > 0 else {
-            throw fields.failure("width", "missing or not a positive integer")
-        }
-        let dimension: Int
-        switch inputs {
-        case .gaussian(let d), .sphere(let d), .orthonormal(let d, _): dimension = d
-        case .interval: dimension = 1
-        }
+        let kind = try fields.optionalChoice("kind", of: TeacherKind.self) ?? .twoLayer
         let scale = try fields.optionalDouble("scale") ?? 1
-        let bias = try fields.optionalBool("bias") ?? false
-        do throws(ModelError) {
-            let shape = try Dataset(rows: [Array(repeating: 0, count: dimension)], targets: [0])
-            let teacher = try TwoLayerNetwork(data: shape, width: width, hasBias: bias,
-                                              normalization: .halfSum)
-            // A seed of its own, derived from the data seed, so the teacher does not
-            // depend on how many draws the inputs took.
-            let parameters = try InitializationScheme.gaussian(scale: scale).draw(for: teacher, seed: seed &+ 0x7EAC4E5)
-            return .teacher(teacher, parameters: parameters)
-        } catch {
-            throw fields.failure("scale", error.description)
+        guard scale > 0 else { throw fields.failure("scale", "must be positive, got \(scale)") }
+        func width() throws(ScenarioError) -> Int {
+            guard let width = try fields.optionalInt("width"), width > 0 else {
+                throw fields.failure("width", "missing or not a positive integer")
+            }
+            return width
         }
+        let teacherSeed = seed &+ 0x7EAC4E5
+        func drawn(_ teacher: some NetworkFunction & GatedNetwork & Sendable) throws(ModelError) -> DataGenerator.Labels {
+            .teacher(teacher, parameters: try InitializationScheme.gaussian(scale: scale).draw(for: teacher, seed: teacherSeed))
+        }
+        let make: () throws(ModelError) -> DataGenerator.Labels
+        switch kind {
+        case .twoLayer:
+            try fields.requireOnly(["kind", "width", "bias", "scale"])
+            let (width, bias) = (try width(), try fields.optionalBool("bias") ?? false)
+            make = { () throws(ModelError) in
+                try drawn(TwoLayerNetwork(data: try shape(dimension), width: width, hasBias: bias, normalization: .halfSum))
+            }
+        case .singleNeuron:
+            try fields.requireOnly(["kind", "bias", "scale"])
+            let bias = try fields.optionalBool("bias") ?? false
+            make = { () throws(ModelError) in
+                try drawn(SingleNeuron(data: try shape(dimension), hasBias: bias, normalization: .halfSum))
+            }
+        case .deepSingleNeuron:
+            try fields.requireOnly(["kind", "depth", "scale"])
+            guard let depth = try fields.optionalInt("depth"), depth > 0 else {
+                throw fields.failure("depth", "missing or not a positive integer (the number of scalar weights v)")
+            }
+            make = { () throws(ModelError) in
+                let teacher = try DeepSingleNeuron(data: try shape(dimension), scalarWeightCount: depth, normalization: .halfSum)
+                var generator = SeededGenerator(seed: teacherSeed)
+                let (w, v) = DeepSingleNeuron.balancedTeacher(dimension: dimension, depth: depth, scale: scale, using: &generator)
+                return .teacher(teacher, parameters: w + v)
+            }
+        case .univariate:
+            try fields.requireOnly(["kind", "width", "form", "scale"])
+            let width = try width()
+            let form = try fields.optionalChoice("form", of: UnivariateNetwork.Form.self) ?? .knots
+            make = { () throws(ModelError) in
+                try drawn(UnivariateNetwork(data: try shape(dimension), width: width, form: form, normalization: .halfSum))
+            }
+        }
+        do { return try make() } catch { throw fields.failure("kind", error.description) }
+    }
+
+    /// One zero sample of the given dimension: a teacher needs a data set only for its shape.
+    private static func shape(_ dimension: Int) throws(ModelError) -> Dataset {
+        try Dataset(rows: [Array(repeating: 0, count: dimension)], targets: [0])
     }
 
     func load() throws(ScenarioError) -> Dataset {

@@ -223,9 +223,7 @@ struct Scenario {
         let depth = try teacher.optionalInt("depth") ?? 0
         guard depth >= 0 else { throw teacher.failure("depth", "must be ≥ 0, got \(depth)") }
         var generator = SeededGenerator(seed: UInt64(max(try teacher.optionalInt("seed") ?? 0, 0)))
-        let w = (0..<d).map { _ in scale * generator.normal() }
-        let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return (w, Array(repeating: norm, count: depth))
+        return DeepSingleNeuron.balancedTeacher(dimension: d, depth: depth, scale: scale, using: &generator)
     }
 
     /// A list of finite numbers.

@@ -273,6 +273,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
     case zeroRelativeTolerance, impossibleRelativeTolerance, negativeAbsoluteTolerance, nonPositiveEndTime
     case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias, unknownRepellingRule
     case twoLayerWithoutWidth, unknownTrainedGroup, widthOnSingleNeuron, unknownGenerator, unknownInitScheme
+    case unknownTeacherKind, univariateTeacherOnVectorInputs
 
     var testDescription: String { rawValue }
 
@@ -288,6 +289,11 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         try scratch.write("scenario.yaml", validScenario)
         try scratch.write("data.csv", "x1,x2,y\n1,0,1\n0.5,1,2\n-1,1,0.5\n")
         try scratch.write("init.json", #"{"w": [0.3, -0.2]}"#)
+    }
+
+    /// Gaussian inputs of the valid scenario's dimension, labelled by `teacher`.
+    static func teacherData(_ teacher: String) -> String {
+        "{generator: gaussian, samples: 3, dimension: 2, seed: 1, labels: teacher, teacher: \(teacher)}"
     }
 
     func apply(to scratch: ScratchFolder) throws {
@@ -322,6 +328,8 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .widthOnSingleNeuron: try editScenario("bias: false", "bias: false, width: 3")
         case .unknownGenerator: try editScenario("{file: data.csv}", "{generator: cauchy, samples: 3, dimension: 2}")
         case .unknownInitScheme: try editScenario("{file: init.json}", "{scheme: xavier, seed: 1}")
+        case .unknownTeacherKind: try editScenario("{file: data.csv}", Self.teacherData("{kind: transformer}"))
+        case .univariateTeacherOnVectorInputs: try editScenario("{file: data.csv}", Self.teacherData("{kind: univariate, width: 2}"))
         }
     }
 
@@ -355,6 +363,8 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .widthOnSingleNeuron: ["scenario.yaml", "model.width", "unknown key"]
         case .unknownGenerator: ["scenario.yaml", "data.generator", "cauchy"]
         case .unknownInitScheme: ["scenario.yaml", "init.scheme", "xavier"]
+        case .unknownTeacherKind: ["scenario.yaml", "data.teacher.kind", "transformer", "deep_single_neuron"]
+        case .univariateTeacherOnVectorInputs: ["scenario.yaml", "data.teacher.kind", "1-D inputs"]
         }
     }
 }
