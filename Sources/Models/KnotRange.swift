@@ -12,6 +12,8 @@ import FlowEngine
 /// g_{k,i} = a_k x_i − b_k = 0, so the knot sits exactly on x_i then: that is the position
 /// reported, and the side is the end of the range it is at. The active count alone cannot
 /// tell the side in the full form, where a_k < 0 makes a neuron active left of its knot.
+/// There a knot can also leave on one side and come back on the other: a_k passing through 0
+/// carries it through infinity with no surface event (Williams et al. Fig. 4 adaptive run).
 public struct KnotRange: Sendable {
     /// The end of the data range a knot left or came back through.
     public enum Side: String, Sendable {
