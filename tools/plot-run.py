@@ -4,11 +4,14 @@
     tools/plot-run.py DIR
 
 writes next to the run files:
-  DIR/loss.png    loss against time on log-log axes, with a tick for every timeline event
-                  (coloured by kind) along the bottom;
+  DIR/loss.png    loss against time on log-log axes, the detected plateaus as shaded bands,
+                  a tick for every timeline event (coloured by kind) along the bottom, and
+                  for orthogonal-data runs Algorithm 1's plateau levels and jump times;
   DIR/events.png  the event raster: one row per neuron, a mark per event at its time,
                   coloured by kind (activation, deactivation, slides, deaths);
   DIR/params.png  every parameter against time (log time axis), events as faint lines;
+  DIR/norms.png   two_layer_orthogonal runs only: log10 of every neuron's norm against time
+                  (the paper's Fig. 3), with the predicted jump times;
   DIR/knots.png   univariate models only: the knot positions b_k (or b_k/a_k) against time,
                   with the sample positions as dotted lines when DIR/data.csv exists
                   (run with --dump-init).
@@ -33,7 +36,12 @@ COLOURS = {
     "chattering": "tab:orange",
     "neuron_death": "black",
     "neuron_revival": "tab:olive",
+    "stage": "tab:brown",
+    "knot_exit": "tab:pink",
+    "knot_entry": "tab:gray",
 }
+# Entries that belong to the loss curve, not to a neuron: drawn as bands, not ticks.
+PLATEAU_KINDS = ("plateau_start", "plateau_end")
 
 
 def read_run(folder):
@@ -61,15 +69,32 @@ def plot_loss(folder, header, values, events, summary):
     ax.set_ylabel("loss")
     ax.set_title(f"{Path(summary['scenario']).name}: {summary['model']}, {len(events)} events")
     low = ax.get_ylim()[0]
+    for index, plateau in enumerate(summary.get("plateaus", [])):
+        ax.axvspan(positive_time(plateau["start"], smallest), plateau["end"], color="tab:orange", alpha=0.12,
+                   label="plateau" if index == 0 else None)
+    prediction = summary.get("jump_process")
+    if prediction:
+        levels = [prediction["initial_loss"]] + [j["loss_after"] for j in prediction["jumps"] if j["loss_after"] > 0]
+        for index, level in enumerate(levels):
+            ax.axhline(level, color="tab:blue", lw=0.8, ls="--", label="predicted plateau level" if index == 0 else None)
+        for index, jump in enumerate(prediction["jumps"]):
+            ax.axvline(jump["t_predicted"], color="tab:blue", lw=0.8, ls=":",
+                       label="predicted jump (Algorithm 1)" if index == 0 else None)
     seen = set()
     for event in events:
         kind = event["kind"]
+        if kind in PLATEAU_KINDS:
+            continue
         label = kind if kind not in seen else None
         seen.add(kind)
         ax.axvline(positive_time(event["t"], smallest), ymax=0.06, color=COLOURS.get(kind, "gray"), lw=1, label=label)
     if seen:
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.set_ylim(bottom=low)
+    if prediction:
+        # Saddle-to-saddle jumps come at t ~ log(1/λ)·τ_k, close together on a log axis.
+        ax.set_xscale("linear")
+        ax.set_xlim(0, min(summary["final_time"], 1.3 * prediction["jumps"][-1]["t_predicted"]) if prediction["jumps"] else None)
     fig.tight_layout()
     fig.savefig(folder / "loss.png", dpi=120)
     plt.close(fig)
@@ -82,6 +107,8 @@ def plot_events(folder, events, summary):
     seen = set()
     for event in events:
         kind = event["kind"]
+        if kind in PLATEAU_KINDS:
+            continue
         label = kind if kind not in seen else None
         seen.add(kind)
         marker = "x" if kind.startswith("neuron_") else "|"
@@ -117,6 +144,39 @@ def plot_parameters(folder, header, values, events):
     fig.tight_layout()
     fig.savefig(folder / "params.png", dpi=120)
     plt.close(fig)
+
+
+def plot_norms(folder, header, values, summary):
+    """log10‖w_j‖ = (κ_j + log‖u_j‖)/ln 10 from the scaled data coordinates of two_layer_orthogonal."""
+    if summary.get("model") != "two_layer_orthogonal":
+        return None
+    names = header[2:]
+    width = sum(1 for n in names if n.startswith("log_scale"))
+    samples = sum(1 for n in names if n.startswith("component1_"))
+    times = [row[0] for row in values]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for j in range(width):
+        kappa = 2 + names.index(f"log_scale{j + 1}")
+        outside = 2 + names.index(f"outside_span{j + 1}")
+        first = 2 + names.index(f"component{j + 1}_1")
+        curve = []
+        for row in values:
+            u = row[first:first + samples]
+            largest = max(max(abs(x) for x in u), math.sqrt(row[outside]))
+            norm = largest * math.sqrt(sum((x / largest) ** 2 for x in u) + (math.sqrt(row[outside]) / largest) ** 2)
+            curve.append((row[kappa] + math.log(norm)) / math.log(10))
+        ax.plot(times, curve, lw=1.2, label=f"neuron {j}")
+    for index, jump in enumerate(summary["jump_process"]["jumps"]):
+        ax.axvline(jump["t_predicted"], color="tab:blue", lw=0.8, ls=":",
+                   label="predicted jump" if index == 0 else None)
+    ax.set_xlabel("flow time t")
+    ax.set_ylabel("log10 ‖w_j‖")
+    ax.set_title("neuron norms (orthogonal-data Fig. 3)")
+    ax.legend(fontsize=8, frameon=False, ncol=2)
+    fig.tight_layout()
+    fig.savefig(folder / "norms.png", dpi=120)
+    plt.close(fig)
+    return folder / "norms.png"
 
 
 def plot_knots(folder, header, values):
@@ -161,9 +221,9 @@ def main():
     plot_events(folder, events, summary)
     plot_parameters(folder, header, values, events)
     written = [folder / name for name in ("loss.png", "events.png", "params.png")]
-    knots = plot_knots(folder, header, values)
-    if knots:
-        written.append(knots)
+    for extra in (plot_knots(folder, header, values), plot_norms(folder, header, values, summary)):
+        if extra:
+            written.append(extra)
     print("\n".join(str(path) for path in written))
 
 

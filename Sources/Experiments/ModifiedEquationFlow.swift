@@ -68,3 +68,10 @@ public struct ModifiedEquationFlow<Network: GatedNetwork>: PiecewiseSmoothSystem
         network.switchingRates(at: state, velocity: velocity, into: rates)
     }
 }
+
+extension ModifiedEquationFlow: ErrorScaledSystem where Network: ErrorScaledSystem {
+    /// The network's own scales: the modified field is a small correction of its field.
+    public func errorScales(at state: UnsafePointer<Double>, into scales: UnsafeMutablePointer<Double>) {
+        network.errorScales(at: state, into: scales)
+    }
+}

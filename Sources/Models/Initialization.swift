@@ -10,14 +10,15 @@ import Foundation
 ///   weights and biases alike (a bias takes its layer's fan-in: the group before it).
 /// - `balanced(logScale:)`: the small balanced initialisation of the orthogonal-data paper
 ///   (notes §1.6): each neuron's input weights (w_k, b_k) a random direction of norm
-///   λ = e^{logScale}, its output weight ±λ with a random sign; only for
+///   λ = e^{logScale}, its output weight ±λ with a random sign (or +λ for every neuron
+///   with `signs: .positive`, the orthogonal-data paper's Fig. 1); only for
 ///   `BalancedInitializable` models. The scale is given by its logarithm so that
 ///   log-scale models can start far below the smallest double.
 public enum InitializationScheme: Sendable, Equatable {
     case gaussian(scale: Double)
     case he
     case pytorchUniform
-    case balanced(logScale: Double)
+    case balanced(logScale: Double, signs: OutputSigns = .random)
 
     /// - Throws: `ModelError.invalidParameters` for a non-positive scale, or `balanced`
     ///   on a model without neurons to balance.
@@ -39,13 +40,26 @@ public enum InitializationScheme: Sendable, Equatable {
                 let bound = 1 / Double(layerFanIn).squareRoot()
                 return (0..<group.count).map { _ in Double.random(in: -bound...bound, using: &generator) }
             }
-        case .balanced(let logScale):
+        case .balanced(let logScale, let signs):
             guard logScale.isFinite else { throw .invalidParameters("the log-scale must be finite, got \(logScale)") }
             guard let balanced = network as? any BalancedInitializable else {
                 throw .invalidParameters("this model has no neurons to balance")
             }
-            return balanced.balancedParameters(logScale: logScale, using: &generator)
+            return try balanced.balancedParameters(logScale: logScale, signs: signs, using: &generator)
         }
+    }
+}
+
+/// The signs of the output weights of a balanced start.
+public enum OutputSigns: String, Sendable, Equatable, CaseIterable {
+    /// ±1 with equal probability, independently per neuron.
+    case random
+    /// +1 for every neuron. The signs are still drawn, so the directions are those of `random`.
+    case positive
+
+    func draw(using generator: inout SeededGenerator) -> Double {
+        let drawn: Double = Bool.random(using: &generator) ? 1 : -1
+        return self == .positive ? 1 : drawn
     }
 }
 
@@ -53,32 +67,33 @@ public enum InitializationScheme: Sendable, Equatable {
 /// |a_k| = ‖(w_k, b_k)‖ can be set (and the layer balance starts at 0).
 public protocol BalancedInitializable {
     /// Parameters with every neuron balanced at scale λ = e^{logScale}.
-    func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double]
+    func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator)
+        throws(ModelError) -> [Double]
 }
 
 extension LogScaleBalancedNetwork: BalancedInitializable {
     /// ℓ_j = log λ, v_j uniform on the unit sphere, s_j = ±1: the same draws, in the same
     /// order, as `TwoLayerNetwork` without biases.
-    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
-        var directions: [[Double]] = [], signs: [Double] = []
+    public func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator) -> [Double] {
+        var directions: [[Double]] = [], outputSigns: [Double] = []
         for _ in 0..<width {
             directions.append(generator.unitVector(dimension: data.inputDimension))
-            signs.append(Bool.random(using: &generator) ? 1 : -1)
+            outputSigns.append(signs.draw(using: &generator))
         }
-        return parameters(logScale: logScale, directions: directions, signs: signs)
+        return parameters(logScale: logScale, directions: directions, signs: outputSigns)
     }
 }
 
 extension TwoLayerNetwork: BalancedInitializable {
     /// (w_k, b_k) = λ·u_k with u_k uniform on the unit sphere of R^{d(+1)}, a_k = ±λ.
-    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+    public func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator) -> [Double] {
         let d = data.inputDimension, scale = exp(logScale)
         var weights: [Double] = [], biases: [Double] = [], outputs: [Double] = []
         for _ in 0..<width {
             let direction = generator.unitVector(dimension: d + (hasBias ? 1 : 0))
             weights += direction[0..<d].map { scale * $0 }
             if hasBias { biases.append(scale * direction[d]) }
-            outputs.append(Bool.random(using: &generator) ? scale : -scale)
+            outputs.append(scale * signs.draw(using: &generator))
         }
         return weights + biases + outputs
     }
@@ -86,8 +101,9 @@ extension TwoLayerNetwork: BalancedInitializable {
 
 extension DeepSingleNeuron: BalancedInitializable {
     /// w = λ·u with u uniform on the unit sphere, every v_k = λ: the balanced start of the
-    /// magnitude/angle paper (notes §3.1: "hidden scalars are initialised to ‖w₀‖").
-    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+    /// magnitude/angle paper (notes §3.1: "hidden scalars are initialised to ‖w₀‖"). It
+    /// has no output sign to draw: `signs` is ignored.
+    public func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator) -> [Double] {
         let scale = exp(logScale)
         return generator.unitVector(dimension: data.inputDimension).map { scale * $0 }
             + Array(repeating: scale, count: scalarWeightCount)
@@ -96,7 +112,7 @@ extension DeepSingleNeuron: BalancedInitializable {
 
 extension PopulationSingleNeuron: BalancedInitializable {
     /// As for `DeepSingleNeuron`: w = λ·u, every v_k = λ.
-    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
+    public func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator) -> [Double] {
         let scale = exp(logScale)
         return generator.unitVector(dimension: inputDimension).map { scale * $0 }
             + Array(repeating: scale, count: scalarWeightCount)

@@ -98,7 +98,14 @@ extension LogScaleBalancedNetwork: NeuronNorms {
 }
 
 extension NeuronNormLevels: BalancedInitializable where Network: BalancedInitializable {
-    public func balancedParameters(logScale: Double, using generator: inout SeededGenerator) -> [Double] {
-        network.balancedParameters(logScale: logScale, using: &generator)
+    public func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator)
+        throws(ModelError) -> [Double] {
+        try network.balancedParameters(logScale: logScale, signs: signs, using: &generator)
+    }
+}
+
+extension NeuronNormLevels: ErrorScaledSystem where Network: ErrorScaledSystem {
+    public func errorScales(at state: UnsafePointer<Double>, into scales: UnsafeMutablePointer<Double>) {
+        network.errorScales(at: state, into: scales)
     }
 }

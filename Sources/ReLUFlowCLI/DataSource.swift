@@ -165,6 +165,7 @@ enum DataSource {
 /// init: {scheme: he, seed: 2}            # he | pytorch | gaussian (scale) | balanced (scale)
 /// init: {scheme: balanced, scale: 1.0e-3, seed: 2}
 /// init: {scheme: balanced, log_scale: -500, seed: 2}   # λ = e^-500 (log-scale models)
+/// init: {scheme: balanced, log_scale: -500, signs: positive, seed: 2}   # every a_k = +λ
 /// ```
 enum InitializationSource {
     case file(URL)
@@ -179,7 +180,7 @@ enum InitializationSource {
         guard let scheme = try fields.optionalString("scheme") else {
             throw fields.failure("file", "missing (give a JSON file, or a scheme: he, pytorch, gaussian, balanced)")
         }
-        try fields.requireOnly(["scheme", "scale", "log_scale", "seed"])
+        try fields.requireOnly(["scheme", "scale", "log_scale", "signs", "seed"])
         let seed = UInt64(max(try fields.optionalInt("seed") ?? 0, 0))
         func scale() throws(ScenarioError) -> Double {
             guard let value = try fields.optionalDouble("scale") else { throw fields.failure("scale", "missing") }
@@ -194,7 +195,8 @@ enum InitializationSource {
             // λ itself, or its logarithm for scales below the smallest double.
             let logScale: Double
             if let given = try fields.optionalDouble("log_scale") { logScale = given } else { logScale = log(try scale()) }
-            self = .drawn(.balanced(logScale: logScale), seed: seed)
+            let signs = try fields.optionalChoice("signs", of: OutputSigns.self) ?? .random
+            self = .drawn(.balanced(logScale: logScale, signs: signs), seed: seed)
         default: throw fields.failure("scheme", "unknown value '\(scheme)' (one of: he, pytorch, gaussian, balanced)")
         }
     }

@@ -190,6 +190,8 @@ struct RunSummary {
     let activeSurfaces: [SurfaceLabel]
     /// Pairs slid on at the end, with their gates in (0, 1).
     let slidingSurfaces: [(label: SurfaceLabel, gate: Double)]
+    /// Algorithm 1's prediction beside the flow (`two_layer_orthogonal` models only).
+    let jumpProcess: JumpProcessReport?
     let wallSeconds: Double
 
     var status: String {
@@ -223,7 +225,13 @@ struct RunSummary {
         let sliding = "[" + slidingSurfaces.map {
             JSONText.object([("neuron", "\($0.label.neuron)"), ("sample", "\($0.label.sample)"), ("gate", JSONText.number($0.gate))])
         }.joined(separator: ", ") + "]"
-        return JSONText.object([
+        let plateauList = "[" + zip(plateaus, plateauFloors).map { plateau, floor in
+            JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
+                             ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))]
+                            + (floor.map { [("floor", JSONText.number($0))] } ?? []))
+        }.joined(separator: ", ") + "]"
+        let prediction: [(String, String)] = jumpProcess.map { [("jump_process", $0.json())] } ?? []
+        let head: [(String, String)] = [
             ("status", JSONText.string(status)),
             ("error", errorMessage.map(JSONText.string) ?? "null"),
             ("scenario", JSONText.string(scenario)),
@@ -244,11 +252,9 @@ struct RunSummary {
             ("final_params", JSONText.object(parameters)),
             ("final_active", active),
             ("final_sliding", sliding),
-            ("plateaus", "[" + zip(plateaus, plateauFloors).map { plateau, floor in
-                JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
-                                 ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))]
-                                + (floor.map { [("floor", JSONText.number($0))] } ?? []))
-            }.joined(separator: ", ") + "]"),
+            ("plateaus", plateauList),
+        ]
+        let counts: [(String, String)] = [
             ("events", "\(statistics.eventCount)"),
             ("steps", "\(statistics.stepCount)"),
             ("failed_steps", "\(statistics.failedStepCount)"),
@@ -257,7 +263,8 @@ struct RunSummary {
             ("sliding_steps", "\(statistics.slidingStepCount)"),
             ("max_sliding_drift", JSONText.number(statistics.maxSlidingDrift)),
             ("wall_seconds", JSONText.number(wallSeconds)),
-        ], indent: "")
+        ]
+        return JSONText.object(head + prediction + counts, indent: "")
     }
 
     private static func nested(_ values: [Double], shape: [Int]) -> String {

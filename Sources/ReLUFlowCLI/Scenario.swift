@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import FlowEngine
 import Models
@@ -9,6 +10,8 @@ import Yams
 /// model:  {kind: single_neuron, bias: false}
 ///         # or {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}
 ///         # or {kind: two_layer_log_scale, width: 8}   (balanced, no bias; log-norm state)
+///         # or {kind: two_layer_orthogonal, width: 6}  (balanced, no bias, orthonormal inputs;
+///         #     data coordinates scaled per neuron, for λ down to e^-690)
 ///         # or {kind: univariate, width: 10, form: knots | full, scaling: ..., train: [a, b, c]}
 ///         # or {kind: deep_single_neuron, depth: 2}    (f = v_1 σ(v_2 σ(w·x)))
 /// data:   {file: data.csv}            # header x1,...,xd,y — or a generator block (DataSource)
@@ -17,6 +20,7 @@ import Yams
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 /// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
 /// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
+/// plateaus: {flatness: 0.05, span: 3}  # |d ln L/d ln t| ≤ flatness over a factor ≥ span in t
 /// ```
 /// Relative paths resolve against the scenario file's folder.
 struct Scenario {
@@ -24,6 +28,7 @@ struct Scenario {
         case singleNeuron = "single_neuron"
         case twoLayer = "two_layer"
         case twoLayerLogScale = "two_layer_log_scale"
+        case twoLayerOrthogonal = "two_layer_orthogonal"
         case univariate
         case deepSingleNeuron = "deep_single_neuron"
         case populationSingleNeuron = "population_single_neuron"
@@ -55,6 +60,8 @@ struct Scenario {
     /// `watch: {neuron_norm_level: ν}`: record a `stage` event whenever a neuron's norm
     /// ‖(w_k, b_k)‖ crosses ν (jump times of small-initialisation runs).
     let neuronNormLevel: Double?
+    /// `plateaus: {flatness: f, span: r}`: how flat and how long (end/start) a plateau is.
+    let plateauDetector: PlateauDetector
 
     /// The name runs are filed under by default: the file name without extension.
     var name: String { file.deletingPathExtension().lastPathComponent }
@@ -82,7 +89,7 @@ struct Scenario {
     }
 
     private init(root: YAMLFields, file: URL) throws(ScenarioError) {
-        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch"])
+        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch", "plateaus"])
         self.file = file
         description = try root.optionalString("description")
         let folder = file.deletingLastPathComponent()
@@ -95,7 +102,7 @@ struct Scenario {
         switch kind {
         case .singleNeuron: try model.requireOnly(["kind", "bias"])
         case .twoLayer: try model.requireOnly(["kind", "bias", "width", "scaling", "train"])
-        case .twoLayerLogScale: try model.requireOnly(["kind", "width"])
+        case .twoLayerLogScale, .twoLayerOrthogonal: try model.requireOnly(["kind", "width"])
         case .univariate: try model.requireOnly(["kind", "width", "form", "scaling", "train"])
         case .deepSingleNeuron: try model.requireOnly(["kind", "depth"])
         case .populationSingleNeuron: try model.requireOnly(["kind", "teacher"])
@@ -120,7 +127,7 @@ struct Scenario {
             width = depth
             scaling = .none
             trainedGroups = nil
-        case .twoLayer, .twoLayerLogScale, .univariate:
+        case .twoLayer, .twoLayerLogScale, .twoLayerOrthogonal, .univariate:
             guard let width = try model.optionalInt("width") else { throw model.failure("width", "missing") }
             guard width > 0 else { throw model.failure("width", "must be a positive integer, got \(width)") }
             self.width = width
@@ -172,12 +179,24 @@ struct Scenario {
             guard let level = try watch.optionalDouble("neuron_norm_level"), level > 0 else {
                 throw watch.failure("neuron_norm_level", "missing or not positive")
             }
-            guard [.twoLayer, .twoLayerLogScale].contains(kind) else {
-                throw watch.failure("neuron_norm_level", "only two_layer and two_layer_log_scale models have neuron norms")
+            guard [.twoLayer, .twoLayerLogScale, .twoLayerOrthogonal].contains(kind) else {
+                throw watch.failure("neuron_norm_level", "only the two-layer models have neuron norms")
             }
             neuronNormLevel = level
         } else {
             neuronNormLevel = nil
+        }
+
+        if let plateaus = try root.optionalFields("plateaus") {
+            try plateaus.requireOnly(["flatness", "span"])
+            let defaults = PlateauDetector()
+            let flatness = try plateaus.optionalDouble("flatness") ?? defaults.flatness
+            let span = try plateaus.optionalDouble("span") ?? defaults.minimumSpan
+            guard flatness > 0, flatness.isFinite else { throw plateaus.failure("flatness", "must be positive, got \(flatness)") }
+            guard span > 1, span.isFinite else { throw plateaus.failure("span", "must be above 1, got \(span)") }
+            plateauDetector = PlateauDetector(flatness: flatness, minimumSpan: span)
+        } else {
+            plateauDetector = PlateauDetector()
         }
 
         if let output = try root.optionalFields("output") {

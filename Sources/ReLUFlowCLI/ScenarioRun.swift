@@ -84,6 +84,10 @@ enum ScenarioRun {
             return try run(build { () throws(ModelError) in
                 try LogScaleBalancedNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
             })
+        case .twoLayerOrthogonal:
+            return try run(build { () throws(ModelError) in
+                try OrthogonalDataNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
+            })
         case .univariate:
             return try run(build { () throws(ModelError) in
                 try UnivariateNetwork(data: data, width: scenario.width, form: scenario.univariateForm,
@@ -169,7 +173,7 @@ enum ScenarioRun {
                 } catch { writeError = writeError ?? error }
             }
         }
-        let plateaus = PlateauDetector().plateaus(in: lossCurve)
+        let plateaus = scenario.plateauDetector.plateaus(in: lossCurve)
         let plateauFloors = plateaus.map { floors.isEmpty ? nil : floors[$0.startIndex] }
         let plateauEntries = zip(plateaus, plateauFloors).flatMap { plateau, floor in
             [TimelineEntry(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level, floor: floor),
@@ -192,6 +196,9 @@ enum ScenarioRun {
             activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),
             slidingSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0 && result.finalGates[$0] < 1 }
                 .map { (model.surfaceLabel($0), result.finalGates[$0]) },
+            jumpProcess: orthogonalNetwork(of: model).map {
+                JumpProcessReport(network: $0, start: initial, end: result.finalState, timeline: entries)
+            },
             wallSeconds: Date().timeIntervalSince(start))
         if let writeError {
             writer.discard()
@@ -200,6 +207,11 @@ enum ScenarioRun {
         try writer.finish(summary: summary, timeline: entries)
         return Outcome(summary: summary, entries: entries, folder: outputFolder)
     }
+}
+
+/// The orthogonal-data network inside `model`, bare or watched by norm levels.
+private func orthogonalNetwork(of model: some GatedNetwork) -> OrthogonalDataNetwork? {
+    (model as? OrthogonalDataNetwork) ?? (model as? NeuronNormLevels<OrthogonalDataNetwork>)?.network
 }
 
 /// Prints "t = ... of t_end" to stderr at most every two seconds of wall time, so that only

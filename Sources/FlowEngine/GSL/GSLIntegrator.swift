@@ -14,6 +14,10 @@ typealias GSLFieldFunction = (UnsafePointer<Double>, UnsafeMutablePointer<Double
 /// The Jacobian ∂F_i/∂y_j as handed to GSL, row-major, dimension × dimension.
 typealias GSLJacobianFunction = (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
 
+/// Writes, for the state in the first pointer, the magnitude each component's error is
+/// measured against (see `ErrorScaledSystem`).
+typealias GSLErrorScaleFunction = (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+
 /// The Swift side of a `gsl_odeiv2_system`: GSL reaches it through `params`.
 final class GSLSystemContext {
     let field: GSLFieldFunction
@@ -45,6 +49,9 @@ final class GSLIntegrator {
     private let refinementDriver: UnsafeMutablePointer<gsl_odeiv2_driver>?
     private let refinementError: UnsafeMutablePointer<Double>
     private var failedStepsBeforeReset = 0
+    private let errorScale: GSLErrorScaleFunction?
+    /// The scales the controls read, refreshed from the state before every step.
+    private let errorScales: UnsafeMutablePointer<Double>
 
     /// Accepted steps taken by `step(t:until:h:state:)`.
     private(set) var acceptedStepCount = 0
@@ -58,9 +65,13 @@ final class GSLIntegrator {
     ///   - relativeTolerance, absoluteTolerance: GSL's `eps_rel` and `eps_abs` for the
     ///     "y" control, D_i = eps_abs + eps_rel·|y_i|.
     ///   - initialStep: the first trial step; GSL shrinks it if the error is too large.
+    ///   - errorScale: when given, the controls measure component i against
+    ///     max(|y_i|, scale_i) instead: D_i = eps_abs + eps_rel·max(|y_i|, scale_i), with
+    ///     the scales taken at each step's start (shim.h, `reluflow_scaled_y_type`).
     init(
         stepper: GSLStepper, dimension: Int, relativeTolerance: Double, absoluteTolerance: Double,
-        initialStep: Double, field: @escaping GSLFieldFunction, jacobian: @escaping GSLJacobianFunction
+        initialStep: Double, field: @escaping GSLFieldFunction, jacobian: @escaping GSLJacobianFunction,
+        errorScale: GSLErrorScaleFunction? = nil
     ) throws(GSLError) {
         precondition(dimension > 0, "GSLIntegrator needs a positive dimension")
         _ = GSLErrorHandler.isOff
@@ -107,6 +118,16 @@ final class GSLIntegrator {
             throw GSLError(status: 8, function: "gsl_odeiv2_step_alloc", t: nil, h: nil)
         }
         refinementError = .allocate(capacity: dimension)
+        self.errorScale = errorScale
+        errorScales = .allocate(capacity: dimension)
+        errorScales.initialize(repeating: 0, count: dimension)
+        guard errorScale != nil else { return }
+        for scaled in [driver, refinementDriver].compactMap({ $0 }) {
+            let status = reluflow_driver_use_scaled_y_control(scaled, absoluteTolerance, relativeTolerance, errorScales)
+            guard status == GSLError.success else {
+                throw GSLError(status: status, function: "reluflow_driver_use_scaled_y_control", t: nil, h: nil)
+            }
+        }
     }
 
     deinit {
@@ -115,6 +136,7 @@ final class GSLIntegrator {
         gsl_odeiv2_driver_free(driver)
         system.deallocate()
         refinementError.deallocate()
+        errorScales.deallocate()
     }
 
     /// Takes one adaptive step with `gsl_odeiv2_evolve_apply`, never past `tEnd`.
@@ -127,6 +149,7 @@ final class GSLIntegrator {
     ///   step start again.
     func step(t: inout Double, until tEnd: Double, h: inout Double, state: UnsafeMutablePointer<Double>) throws(GSLError) {
         let d = driver.pointee
+        errorScale?(state, errorScales)
         let status = gsl_odeiv2_evolve_apply(d.e, d.c, d.s, system, &t, tEnd, &h, state)
         guard status == GSLError.success else {
             throw GSLError(status: status, function: "gsl_odeiv2_evolve_apply", t: t, h: h)

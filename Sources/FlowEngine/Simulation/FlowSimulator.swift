@@ -77,11 +77,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 differences.evaluate(at: y, into: matrix) { x, f in _ = field(x, f) }
             }
         }
+        let scaled = system as? any ErrorScaledSystem
+        let errorScale: GSLErrorScaleFunction? = scaled.map { scaled in { x, scales in scaled.errorScales(at: x, into: scales) } }
         do {
             integrator = try GSLIntegrator(
                 stepper: options.stepper, dimension: dimension,
                 relativeTolerance: options.relativeTolerance, absoluteTolerance: options.absoluteTolerance,
-                initialStep: options.initialStep ?? 1e-3 * min(1, problem.endTime), field: field, jacobian: jacobian)
+                initialStep: options.initialStep ?? 1e-3 * min(1, problem.endTime), field: field, jacobian: jacobian,
+                errorScale: errorScale)
         } catch {
             throw .integrator(status: error.status, reason: error.reason, t: 0)
         }

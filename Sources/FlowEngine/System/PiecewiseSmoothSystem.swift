@@ -46,3 +46,14 @@ public protocol JacobianProvidingSystem: PiecewiseSmoothSystem {
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         into jacobian: UnsafeMutablePointer<Double>)
 }
+
+/// A system that says what magnitude each component's error should be measured against,
+/// where |x_i| alone is the wrong yardstick: the step control then asks
+/// |err_i| ≤ atol + rtol·max(|x_i|, scale_i) (the error weights of SUNDIALS CVODE's
+/// `CVodeWFtolerances`). A component that is small beside the block it belongs to, say
+/// one entry of a large weight vector, is then controlled relative to the block, not to
+/// itself, as a norm-wise relative error would.
+public protocol ErrorScaledSystem: PiecewiseSmoothSystem {
+    /// Writes scale_i ≥ 0 for every component at `state`. Called once per step, at its start.
+    func errorScales(at state: UnsafePointer<Double>, into scales: UnsafeMutablePointer<Double>)
+}
