@@ -3,9 +3,10 @@
 
     tools/plot-compare.py DIR
 
-writes DIR/compare.png: the flow's loss (DIR/flow/trajectory.csv) and GD's loss at each step
-size against time t = eta*k on log-log axes, with the flow's events as ticks and each GD run's
-matched flips as dots on its curve.
+writes DIR/compare.png: on top, the flow's loss (DIR/flow/trajectory.csv) and GD's loss at
+each step size against time t = eta*k on log-log axes, with the flow's events as ticks and each
+GD run's matched flips as dots on its curve; below, the four parameters where flow and GD part
+most (from DIR/gd-eta-*.csv), flow solid, GD dashed.
 """
 import csv
 import json
@@ -18,6 +19,48 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def read_csv(path):
+    rows = list(csv.reader(path.open()))
+    return rows[0], [[float(v) for v in row] for row in rows[1:]]
+
+
+def plot_parameters(ax, folder, report, flow_rows):
+    """The parameters with the largest flow-GD gap at the smallest step size's grid points."""
+    header = list(csv.reader((folder / "flow" / "trajectory.csv").open()))[0]
+    flow = [[float(v) for v in row] for row in flow_rows]
+    runs = [(run["learning_rate"], read_csv(folder / f"gd-eta-{run['learning_rate']}.csv")[1])
+            for run in report["runs"] if (folder / f"gd-eta-{run['learning_rate']}.csv").exists()]
+    if not runs:
+        ax.set_visible(False)
+        return
+    eta, finest = min(runs, key=lambda run: run[0])
+    flow_times = [row[0] for row in flow]
+
+    def flow_at(t):
+        index = min(range(len(flow_times)), key=lambda i: abs(flow_times[i] - t))
+        return flow[index]
+
+    gaps = [0.0] * (len(header) - 2)
+    for row in finest[:: max(1, len(finest) // 100)]:
+        reference = flow_at(row[0])
+        for k in range(2, len(header)):
+            gaps[k - 2] = max(gaps[k - 2], abs(row[k] - reference[k]))
+    chosen = sorted(range(len(gaps)), key=lambda k: -gaps[k])[:4]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for number, k in enumerate(chosen):
+        colour = colours[number % len(colours)]
+        ax.plot([r[0] for r in flow if r[0] > 0], [r[k + 2] for r in flow if r[0] > 0], color=colour, lw=1.8,
+                label=f"{header[k + 2]} (flow)")
+        for index, (rate, rows) in enumerate(sorted(runs, key=lambda run: -run[0])):
+            ax.plot([r[0] for r in rows if r[0] > 0], [r[k + 2] for r in rows if r[0] > 0], color=colour, lw=0.9,
+                    ls=["--", ":", "-."][index % 3], label=f"{header[k + 2]} (GD, eta = {rate:g})" if number == 0 else None)
+    ax.set_xscale("log")
+    ax.set_xlabel("time t (GD: t = eta * k)")
+    ax.set_ylabel("parameter")
+    ax.set_title(f"the {len(chosen)} parameters where GD (eta = {eta:g}) parts most from the flow")
+    ax.legend(fontsize=7, frameon=False, ncol=2)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -27,7 +70,7 @@ def main():
     flow_t = [float(r[0]) for r in rows if float(r[0]) > 0]
     flow_loss = [float(r[1]) for r in rows if float(r[0]) > 0]
     events = [json.loads(line) for line in (folder / "flow" / "timeline.jsonl").read_text().splitlines() if line]
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, (ax, params) = plt.subplots(2, 1, figsize=(9, 8.5))
     ax.plot(flow_t, flow_loss, color="black", lw=2, label="gradient flow")
     for run in report["runs"]:
         curve = [(t, l) for t, l in run["gd_loss"] if t > 0 and l > 0]
@@ -46,6 +89,7 @@ def main():
     order = report.get("observed_order_trajectory")
     ax.set_title("flow vs GD" + (f" (trajectory gap order {order:.2f} in eta)" if order else ""))
     ax.legend(fontsize=8, frameon=False)
+    plot_parameters(params, folder, report, rows)
     fig.tight_layout()
     fig.savefig(folder / "compare.png", dpi=120)
     print(folder / "compare.png")

@@ -12,7 +12,9 @@ struct CompareCommand: ParsableCommand {
             Writes the flow's run folder to DIR/flow and DIR/compare.json: for each step size \
             the matched events (same surface, same direction, in order) with their time \
             differences eta*k - t, the events only one side has, and the final-point and \
-            final-loss differences; and the observed order of the gaps in eta (about 1).
+            final-loss differences; and the observed order of the gaps in eta (about 1). \
+            GD's iterates on the comparison grid go to DIR/gd-eta-<eta>.csv, in the format \
+            of the flow's trajectory.csv (t = eta*k).
             """)
 
     @Argument(help: "Scenario YAML file.")
@@ -85,10 +87,22 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             ).run(observer: FlowObserver(didReachOutputTime: { t, state in modifiedStates[t] = Array(state) }))
             var parameterDeviation = 0.0, lossDeviation = 0.0, modifiedDeviation = 0.0
             var lossCurve: [(Double, Double)] = [(0, model.loss(at: initial))]
+            // GD's iterates on the grid, in the flow trajectory's format (t = η·k).
+            let trajectory = try OutputFile(folder.appendingPathComponent("gd-eta-\(eta).csv"))
+            var writeError: Error?
+            func writeRow(_ t: Double, _ theta: [Double]) {
+                let values = [t, model.loss(at: theta)] + theta
+                do { try trajectory.write(values.map { $0.isFinite ? "\($0)" : "nan" }.joined(separator: ",") + "\n") } catch {
+                    writeError = writeError ?? error
+                }
+            }
+            try trajectory.write((["t", "loss"] + model.parameterLayout.columnNames).joined(separator: ",") + "\n")
+            writeRow(0, initial)
             let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
                 .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, _ in
                     guard k % stride == 0 else { return }
                     lossCurve.append((eta * Double(k), model.loss(at: theta)))
+                    writeRow(eta * Double(k), theta)
                     guard let flowState = flowStates[eta * Double(k)] else { return }
                     parameterDeviation = max(parameterDeviation, zip(theta, flowState).map { abs($0 - $1) }.max() ?? 0)
                     if let modifiedState = modifiedStates[eta * Double(k)] {
@@ -96,6 +110,11 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                     }
                     lossDeviation = max(lossDeviation, abs(model.loss(at: theta) - model.loss(at: flowState)))
                 }
+            if let writeError {
+                trajectory.discard()
+                throw writeError
+            }
+            try trajectory.commit()
             let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
             let finalDifference = zip(descent.finalParameters, result.finalState).map { abs($0 - $1) }.max() ?? 0
             return ComparisonReport.Row(

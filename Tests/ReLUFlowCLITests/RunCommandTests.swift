@@ -162,6 +162,12 @@ import _TestSupport
         // at η = 0.02 against −0.212071 for the flow).
         #expect(abs((runs[0]["final_parameter_difference"] as? Double ?? 0) - 0.006634) < 2e-4)
         #expect(FileManager.default.fileExists(atPath: scratch.path("cmp/flow/timeline.jsonl")))
+        // GD's iterates on the grid, in the trajectory's format, starting at θ0 at t = 0.
+        let flowRows = try scratch.lines("cmp/flow/trajectory.csv")
+        let gdRows = try scratch.lines("cmp/gd-eta-0.02.csv")
+        #expect(gdRows.first == flowRows.first)
+        #expect(gdRows.dropFirst().first?.split(separator: ",").dropFirst(2) == flowRows.dropFirst().first?.split(separator: ",").dropFirst(2))
+        #expect(gdRows.count == (try #require(runs[0]["gd_loss"] as? [Any])).count + 1)
     }
 
     @Test("report digests a run folder: Ex. 5.3 has 3 stages between its two events, and its plateaus")
