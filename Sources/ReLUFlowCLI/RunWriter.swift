@@ -197,6 +197,7 @@ struct RunSummary {
     var status: String {
         switch result.termination {
         case .reachedEndTime: "completed"
+        case .reachedSteadyState: "steady_state"
         case .interrupted: "interrupted"
         case .failed: "failed"
         }
@@ -204,7 +205,7 @@ struct RunSummary {
 
     var errorMessage: String? {
         switch result.termination {
-        case .reachedEndTime: nil
+        case .reachedEndTime, .reachedSteadyState: nil
         case .interrupted: "interrupted by a signal at t = \(result.finalTime)"
         case .failed(let error): error.description
         }

@@ -18,6 +18,7 @@ import Yams
 /// init:   {file: init.json}           # {"w": [...], "b": ...} — or {scheme: he, seed: 1}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
+///         # steady_state: 1.0e-8 ends the run once ‖F‖∞ ≤ 1e-8·max(1, ‖θ‖∞)
 /// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
 /// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
 /// plateaus: {flatness: 0.05, span: 3}  # |d ln L/d ln t| ≤ flatness over a factor ≥ span in t
@@ -152,7 +153,7 @@ struct Scenario {
         }
 
         let flow = try root.fields("flow")
-        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "max_steps", "repelling_rule"])
+        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "max_steps", "repelling_rule", "steady_state"])
         endTime = try flow.double("t_end")
         guard endTime > 0 else { throw flow.failure("t_end", "must be positive, got \(endTime)") }
         var options = FlowOptions()
@@ -172,6 +173,10 @@ struct Scenario {
             throw flow.failure("atol", "must be positive, got \(options.absoluteTolerance)")
         }
         guard options.maxSteps > 0 else { throw flow.failure("max_steps", "must be positive, got \(options.maxSteps)") }
+        options.steadyStateTolerance = try flow.optionalDouble("steady_state")
+        if let tolerance = options.steadyStateTolerance, !(tolerance > 0 && tolerance.isFinite) {
+            throw flow.failure("steady_state", "must be positive, got \(tolerance)")
+        }
         self.options = options
 
         if let watch = try root.optionalFields("watch") {

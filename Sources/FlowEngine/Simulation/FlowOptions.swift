@@ -14,6 +14,12 @@ public struct FlowOptions: Sendable {
     public var eventTimeTolerance: EventTolerance
     /// The side taken where a surface repels on both sides.
     public var repellingRule: RepellingSurfaceRule
+    /// When set, the run ends with `Termination.reachedSteadyState` at the first accepted
+    /// step where ‖F(x)‖∞ ≤ tol·max(1, ‖x‖∞) (the steady-state test of SciML's
+    /// `TerminateSteadyState` callback). For flows that converge onto a point where
+    /// contacts keep recurring at the rounding level of a vanishing field (knots settling on
+    /// a sample at the edge of sliding), where going on would only accumulate events.
+    public var steadyStateTolerance: Double?
 
     /// Tolerances below this relative size cannot be met in double precision.
     public static let smallestRelativeTolerance = 10 * Double.ulpOfOne
@@ -21,7 +27,7 @@ public struct FlowOptions: Sendable {
     public init(
         stepper: GSLStepper = .default, relativeTolerance: Double = 1e-10, absoluteTolerance: Double = 1e-12,
         initialStep: Double? = nil, maxSteps: Int = 10_000_000, eventTimeTolerance: EventTolerance = EventTolerance(),
-        repellingRule: RepellingSurfaceRule = .negativeSide
+        repellingRule: RepellingSurfaceRule = .negativeSide, steadyStateTolerance: Double? = nil
     ) {
         self.stepper = stepper
         self.relativeTolerance = relativeTolerance
@@ -30,6 +36,7 @@ public struct FlowOptions: Sendable {
         self.maxSteps = maxSteps
         self.eventTimeTolerance = eventTimeTolerance
         self.repellingRule = repellingRule
+        self.steadyStateTolerance = steadyStateTolerance
     }
 
     func validate() throws(FlowError) {
@@ -47,5 +54,8 @@ public struct FlowOptions: Sendable {
             throw .invalidProblem("the initial step must be positive and finite, got \(initialStep)")
         }
         guard maxSteps > 0 else { throw .invalidProblem("the step limit must be positive, got \(maxSteps)") }
+        if let steadyStateTolerance, !(steadyStateTolerance.isFinite && steadyStateTolerance > 0) {
+            throw .invalidProblem("the steady-state tolerance must be positive and finite, got \(steadyStateTolerance)")
+        }
     }
 }

@@ -1,6 +1,9 @@
 /// How a run ended. Outcomes, not errors: a failed run still hands back all it computed.
 public enum Termination: Sendable, Equatable {
     case reachedEndTime
+    /// The field fell to `FlowOptions.steadyStateTolerance` before the end time: the flow
+    /// has converged, and the state is held from `FlowResult.finalTime` on.
+    case reachedSteadyState
     /// The observer asked the run to stop (`FlowObserver.shouldStop`).
     case interrupted
     case failed(FlowError)

@@ -105,7 +105,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             try evaluateCurrentState()
             notifyAdvance()
             var h = options.initialStep ?? 1e-3 * min(1, problem.endTime)
-            var wasInterrupted = false
+            var wasInterrupted = false, isSteady = false
             while time < problem.endTime {
                 guard integrator.acceptedStepCount < options.maxSteps else {
                     throw .stepLimitExceeded(count: options.maxSteps, t: time)
@@ -115,8 +115,12 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                     wasInterrupted = true
                     break
                 }
+                if isAtSteadyState() {
+                    isSteady = true
+                    break
+                }
             }
-            termination = wasInterrupted ? .interrupted : .reachedEndTime
+            termination = wasInterrupted ? .interrupted : (isSteady ? .reachedSteadyState : .reachedEndTime)
         } catch {
             termination = .failed(error)
         }
@@ -204,6 +208,18 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             observer.didReachOutputTime?(time, UnsafeBufferPointer(start: workspace.state, count: workspace.dimension))
             nextOutput += 1
         }
+    }
+
+    /// ‖F‖∞ ≤ tol·max(1, ‖x‖∞) at the current state, for `FlowOptions.steadyStateTolerance`.
+    private func isAtSteadyState() -> Bool {
+        guard let tolerance = options.steadyStateTolerance else { return false }
+        let w = workspace
+        var speed = 0.0, size = 1.0
+        for i in 0..<w.dimension {
+            speed = max(speed, abs(w.field[i]))
+            size = max(size, abs(w.state[i]))
+        }
+        return speed <= tolerance * size
     }
 
     /// Evaluates F, g, ġ and the signed distances at the current state into the
