@@ -158,7 +158,8 @@ enum DataSource {
     }
 }
 
-/// Where a scenario's initial parameters come from: a JSON file or a seeded scheme.
+/// Where a scenario's initial parameters come from: a JSON file or a seeded scheme, and
+/// optionally Williams et al.'s layer rescaling (a, b, c) → (k a, k b, c/k) applied to them.
 ///
 /// ```yaml
 /// init: {file: init.json}
@@ -166,21 +167,30 @@ enum DataSource {
 /// init: {scheme: balanced, scale: 1.0e-3, seed: 2}
 /// init: {scheme: balanced, log_scale: -500, seed: 2}   # λ = e^-500 (log-scale models)
 /// init: {scheme: balanced, log_scale: -500, signs: positive, seed: 2}   # every a_k = +λ
+/// init: {scheme: pytorch, seed: 2, rescale: 10}   # then (W, b, a) → (10 W, 10 b, a/10)
 /// ```
-enum InitializationSource {
-    case file(URL)
-    case drawn(InitializationScheme, seed: UInt64)
+struct InitializationSource {
+    enum Origin {
+        case file(URL)
+        case drawn(InitializationScheme, seed: UInt64)
+    }
+
+    let origin: Origin
+    /// k of the layer rescaling (`LayerRescalable`), if any.
+    let layerRescaling: Double?
 
     init(_ fields: YAMLFields, folder: URL) throws(ScenarioError) {
+        layerRescaling = try fields.optionalDouble("rescale")
+        if let k = layerRescaling, !(k > 0 && k.isFinite) { throw fields.failure("rescale", "must be positive, got \(k)") }
         if let path = try fields.optionalString("file") {
-            try fields.requireOnly(["file"])
-            self = .file(Scenario.resolve(path, against: folder))
+            try fields.requireOnly(["file", "rescale"])
+            origin = .file(Scenario.resolve(path, against: folder))
             return
         }
         guard let scheme = try fields.optionalString("scheme") else {
             throw fields.failure("file", "missing (give a JSON file, or a scheme: he, pytorch, gaussian, balanced)")
         }
-        try fields.requireOnly(["scheme", "scale", "log_scale", "signs", "seed"])
+        try fields.requireOnly(["scheme", "scale", "log_scale", "signs", "seed", "rescale"])
         let seed = UInt64(max(try fields.optionalInt("seed") ?? 0, 0))
         func scale() throws(ScenarioError) -> Double {
             guard let value = try fields.optionalDouble("scale") else { throw fields.failure("scale", "missing") }
@@ -188,26 +198,35 @@ enum InitializationSource {
             return value
         }
         switch scheme {
-        case "he": self = .drawn(.he, seed: seed)
-        case "pytorch": self = .drawn(.pytorchUniform, seed: seed)
-        case "gaussian": self = .drawn(.gaussian(scale: try scale()), seed: seed)
+        case "he": origin = .drawn(.he, seed: seed)
+        case "pytorch": origin = .drawn(.pytorchUniform, seed: seed)
+        case "gaussian": origin = .drawn(.gaussian(scale: try scale()), seed: seed)
         case "balanced":
             // λ itself, or its logarithm for scales below the smallest double.
             let logScale: Double
             if let given = try fields.optionalDouble("log_scale") { logScale = given } else { logScale = log(try scale()) }
             let signs = try fields.optionalChoice("signs", of: OutputSigns.self) ?? .random
-            self = .drawn(.balanced(logScale: logScale, signs: signs), seed: seed)
+            origin = .drawn(.balanced(logScale: logScale, signs: signs), seed: seed)
         default: throw fields.failure("scheme", "unknown value '\(scheme)' (one of: he, pytorch, gaussian, balanced)")
         }
     }
 
     func load(for network: any GatedNetwork, scenarioFile: String) throws(ScenarioError) -> [Double] {
-        switch self {
-        case .file(let url): return try InitFile.read(url, layout: network.parameterLayout)
+        let parameters: [Double]
+        switch origin {
+        case .file(let url): parameters = try InitFile.read(url, layout: network.parameterLayout)
         case .drawn(let scheme, let seed):
-            do { return try scheme.draw(for: network, seed: seed) } catch {
+            do { parameters = try scheme.draw(for: network, seed: seed) } catch {
                 throw ScenarioError(file: scenarioFile, "init.scheme", error.description)
             }
+        }
+        guard let k = layerRescaling else { return parameters }
+        guard let rescalable = network as? any LayerRescalable, !rescalable.innerGroups.isEmpty else {
+            throw ScenarioError(file: scenarioFile, "init.rescale",
+                                "this model has no layer pair to rescale (two_layer, or univariate with form: full)")
+        }
+        do { return try rescalable.rescaled(parameters, by: k) } catch {
+            throw ScenarioError(file: scenarioFile, "init.rescale", error.description)
         }
     }
 }

@@ -324,7 +324,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
     case unknownStepper, unknownModel, missingEndTime, biasWithoutInitialBias, unknownRepellingRule
     case twoLayerWithoutWidth, unknownTrainedGroup, widthOnSingleNeuron, unknownGenerator, unknownInitScheme
     case unknownTeacherKind, univariateTeacherOnVectorInputs
-    case nonOrthonormalData, plateauSpanNotAboveOne
+    case nonOrthonormalData, plateauSpanNotAboveOne, rescaleOnSingleNeuron, nonPositiveSteadyState
 
     var testDescription: String { rawValue }
 
@@ -383,6 +383,8 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .univariateTeacherOnVectorInputs: try editScenario("{file: data.csv}", Self.teacherData("{kind: univariate, width: 2}"))
         case .nonOrthonormalData: try editScenario("kind: single_neuron, bias: false", "kind: two_layer_orthogonal, width: 2")
         case .plateauSpanNotAboveOne: try editScenario("loss:", "plateaus: {span: 1}\nloss:")
+        case .rescaleOnSingleNeuron: try editScenario("{file: init.json}", "{file: init.json, rescale: 2}")
+        case .nonPositiveSteadyState: try editScenario("stepper: rk8pd}", "stepper: rk8pd, steady_state: -1}")
         }
     }
 
@@ -420,6 +422,8 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .univariateTeacherOnVectorInputs: ["scenario.yaml", "data.teacher.kind", "1-D inputs"]
         case .nonOrthonormalData: ["scenario.yaml", "model", "not orthonormal"]
         case .plateauSpanNotAboveOne: ["scenario.yaml", "plateaus.span", "above 1"]
+        case .rescaleOnSingleNeuron: ["scenario.yaml", "init.rescale", "no layer pair"]
+        case .nonPositiveSteadyState: ["scenario.yaml", "flow.steady_state", "positive"]
         }
     }
 }
