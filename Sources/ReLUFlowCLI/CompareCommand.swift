@@ -14,7 +14,9 @@ struct CompareCommand: ParsableCommand {
             differences eta*k - t, the events only one side has, and the final-point and \
             final-loss differences; and the observed order of the gaps in eta (about 1). \
             GD's iterates on the comparison grid go to DIR/gd-eta-<eta>.csv, in the format \
-            of the flow's trajectory.csv (t = eta*k).
+            of the flow's trajectory.csv (t = eta*k), and its timeline (every flip with its \
+            iteration and chattering mark, neuron deaths and revivals, knot exits, plateaus) \
+            to DIR/gd-eta-<eta>-timeline.jsonl.
             """)
 
     @Argument(help: "Scenario YAML file.")
@@ -98,8 +100,15 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             }
             try trajectory.write((["t", "loss"] + model.parameterLayout.columnNames).joined(separator: ",") + "\n")
             writeRow(0, initial)
+            let initialGates = model.signGates(at: initial, atZero: reluDerivativeAtZero)
+            var previousGates = initialGates
+            var lossAtFlips: [Int: Double] = [:]
             let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
-                .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, _ in
+                .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, gates in
+                    if gates != previousGates {
+                        lossAtFlips[k] = model.loss(at: theta)
+                        previousGates = gates
+                    }
                     guard k % stride == 0 else { return }
                     lossCurve.append((eta * Double(k), model.loss(at: theta)))
                     writeRow(eta * Double(k), theta)
@@ -115,13 +124,20 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 throw writeError
             }
             try trajectory.commit()
+            let timeline = DescentTimeline(
+                model: model, learningRate: eta, initial: initial, initialGates: initialGates, flips: descent.flips,
+                lossAtFlips: lossAtFlips, lossCurve: lossCurve.map { (time: $0.0, loss: $0.1) },
+                plateauDetector: scenario.plateauDetector)
+            let timelineFile = try OutputFile(folder.appendingPathComponent("gd-eta-\(eta)-timeline.jsonl"))
+            try timelineFile.write(timeline.entries.map { $0.json + "\n" }.joined())
+            try timelineFile.commit()
             let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
             let finalDifference = zip(descent.finalParameters, result.finalState).map { abs($0 - $1) }.max() ?? 0
             return ComparisonReport.Row(
                 learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
                 finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)),
                 maxParameterDeviation: parameterDeviation, maxLossDeviation: lossDeviation,
-                maxModifiedFlowDeviation: modifiedDeviation, lossCurve: lossCurve)
+                maxModifiedFlowDeviation: modifiedDeviation, lossCurve: lossCurve, plateaus: timeline.plateaus)
         }
         let report = ComparisonReport(flowTime: result.finalTime, flowEventCount: result.timeline.count, rows: rows)
         let file = try OutputFile(folder.appendingPathComponent("compare.json"))
@@ -146,6 +162,8 @@ struct ComparisonReport {
         let maxModifiedFlowDeviation: Double
         /// GD's loss on the comparison grid, as (η·k, L).
         let lossCurve: [(Double, Double)]
+        /// The plateaus of that loss curve.
+        let plateaus: [PlateauDetector.Plateau]
     }
 
     let flowTime: Double
@@ -188,6 +206,10 @@ struct ComparisonReport {
                 ("max_modified_flow_deviation", JSONText.number(row.maxModifiedFlowDeviation)),
                 ("final_parameter_difference", JSONText.number(row.finalParameterDifference)),
                 ("final_loss_difference", JSONText.number(row.finalLossDifference)),
+                ("gd_plateaus", "[" + row.plateaus.map { plateau in
+                    JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
+                                     ("level", JSONText.number(plateau.level))])
+                }.joined(separator: ", ") + "]"),
                 ("gd_loss", "[" + row.lossCurve.map { "[\(JSONText.number($0.0)), \(JSONText.number($0.1))]" }
                     .joined(separator: ", ") + "]"),
             ])

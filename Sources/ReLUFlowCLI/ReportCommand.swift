@@ -74,6 +74,15 @@ struct RunReport {
         return stages
     }
 
+    /// The five stages ended by an event whose loss fell most (relatively) over them, with
+    /// the loss at their end, in time order.
+    func largestDrops(_ stages: [Stage]) -> [(Stage, Double)] {
+        let ends = zip(stages, stages.dropFirst()).map { ($0, $1.lossAtStart) }
+        return ends.filter { $0.0.lossAtStart > $0.1 }
+            .sorted { ($0.0.lossAtStart - $0.1) / $0.0.lossAtStart > ($1.0.lossAtStart - $1.1) / $1.0.lossAtStart }
+            .prefix(5).sorted { $0.0.start < $1.0.start }
+    }
+
     var text: String {
         var lines = ["run      \(summary["scenario"] as? String ?? "?")",
                      "status   \(summary["status"] as? String ?? "?") at t = \(summary["final_time"] ?? "?"), "
@@ -102,6 +111,28 @@ struct RunReport {
             for jump in jumps {
                 lines.append(String(format: "  t = %.6g  neuron %@ %@, loss %.6g", jump["t"] as? Double ?? .nan,
                                     "\(jump["neuron"] ?? "?")", "\(jump["side"] ?? "?")", jump["loss"] as? Double ?? .nan))
+            }
+        }
+        if let prediction = summary["jump_process"] as? [String: Any],
+           let predicted = prediction["jumps"] as? [[String: Any]], !predicted.isEmpty {
+            lines.append("")
+            lines.append("jump process (Algorithm 1) against the flow")
+            for jump in predicted {
+                let flow = (jump["t_flow"] as? Double).map { String(format: "%.6g", $0) } ?? "-"
+                lines.append(String(format: "  neuron %@ fits %d samples: predicted t = %.6g, flow %@, plateau after %.6g",
+                                    "\(jump["neuron"] ?? "?")", (jump["fitted_samples"] as? [Any])?.count ?? 0,
+                                    jump["t_predicted"] as? Double ?? .nan, flow, jump["loss_after"] as? Double ?? .nan))
+            }
+        }
+        let drops = largestDrops(stages)
+        if !drops.isEmpty {
+            lines.append("")
+            lines.append("largest events (the loss drops over the stage each one ends)")
+            for (stage, lossAfter) in drops {
+                let event = events.first { ($0["t"] as? Double) == stage.end && $0["sample"] != nil }
+                let name = event.map { "\($0["kind"] ?? "?") neuron \($0["neuron"] ?? "?") sample \($0["sample"] ?? "?")" } ?? "the end"
+                lines.append(String(format: "  t = %.6g  %@: loss %.6g → %.6g over [%.6g, %.6g)", stage.end, name,
+                                    stage.lossAtStart, lossAfter, stage.start, stage.end))
             }
         }
         let deaths = events.filter { $0["kind"] as? String == "neuron_death" }

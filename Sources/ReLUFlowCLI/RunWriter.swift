@@ -42,20 +42,7 @@ final class RunWriter {
     }
 
     private func write(_ entry: TimelineEntry) throws {
-        var fields: [(String, String)] = [("t", JSONText.number(entry.time)), ("kind", JSONText.string(entry.kind))]
-        if let neuron = entry.neuron { fields.append(("neuron", "\(neuron)")) }
-        if let sample = entry.sample { fields.append(("sample", "\(sample)")) }
-        if let exit = entry.exit { fields.append(("exit", JSONText.string(exit))) }
-        if let side = entry.side { fields.append(("side", JSONText.string(side))) }
-        if let gate = entry.gate { fields.append(("gate", JSONText.number(gate))) }
-        if let position = entry.position { fields.append(("position", JSONText.number(position))) }
-        if let floor = entry.floor { fields += [("floor", JSONText.number(floor)), ("gap", JSONText.number(entry.loss - floor))] }
-        fields.append(("loss", JSONText.number(entry.loss)))
-        if let speeds = entry.normalSpeeds {
-            fields += [("normal_speed_inactive", JSONText.number(speeds.inactive)),
-                       ("normal_speed_active", JSONText.number(speeds.active))]
-        }
-        try timeline.write(JSONText.object(fields) + "\n")
+        try timeline.write(entry.json + "\n")
     }
 
     func appendTrajectoryRow(time: Double, loss: Double, parameters: UnsafeBufferPointer<Double>) throws {
@@ -100,6 +87,31 @@ struct TimelineEntry {
     var floor: Double?
     /// ∇g·F on the inactive and the active side, for surface events.
     var normalSpeeds: (inactive: Double, active: Double)?
+    /// GD timelines only: the iteration k (t = η·k) and whether the flip undid one of the
+    /// same pair within a few iterations.
+    var iteration: Int?
+    var isChattering: Bool?
+
+    /// The entry as one line of JSON.
+    var json: String {
+        var fields: [(String, String)] = [("t", JSONText.number(time))]
+        if let iteration { fields.append(("iteration", "\(iteration)")) }
+        fields.append(("kind", JSONText.string(kind)))
+        if let neuron { fields.append(("neuron", "\(neuron)")) }
+        if let sample { fields.append(("sample", "\(sample)")) }
+        if let exit { fields.append(("exit", JSONText.string(exit))) }
+        if let side { fields.append(("side", JSONText.string(side))) }
+        if let gate { fields.append(("gate", JSONText.number(gate))) }
+        if let position { fields.append(("position", JSONText.number(position))) }
+        if let isChattering { fields.append(("chattering", isChattering ? "true" : "false")) }
+        if let floor { fields += [("floor", JSONText.number(floor)), ("gap", JSONText.number(loss - floor))] }
+        fields.append(("loss", JSONText.number(loss)))
+        if let normalSpeeds {
+            fields += [("normal_speed_inactive", JSONText.number(normalSpeeds.inactive)),
+                       ("normal_speed_active", JSONText.number(normalSpeeds.active))]
+        }
+        return JSONText.object(fields)
+    }
 
     /// A surface event: `activation` when the surface's positive side (pre-activation > 0)
     /// is entered, `deactivation` for the negative side; `slide_start`, `slide_end`,
@@ -156,6 +168,18 @@ struct TimelineEntry {
         position = change.position
         neuron = change.neuron
         self.loss = loss
+    }
+
+    /// `entries` (in time order) with a `plateau_start` and a `plateau_end` for every plateau
+    /// (and its floor Q_0, if any) merged in; at equal times the other entries come first.
+    static func merging(_ entries: [TimelineEntry], plateaus: [PlateauDetector.Plateau], floors: [Double?]) -> [TimelineEntry] {
+        let plateauEntries = zip(plateaus, floors).flatMap { plateau, floor in
+            [TimelineEntry(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level, floor: floor),
+             TimelineEntry(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level, floor: floor)]
+        }
+        return (entries.enumerated().map { ($0.element, $0.offset) }
+            + plateauEntries.enumerated().map { ($0.element, entries.count + $0.offset) })
+            .sorted { ($0.0.time, $0.1) < ($1.0.time, $1.1) }.map(\.0)
     }
 
     /// A neuron event: `neuron_death` (active on no sample) or `neuron_revival`.

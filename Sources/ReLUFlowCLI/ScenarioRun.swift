@@ -127,17 +127,8 @@ enum ScenarioRun {
         // Q_0 of the current partition at every accepted step, for models that have one.
         let floorProvider = model as? any PlateauFloorProviding
         var floors: [Double] = []
-        let initialGates = model.signGates(at: initial)
-        var activity = NeuronActivity(network: model, initialGates: initialGates)
-        for neuron in activity.deadNeurons {
-            append(TimelineEntry(.init(neuron: neuron, isAlive: false), time: 0, loss: model.loss(at: initial)))
-        }
-        var knotRange = (model as? UnivariateNetwork).map {
-            KnotRange(network: $0, initialGates: initialGates, initialParameters: initial)
-        }
-        for change in knotRange?.initialExits ?? [] {
-            append(TimelineEntry(change, time: 0, loss: model.loss(at: initial)))
-        }
+        var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
+        entries += neuronEvents.initialEntries
         var advanceCount = 0
         var lastRowTime = -Double.infinity
         let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: settings.showProgress)
@@ -157,8 +148,7 @@ enum ScenarioRun {
             didRecordEvent: { event, state in
                 let loss = model.loss(at: state.baseAddress!)
                 append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
-                if let change = activity.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
-                if let change = knotRange?.apply(event) { append(TimelineEntry(change, time: event.time, loss: loss)) }
+                entries += neuronEvents.entries(after: event, loss: loss)
             },
             didReachOutputTime: settings.didReachOutputTime,
             shouldStop: { InterruptSignal.isRaised })
@@ -175,14 +165,7 @@ enum ScenarioRun {
         }
         let plateaus = scenario.plateauDetector.plateaus(in: lossCurve)
         let plateauFloors = plateaus.map { floors.isEmpty ? nil : floors[$0.startIndex] }
-        let plateauEntries = zip(plateaus, plateauFloors).flatMap { plateau, floor in
-            [TimelineEntry(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level, floor: floor),
-             TimelineEntry(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level, floor: floor)]
-        }
-        // Merge in time order; at equal times the surface events come first.
-        entries = (entries.enumerated().map { ($0.element, $0.offset) }
-            + plateauEntries.enumerated().map { ($0.element, entries.count + $0.offset) })
-            .sorted { ($0.0.time, $0.1) < ($1.0.time, $1.1) }.map(\.0)
+        entries = TimelineEntry.merging(entries, plateaus: plateaus, floors: plateauFloors)
         let summary = RunSummary(
             scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
             repellingRule: scenario.options.repellingRule.rawValue,

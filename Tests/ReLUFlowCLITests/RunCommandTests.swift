@@ -170,6 +170,36 @@ import _TestSupport
         #expect(gdRows.count == (try #require(runs[0]["gd_loss"] as? [Any])).count + 1)
     }
 
+    /// The teacher–student flow slides on several pairs and kills neurons 2 (at t = 0) and 0
+    /// (t = 51.09). GD cannot slide: it chatters across those pairs, and kills the same
+    /// neurons, the second O(η) later.
+    @Test("compare writes GD's own timeline: flips with iterations, chattering where the flow slides, the same deaths")
+    func compareWritesTheDescentTimeline() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/two-layer/teacher-student.yaml").path
+        let output = try ReLUFlowProcess.run(["compare", scenario, "--lr", "0.02", "--out", scratch.path("cmp")])
+        #expect(output.status == 0, "\(output.stderr)")
+        let entries = try scratch.lines("cmp/gd-eta-0.02-timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let flips = entries.filter { ["activation", "deactivation"].contains($0["kind"] as? String) }
+        #expect(flips.allSatisfy { flip in
+            guard let k = flip["iteration"] as? Int, let t = flip["t"] as? Double else { return false }
+            return abs(t - 0.02 * Double(k)) <= 1e-12 * t
+        })
+        #expect(flips.contains { $0["chattering"] as? Bool == true })
+        let flowDeaths = try scratch.lines("cmp/flow/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .filter { $0["kind"] as? String == "neuron_death" }
+        let deaths = entries.filter { $0["kind"] as? String == "neuron_death" }
+        #expect(deaths.compactMap { $0["neuron"] as? Int } == flowDeaths.compactMap { $0["neuron"] as? Int })
+        for (gd, flow) in zip(deaths, flowDeaths) {
+            // Measured: t = 51.46 against 51.09 for neuron 0.
+            #expect(abs((gd["t"] as? Double ?? 0) - (flow["t"] as? Double ?? 0)) <= 0.5)
+        }
+        let report = try scratch.json("cmp/compare.json")
+        #expect(((report["runs"] as? [[String: Any]])?.first?["gd_plateaus"] as? [Any]) != nil)
+    }
+
     @Test("report digests a run folder: Ex. 5.3 has 3 stages between its two events, and its plateaus")
     func reportDigestsARun() throws {
         let scratch = try ScratchFolder()

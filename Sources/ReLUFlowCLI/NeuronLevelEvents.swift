@@ -1,0 +1,30 @@
+import FlowEngine
+import Models
+
+/// The neuron-level timeline entries that follow from surface events, the same for a flow
+/// and a GD run: `neuron_death`/`neuron_revival` (`NeuronActivity`) and, for univariate
+/// models, `knot_exit`/`knot_entry` (`KnotRange`).
+struct NeuronLevelEvents {
+    private var activity: NeuronActivity
+    private var knotRange: KnotRange?
+    /// The entries at t = 0: neurons dead and knots outside the data range from the start.
+    let initialEntries: [TimelineEntry]
+
+    init(model: some GatedNetwork, initialGates: [Double], initial: [Double]) {
+        activity = NeuronActivity(network: model, initialGates: initialGates)
+        knotRange = (model as? UnivariateNetwork).map {
+            KnotRange(network: $0, initialGates: initialGates, initialParameters: initial)
+        }
+        let loss = model.loss(at: initial)
+        initialEntries = activity.deadNeurons.map { TimelineEntry(.init(neuron: $0, isAlive: false), time: 0, loss: loss) }
+            + (knotRange?.initialExits ?? []).map { TimelineEntry($0, time: 0, loss: loss) }
+    }
+
+    /// The entries `event` causes, with the loss at the event.
+    mutating func entries(after event: TimelineEvent, loss: Double) -> [TimelineEntry] {
+        var entries: [TimelineEntry] = []
+        if let change = activity.apply(event) { entries.append(TimelineEntry(change, time: event.time, loss: loss)) }
+        if let change = knotRange?.apply(event) { entries.append(TimelineEntry(change, time: event.time, loss: loss)) }
+        return entries
+    }
+}
