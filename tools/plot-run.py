@@ -9,7 +9,8 @@ writes next to the run files:
                   for orthogonal-data runs Algorithm 1's plateau levels and jump times;
   DIR/events.png  the event raster: one row per neuron, a mark per event at its time,
                   coloured by kind (activation, deactivation, slides, deaths);
-  DIR/params.png  every parameter against time (log time axis), events as faint lines;
+  DIR/params.png  every parameter against time (log time axis), events as faint lines (for
+                  two_layer_orthogonal the pre-activations <w_j, x_i>, not the scaled state);
   DIR/norms.png   two_layer_orthogonal runs only: log10 of every neuron's norm against time
                   (the paper's Fig. 3), with the predicted jump times;
   DIR/knots.png   univariate models only: the knot positions b_k (or b_k/a_k) against time,
@@ -125,7 +126,22 @@ def plot_events(folder, events, summary):
     plt.close(fig)
 
 
-def plot_parameters(folder, header, values, events):
+def plain_coordinates(header, values):
+    """two_layer_orthogonal stores u_ji = <w_j, x_i>/λ_j: show <w_j, x_i> = e^κ_j u_ji instead
+    (and drop the constant κ, s, q columns)."""
+    names = header[2:]
+    kappa = {name: 2 + names.index("log_scale" + name[len("component"):].split("_")[0])
+             for name in names if name.startswith("component")}
+    columns = [n for n in names if n.startswith("component")]
+    new_header = header[:2] + [f"<w{n[len('component'):].split('_')[0]},x{n.split('_')[1]}>" for n in columns]
+    indices = [2 + names.index(n) for n in columns]
+    new_values = [row[:2] + [math.exp(row[kappa[n]]) * row[i] for n, i in zip(columns, indices)] for row in values]
+    return new_header, new_values
+
+
+def plot_parameters(folder, header, values, events, summary):
+    if summary.get("model") == "two_layer_orthogonal":
+        header, values = plain_coordinates(header, values)
     times = [row[0] for row in values]
     smallest = min((t for t in times if t > 0), default=1e-6) / 2
     columns = header[2:]
@@ -219,7 +235,7 @@ def main():
     header, values, events, summary = read_run(folder)
     plot_loss(folder, header, values, events, summary)
     plot_events(folder, events, summary)
-    plot_parameters(folder, header, values, events)
+    plot_parameters(folder, header, values, events, summary)
     written = [folder / name for name in ("loss.png", "events.png", "params.png")]
     for extra in (plot_knots(folder, header, values), plot_norms(folder, header, values, summary)):
         if extra:
