@@ -6,7 +6,7 @@
 writes DIR/compare.png: on top, the flow's loss (DIR/flow/trajectory.csv) and GD's loss at
 each step size against time t = eta*k on log-log axes, with the flow's events as ticks and each
 GD run's matched flips as dots on its curve; below, the four parameters where flow and GD part
-most (from DIR/gd-eta-*.csv), flow solid, GD dashed.
+most (from DIR/gd-eta-*/trajectory.csv), flow solid, GD dashed.
 """
 import csv
 import json
@@ -28,8 +28,8 @@ def plot_parameters(ax, folder, report, flow_rows):
     """The parameters with the largest flow-GD gap at the smallest step size's grid points."""
     header = list(csv.reader((folder / "flow" / "trajectory.csv").open()))[0]
     flow = [[float(v) for v in row] for row in flow_rows]
-    runs = [(run["learning_rate"], read_csv(folder / f"gd-eta-{run['learning_rate']}.csv")[1])
-            for run in report["runs"] if (folder / f"gd-eta-{run['learning_rate']}.csv").exists()]
+    runs = [(run["learning_rate"], read_csv(folder / f"gd-eta-{run['learning_rate']}" / "trajectory.csv")[1])
+            for run in report["runs"] if (folder / f"gd-eta-{run['learning_rate']}" / "trajectory.csv").exists()]
     if not runs:
         ax.set_visible(False)
         return

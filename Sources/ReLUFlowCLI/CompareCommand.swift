@@ -13,10 +13,10 @@ struct CompareCommand: ParsableCommand {
             the matched events (same surface, same direction, in order) with their time \
             differences eta*k - t, the events only one side has, and the final-point and \
             final-loss differences; and the observed order of the gaps in eta (about 1). \
-            GD's iterates on the comparison grid go to DIR/gd-eta-<eta>.csv, in the format \
-            of the flow's trajectory.csv (t = eta*k), and its timeline (every flip with its \
-            iteration and chattering mark, neuron deaths and revivals, knot exits, plateaus) \
-            to DIR/gd-eta-<eta>-timeline.jsonl.
+            Each GD run also gets a run folder DIR/gd-eta-<eta> in the flow's formats \
+            (t = eta*k): trajectory.csv (its iterates on the comparison grid), timeline.jsonl \
+            (every flip with its iteration and chattering mark, neuron deaths and revivals, \
+            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run.
             """)
 
     @Argument(help: "Scenario YAML file.")
@@ -89,16 +89,14 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             ).run(observer: FlowObserver(didReachOutputTime: { t, state in modifiedStates[t] = Array(state) }))
             var parameterDeviation = 0.0, lossDeviation = 0.0, modifiedDeviation = 0.0
             var lossCurve: [(Double, Double)] = [(0, model.loss(at: initial))]
-            // GD's iterates on the grid, in the flow trajectory's format (t = η·k).
-            let trajectory = try OutputFile(folder.appendingPathComponent("gd-eta-\(eta).csv"))
+            // GD's own run folder, in the flow's formats (t = η·k), its iterates on the grid.
+            let writer = try RunWriter(folder: folder.appendingPathComponent("gd-eta-\(eta)"), layout: model.parameterLayout)
             var writeError: Error?
             func writeRow(_ t: Double, _ theta: [Double]) {
-                let values = [t, model.loss(at: theta)] + theta
-                do { try trajectory.write(values.map { $0.isFinite ? "\($0)" : "nan" }.joined(separator: ",") + "\n") } catch {
-                    writeError = writeError ?? error
-                }
+                do {
+                    try theta.withUnsafeBufferPointer { try writer.appendTrajectoryRow(time: t, loss: model.loss(at: theta), parameters: $0) }
+                } catch { writeError = writeError ?? error }
             }
-            try trajectory.write((["t", "loss"] + model.parameterLayout.columnNames).joined(separator: ",") + "\n")
             writeRow(0, initial)
             let initialGates = model.signGates(at: initial, atZero: reluDerivativeAtZero)
             var previousGates = initialGates
@@ -119,18 +117,18 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                     }
                     lossDeviation = max(lossDeviation, abs(model.loss(at: theta) - model.loss(at: flowState)))
                 }
+            if iterations % stride != 0 { writeRow(eta * Double(iterations), descent.finalParameters) }
             if let writeError {
-                trajectory.discard()
+                writer.discard()
                 throw writeError
             }
-            try trajectory.commit()
             let timeline = DescentTimeline(
                 model: model, learningRate: eta, initial: initial, initialGates: initialGates, flips: descent.flips,
                 lossAtFlips: lossAtFlips, lossCurve: lossCurve.map { (time: $0.0, loss: $0.1) },
                 plateauDetector: scenario.plateauDetector)
-            let timelineFile = try OutputFile(folder.appendingPathComponent("gd-eta-\(eta)-timeline.jsonl"))
-            try timelineFile.write(timeline.entries.map { $0.json + "\n" }.joined())
-            try timelineFile.commit()
+            try writer.finish(summaryJSON: timeline.summaryJSON(
+                scenario: scenario, model: model, iterations: iterations, reluDerivativeAtZero: reluDerivativeAtZero,
+                finalParameters: descent.finalParameters), timeline: timeline.entries)
             let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
             let finalDifference = zip(descent.finalParameters, result.finalState).map { abs($0 - $1) }.max() ?? 0
             return ComparisonReport.Row(

@@ -52,9 +52,14 @@ final class RunWriter {
 
     /// Writes the timeline (in time order) and the summary, and moves all three files into place.
     func finish(summary: RunSummary, timeline entries: [TimelineEntry]) throws {
+        try finish(summaryJSON: summary.json(layout: layout), timeline: entries)
+    }
+
+    /// The same with the summary already as JSON text (a GD run's, `DescentTimeline`).
+    func finish(summaryJSON: String, timeline entries: [TimelineEntry]) throws {
         for entry in entries { try write(entry) }
         let summaryFile = try OutputFile(folder.appendingPathComponent("summary.json"))
-        try summaryFile.write(summary.json(layout: layout) + "\n")
+        try summaryFile.write(summaryJSON + "\n")
         try timeline.commit()
         try trajectory.commit()
         try summaryFile.commit()

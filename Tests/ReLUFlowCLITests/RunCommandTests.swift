@@ -164,10 +164,13 @@ import _TestSupport
         #expect(FileManager.default.fileExists(atPath: scratch.path("cmp/flow/timeline.jsonl")))
         // GD's iterates on the grid, in the trajectory's format, starting at θ0 at t = 0.
         let flowRows = try scratch.lines("cmp/flow/trajectory.csv")
-        let gdRows = try scratch.lines("cmp/gd-eta-0.02.csv")
+        let gdRows = try scratch.lines("cmp/gd-eta-0.02/trajectory.csv")
         #expect(gdRows.first == flowRows.first)
         #expect(gdRows.dropFirst().first?.split(separator: ",").dropFirst(2) == flowRows.dropFirst().first?.split(separator: ",").dropFirst(2))
         #expect(gdRows.count == (try #require(runs[0]["gd_loss"] as? [Any])).count + 1)
+        // The GD folder reads like a flow run: report gives its stages and the flip at k = 37.
+        let gdReport = try ReLUFlowProcess.run(["report", scratch.path("cmp/gd-eta-0.02")])
+        #expect(gdReport.status == 0 && gdReport.stdout.contains("1 deactivation"), "\(gdReport.stdout)\(gdReport.stderr)")
     }
 
     /// The teacher–student flow slides on several pairs and kills neurons 2 (at t = 0) and 0
@@ -179,7 +182,7 @@ import _TestSupport
         let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/two-layer/teacher-student.yaml").path
         let output = try ReLUFlowProcess.run(["compare", scenario, "--lr", "0.02", "--out", scratch.path("cmp")])
         #expect(output.status == 0, "\(output.stderr)")
-        let entries = try scratch.lines("cmp/gd-eta-0.02-timeline.jsonl")
+        let entries = try scratch.lines("cmp/gd-eta-0.02/timeline.jsonl")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         let flips = entries.filter { ["activation", "deactivation"].contains($0["kind"] as? String) }
         #expect(flips.allSatisfy { flip in
