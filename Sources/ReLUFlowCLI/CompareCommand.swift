@@ -77,6 +77,10 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             preconditionFailure("a flow run returns its outcome")
         }
         let result = flow.summary.result
+        /// max_i |θ_i − θ'_i| in the network's own weights (`comparableParameters`).
+        func deviation(_ theta: [Double], _ other: [Double]) -> Double {
+            zip(model.comparableParameters(theta), model.comparableParameters(other)).map { abs($0 - $1) }.max() ?? 0
+        }
         let rows = try zip(learningRates, strides).map { eta, stride -> ComparisonReport.Row in
             let iterations = Int((result.finalTime / eta).rounded())
             // GD's modified equation at this η, on this η's grid.
@@ -111,9 +115,9 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                     lossCurve.append((eta * Double(k), model.loss(at: theta)))
                     writeRow(eta * Double(k), theta)
                     guard let flowState = flowStates[eta * Double(k)] else { return }
-                    parameterDeviation = max(parameterDeviation, zip(theta, flowState).map { abs($0 - $1) }.max() ?? 0)
+                    parameterDeviation = max(parameterDeviation, deviation(theta, flowState))
                     if let modifiedState = modifiedStates[eta * Double(k)] {
-                        modifiedDeviation = max(modifiedDeviation, zip(theta, modifiedState).map { abs($0 - $1) }.max() ?? 0)
+                        modifiedDeviation = max(modifiedDeviation, deviation(theta, modifiedState))
                     }
                     lossDeviation = max(lossDeviation, abs(model.loss(at: theta) - model.loss(at: flowState)))
                 }
@@ -130,7 +134,7 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 scenario: scenario, model: model, iterations: iterations, reluDerivativeAtZero: reluDerivativeAtZero,
                 finalParameters: descent.finalParameters), timeline: timeline.entries)
             let comparison = FlowGDComparison(flowEvents: result.timeline, gdFlips: descent.flips, learningRate: eta)
-            let finalDifference = zip(descent.finalParameters, result.finalState).map { abs($0 - $1) }.max() ?? 0
+            let finalDifference = deviation(descent.finalParameters, result.finalState)
             return ComparisonReport.Row(
                 learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
                 finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)),

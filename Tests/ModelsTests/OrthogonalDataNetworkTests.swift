@@ -13,7 +13,7 @@ import Models
                           sampleCount: n, seed: seed).generate()
     }
 
-    @Test("From a balanced start it is the plain network's flow: same events, c_ji = λ u_ji, a_j = s_j‖w_j‖")
+    @Test("From a balanced start it is the plain network's flow: same events, c_ji = λ u_ji and a_j = s_j‖w_j‖ as plain parameters")
     func matchesPlainNetwork() throws {
         // n = 6 rotated orthonormal inputs in R^8, so each w_j also has a part outside the span.
         let data = try Self.rotatedData(samples: 6, seed: 21)
@@ -34,15 +34,13 @@ import Models
         // Two integrations of one flow in different coordinates, each to rtol 1e-12:
         // measured ≤ 2e-12 in event times, ≤ 3e-14 in c and a.
         for (a, b) in zip(run.timeline, plainRun.timeline) { #expect(abs(a.time - b.time) <= 1e-10) }
-        let d = data.inputDimension, width = model.width
-        for j in 0..<width {
-            for i in 0..<data.sampleCount {
-                let plainC = zip(plainRun.finalState[(j * d)..<((j + 1) * d)], data.input(i)).reduce(0) { $0 + $1.0 * $1.1 }
-                #expect(abs(exp(model.logScale(of: j, at: run.finalState)) * model.component(neuron: j, sample: i, at: run.finalState)
-                            - plainC) <= 1e-12)
-            }
-            #expect(model.sign(of: j, at: run.finalState) == (plainRun.finalState[width * d + j] > 0 ? 1 : -1))
+        // `plainParameters`: c_ji = ⟨w_j, x_i⟩, then a_j, against the plain network's.
+        let d = data.inputDimension, width = model.width, n = data.sampleCount
+        let plainC = (0..<width).flatMap { j in
+            (0..<n).map { i in zip(plainRun.finalState[(j * d)..<((j + 1) * d)], data.input(i)).reduce(0) { $0 + $1.0 * $1.1 } }
         }
+        let plainA = Array(plainRun.finalState[(width * d)...])
+        for (a, b) in zip(model.plainParameters(run.finalState), plainC + plainA) { #expect(abs(a - b) <= 1e-12) }
         let plainSquaredNorm = plainRun.finalState.reduce(0) { $0 + $1 * $1 }
         #expect(abs(model.squaredParameterNorm(at: run.finalState) - plainSquaredNorm) <= 1e-12 * plainSquaredNorm)
     }
