@@ -146,29 +146,41 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         let n = data.sampleCount
         let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
         let trainsOutputs = trained.contains(.outputs)
+        let slopes = form == .full
         field.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { inputs in
-            // The width's pre-activations of one sample, on the stack: no heap allocation.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
-                for i in 0..<n {
-                    // One forward pass per sample: the pre-activations are the switching values.
-                    let x = inputs[i]
-                    var output = 0.0
-                    for k in 0..<width {
-                        z[k] = preActivation(k, x, state)
-                        switching?[k * n + i] = z[k]
-                        output += state[outputOffset + k] * gates[k * n + i] * z[k]
+            let x = inputs.baseAddress!
+            // Neuron by neuron, so that every pass runs along one neuron's n contiguous
+            // surfaces (k·n + i): first the outputs h_i, then the sample pulls
+            // r_i = −c/α (h_i/α − y_i), then each neuron's field as sums over its samples.
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { scratch in
+                let pull = scratch.baseAddress!
+                pull.update(repeating: 0, count: n)
+                for k in 0..<width {
+                    let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
+                    let s = gates + k * n
+                    for i in 0..<n {
+                        let z = a * x[i] - b
+                        switching?[k * n + i] = z
+                        pull[i] += c * s[i] * z
                     }
-                    let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
-                    for k in 0..<width {
-                        let s = gates[k * n + i]
-                        guard s != 0 else { continue }
-                        if trainsOutputs { field[outputOffset + k] += pull * s * z[k] }
-                        // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
-                        let knotPull = pull * s * state[outputOffset + k]
-                        if trainsWeights { field[k] += knotPull * x }
-                        if trainsBiases { field[biasOffset + k] -= knotPull }
+                }
+                for i in 0..<n { pull[i] = -gradientFactor / alpha * (pull[i] / alpha - data.targets[i]) }
+                for k in 0..<width {
+                    let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
+                    let s = gates + k * n
+                    // Σ_i r_i s_ki z_ki, Σ_i r_i s_ki x_i and Σ_i r_i s_ki.
+                    var outputSum = 0.0, slopeSum = 0.0, knotSum = 0.0
+                    for i in 0..<n {
+                        let weighted = pull[i] * s[i]
+                        outputSum += weighted * (a * x[i] - b)
+                        slopeSum += weighted * x[i]
+                        knotSum += weighted
                     }
+                    if trainsOutputs { field[outputOffset + k] = outputSum }
+                    // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+                    if trainsWeights { field[k] = c * slopeSum }
+                    if trainsBiases { field[biasOffset + k] = -c * knotSum }
                 }
             }
         }
