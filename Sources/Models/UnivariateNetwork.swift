@@ -219,3 +219,42 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         }
     }
 }
+
+extension UnivariateNetwork: JumpProvidingSystem {
+    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
+    /// sample i's pull r_i = −(c/α)(h_i/α − y_i) changes, by Δr_i = −(c/α²)·c_k z_ki with
+    /// z_ki = a_k x_i − b_k (0 on the surface, up to the drift): every neuron k′ active on x_i
+    /// moves by Δr_i times its own sample-i terms, and neuron k gains its sample-i terms
+    /// with the new pull r_i + Δr_i.
+    public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                     into jump: UnsafeMutablePointer<Double>) {
+        let n = data.sampleCount, k = surface / n, i = surface % n
+        let x = data.inputs[i], slopes = form == .full
+        func z(_ neuron: Int) -> Double { (slopes ? state[neuron] : 1) * x - state[biasOffset + neuron] }
+        var output = 0.0
+        for neuron in 0..<width where gates[neuron * n + i] != 0 {
+            output += state[outputOffset + neuron] * gates[neuron * n + i] * z(neuron)
+        }
+        let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
+        let change = -gradientFactor / (alpha * alpha) * state[outputOffset + k] * z(k)
+        jump.update(repeating: 0, count: dimension)
+        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
+        let trainsOutputs = trained.contains(.outputs)
+        func add(_ neuron: Int, weight: Double) {
+            let c = state[outputOffset + neuron]
+            if trainsOutputs { jump[outputOffset + neuron] += weight * z(neuron) }
+            if trainsWeights { jump[neuron] += weight * c * x }
+            if trainsBiases { jump[biasOffset + neuron] -= weight * c }
+        }
+        for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
+            add(neuron, weight: change * gates[neuron * n + i])
+        }
+        add(k, weight: pull + change)
+    }
+
+    /// ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).
+    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
+        let n = data.sampleCount, k = surface / n, i = surface % n
+        return (form == .full ? velocity[k] * data.inputs[i] : 0) - velocity[biasOffset + k]
+    }
+}

@@ -85,6 +85,47 @@ import _TestSupport
         }
     }
 
+    /// `JumpProvidingSystem`: the engine slides with these jumps instead of differences of
+    /// evaluations, so they must be those differences, off the surface too (z_ki ≠ 0, the
+    /// drift a slide leaves) and with the other gates fractional (sliding neighbours).
+    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; one surface's rate is the full rates' entry",
+          arguments: UnivariateNetwork.Form.allCases)
+    func jumpsAreFieldDifferences(form: UnivariateNetwork.Form) throws {
+        let data = try Self.sine(samples: 9, from: -1, to: 1)
+        let subsets: [Set<UnivariateNetwork.Group>] = [Set(form.groups), [.outputs]] + (form == .full ? [[.weights, .biases]] : [])
+        for trained in subsets {
+            let model = try UnivariateNetwork(data: data, width: 4, form: form, scaling: form == .full ? .sqrtWidth : .none,
+                                              trained: trained, normalization: .halfMean)
+            var generator = SeededGenerator(seed: 7)
+            let theta = Self.draw(model, using: &generator)
+            var gates = model.signGates(at: theta)
+            for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
+            let velocity = (0..<model.dimension).map { _ in generator.normal() }
+            var rates = [Double](repeating: 0, count: model.surfaceCount)
+            model.switchingRates(at: theta, velocity: velocity, into: &rates)
+            for surface in 0..<model.surfaceCount {
+                var withGate = gates, without = gates
+                withGate[surface] = 1
+                without[surface] = 0
+                var high = [Double](repeating: 0, count: model.dimension), low = high, jump = high
+                model.evaluate(at: theta, gates: withGate, field: &high, switching: nil)
+                model.evaluate(at: theta, gates: without, field: &low, switching: nil)
+                theta.withUnsafeBufferPointer { state in
+                    without.withUnsafeBufferPointer { g in
+                        jump.withUnsafeMutableBufferPointer { model.jump(of: surface, at: state.baseAddress!, gates: g.baseAddress!, into: $0.baseAddress!) }
+                    }
+                    let rate = velocity.withUnsafeBufferPointer {
+                        model.switchingRate(of: surface, at: state.baseAddress!, velocity: $0.baseAddress!)
+                    }
+                    #expect(rate == rates[surface])
+                }
+                // The same products summed in another order: rounding of the field's size.
+                let scale = high.map(abs).max()! + 1
+                for r in 0..<model.dimension { #expect(abs(jump[r] - (high[r] - low[r])) <= 1e-14 * scale) }
+            }
+        }
+    }
+
     @Test("Switching values are x_i − b_k (knots) or a_k x_i − b_k (full) at surface k·n + i, labelled (k, i); rates are x_i·v_a − v_b",
           arguments: UnivariateNetwork.Form.allCases)
     func switchingValuesArePreActivations(form: UnivariateNetwork.Form) throws {

@@ -12,8 +12,12 @@
 ///
 /// After every evaluation `gates` holds the gates used, the solved ones included, and the
 /// jumps and the matrix ∇g_S·J of that state stay available for projecting back onto S.
+/// The jumps come from the system when it provides them (`JumpProvidingSystem`), else as
+/// differences of two evaluations.
 final class ModeField<System: PiecewiseSmoothSystem> {
     let system: System
+    /// The system's own jumps and single rates, when it has them (`JumpProvidingSystem`).
+    private let jumpProvider: (any JumpProvidingSystem)?
     let dimension: Int
     let surfaceCount: Int
     /// s: fixed gates off S, the last solved ones on S.
@@ -35,6 +39,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
 
     init(system: System) {
         self.system = system
+        jumpProvider = system as? any JumpProvidingSystem
         dimension = system.dimension
         surfaceCount = system.surfaceCount
         let m = max(surfaceCount, 1)
@@ -100,6 +105,13 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         for (row, i) in surfaces.enumerated() { solution[row] = -rates[i] }
         for (column, j) in surfaces.enumerated() {
             let jump = jumps + column * n
+            if let provider = jumpProvider {
+                provider.jump(of: j, at: x, gates: gates, into: jump)
+                for (row, i) in surfaces.enumerated() {
+                    controlMatrix[row * k + column] = provider.switchingRate(of: i, at: x, velocity: jump)
+                }
+                continue
+            }
             gates[j] = 1
             evaluationCount += 1
             system.evaluate(at: x, gates: gates, field: jump, switching: nil)

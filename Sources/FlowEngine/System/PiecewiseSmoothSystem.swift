@@ -57,3 +57,17 @@ public protocol ErrorScaledSystem: PiecewiseSmoothSystem {
     /// Writes scale_i ≥ 0 for every component at `state`. Called once per step, at its start.
     func errorScales(at state: UnsafePointer<Double>, into scales: UnsafeMutablePointer<Double>)
 }
+
+/// A system that gives the jump of one surface, J_j = F(x, s_j = 1) − F(x, s_j = 0) with the
+/// other gates as they are, and one surface's rate, more cheaply than whole evaluations.
+/// While sliding on k surfaces, `ModeField` otherwise pays k + 1 full evaluations of F and
+/// k full sets of rates per field evaluation.
+public protocol JumpProvidingSystem: PiecewiseSmoothSystem {
+    /// Writes J_surface at `state` into `jump` (`dimension` values). `gates[surface]` is 0.
+    /// It must equal the difference of the two evaluations to rounding.
+    func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+              into jump: UnsafeMutablePointer<Double>)
+
+    /// ∇g_surface(x)·v for one surface.
+    func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double
+}
