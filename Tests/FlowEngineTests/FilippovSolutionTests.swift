@@ -46,9 +46,11 @@ struct FilippovSolutionTests {
         // error τ moves x1 by ~τ·(t − 2) only.
         #expect(abs(result.finalState[0] - 0.5) <= 1e-11)
         #expect(abs(result.finalState[1] - 2) <= 1e-12)
-        // x1 stays on the surface to rounding while sliding: the projection corrects drift.
+        // While sliding the projection keeps x1 on the surface; the largest correction is the
+        // first, of the slide start's own offset: located to τ = 1e-12 in time at approach
+        // speed |ẋ1| = √2, so at most τ√2 (measured 7.1e-13).
         #expect(result.statistics.slidingStepCount > 0)
-        #expect(result.statistics.maxSlidingDrift <= 1e-14)
+        #expect(result.statistics.maxSlidingDrift <= Self.tolerance(1) * 2.0.squareRoot())
     }
 
     /// F0 = (0.8, 0.9), J1 = (−2, 0.5), J2 = (0.5, −2), from (1, 1) with both gates 1:

@@ -1,7 +1,7 @@
 import Testing
 import FlowEngine
 
-/// `HermiteScreen.interiorDip` on cubics p(τ) given by their end values and end slopes.
+/// `HermiteScreen.interiorDip` and `crossing` on cubics p(τ) given by their end values and end slopes.
 ///
 /// All inputs below are dyadic rationals chosen so that every intermediate value of the
 /// screen (the coefficients, the discriminant and its square root, both roots and p at
@@ -42,5 +42,15 @@ struct HermiteScreenTests {
     /// on [0, 1] it decreases from 35/16 to 3/16.
     @Test func minimumBeyondTheStepIsNoDip() {
         #expect(HermiteScreen.interiorDip(start: 2.1875, end: 0.1875, startSlope: -3, endSlope: -1) == nil)
+    }
+
+    /// `crossing`: p(τ) = (τ − 3/8)(τ² + 1) · (−1) = −τ³ + (3/8)τ² − τ + 3/8, one real root
+    /// at 3/8 in (0, 1): p(0) = 3/8, p(1) = −5/4, p′(0) = −1, p′(1) = −13/4. Bisection on the
+    /// cubic halves [0, 1] 60 times, far below double resolution at 3/8.
+    @Test func crossingIsTheInterpolantsRoot() throws {
+        let root = try #require(HermiteScreen.crossing(start: 0.375, end: -1.25, startSlope: -1, endSlope: -3.25))
+        #expect(abs(root - 0.375) <= 1e-15)
+        // No sign change from start to end: no crossing to report.
+        #expect(HermiteScreen.crossing(start: 0.375, end: 0.5, startSlope: -1, endSlope: -2) == nil)
     }
 }

@@ -35,13 +35,15 @@ final class EventLocator {
     ///   - lo, hi: the bracket; `hi` is where the candidates were seen crossed.
     ///   - distancesAtLo, distancesAtHi: d at both ends, `surfaceCount` values each.
     ///   - candidates: the surfaces that may have crossed in (lo, hi].
+    ///   - firstEstimate: where to try first, if something better than the secant is known
+    ///     (the Hermite interpolants' crossing); later trials are Illinois as usual.
     ///   - probe: writes d at a trial time into its buffer.
     /// - Returns: the far side of the final bracket (the first time at which a candidate
     ///   has d ≤ 0) and every candidate crossed by then.
     /// - Throws: `FlowError.eventLocationFailed` if the bracket does not shrink to τ.
     func locate(
         lo: Double, hi: Double, distancesAtLo: UnsafePointer<Double>, distancesAtHi: UnsafePointer<Double>,
-        candidates: [Int], tolerance: EventTolerance,
+        candidates: [Int], tolerance: EventTolerance, firstEstimate: Double? = nil,
         probe: (Double, UnsafeMutablePointer<Double>) throws(FlowError) -> Void
     ) throws(FlowError) -> (time: Double, surfaces: [Int]) {
         var lo = lo, hi = hi
@@ -69,7 +71,8 @@ final class EventLocator {
             // Bisect when two secant steps did not halve the bracket (e.g. a candidate whose
             // distance at lo is exactly zero, where the secant sticks to lo).
             let isSlow = hi - lo > 0.5 * widths[0]
-            let estimate = isSlow ? 0.5 * (lo + hi) : hi - fraction * (hi - lo)
+            let secant = isSlow ? 0.5 * (lo + hi) : hi - fraction * (hi - lo)
+            let estimate = iteration == 1 ? (firstEstimate ?? secant) : secant
             let mid = min(max(estimate, lo + halfTolerance), hi - halfTolerance)
             try probe(mid, distanceMid)
             let side: Int

@@ -28,6 +28,22 @@ public enum HermiteScreen {
         return best
     }
 
+    /// A root in (0, 1) of p when d0 ≥ 0 > d1 (bisection on the cubic, which costs no field
+    /// evaluation): an estimate of where a crossing seen at the step end happened, good to
+    /// O(H⁴) rather than the secant's O(H²), to start event location from.
+    public static func crossing(start d0: Double, end d1: Double, startSlope m0: Double, endSlope m1: Double) -> Double? {
+        guard d0 >= 0, d1 < 0, m0.isFinite, m1.isFinite else { return nil }
+        let b = 3 * (d1 - d0) - 2 * m0 - m1
+        let a = 2 * (d0 - d1) + m0 + m1
+        func p(_ τ: Double) -> Double { ((a * τ + b) * τ + m0) * τ + d0 }
+        var lo = 0.0, hi = 1.0
+        for _ in 0..<60 {
+            let mid = 0.5 * (lo + hi)
+            if p(mid) >= 0 { lo = mid } else { hi = mid }
+        }
+        return 0.5 * (lo + hi)
+    }
+
     /// Real roots of A τ² + B τ + C, by the cancellation-free formula.
     static func quadraticRoots(_ A: Double, _ B: Double, _ C: Double) -> [Double] {
         if A == 0 { return B == 0 ? [] : [-C / B] }

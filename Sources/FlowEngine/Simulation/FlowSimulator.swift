@@ -183,7 +183,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         }
         let (eventTime, crossed) = try locator.locate(
             lo: t0, hi: hi, distancesAtLo: w.distanceStart, distancesAtHi: w.distanceHi,
-            candidates: candidates, tolerance: options.eventTimeTolerance
+            candidates: candidates, tolerance: options.eventTimeTolerance,
+            firstEstimate: hi == time ? hermiteCrossing(of: candidates, from: t0, to: hi) : nil
         ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
             try self.probe(at: t, from: t0)
             self.signedDistances(switching: self.workspace.trialSwitching, rates: nil, into: distances, rateInto: nil)
@@ -288,6 +289,21 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         guard signChanged else { return nil }
         w.distanceHi.update(from: w.distanceEnd, count: w.surfaceCount)
         return (t1, (0..<w.surfaceCount).filter { w.distanceEnd[$0] < 0 && !isFalseAlarm($0) })
+    }
+
+    /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants
+    /// (`HermiteScreen.crossing`), from d and ḋ at both step ends; surfaces slid on have no
+    /// rate and are left to the secant.
+    private func hermiteCrossing(of candidates: [Int], from t0: Double, to t1: Double) -> Double? {
+        let w = workspace, stepLength = t1 - t0
+        var earliest: Double?
+        for j in candidates where !mode.isSliding[j] {
+            guard let fraction = HermiteScreen.crossing(
+                start: w.distanceStart[j], end: w.distanceEnd[j], startSlope: stepLength * w.distanceRateStart[j],
+                endSlope: stepLength * w.distanceRateEnd[j]) else { continue }
+            earliest = min(earliest ?? .infinity, t0 + fraction * stepLength)
+        }
+        return earliest
     }
 
     /// Whether a negative distance at the step end is rounding, not an event: a surface
