@@ -208,10 +208,7 @@ struct ComparisonReport {
                 ("max_modified_flow_deviation", JSONText.number(row.maxModifiedFlowDeviation)),
                 ("final_parameter_difference", JSONText.number(row.finalParameterDifference)),
                 ("final_loss_difference", JSONText.number(row.finalLossDifference)),
-                ("gd_plateaus", "[" + row.plateaus.map { plateau in
-                    JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
-                                     ("level", JSONText.number(plateau.level))])
-                }.joined(separator: ", ") + "]"),
+                ("gd_plateaus", RunSummary.plateausJSON(row.plateaus)),
                 ("gd_loss", "[" + row.lossCurve.map { "[\(JSONText.number($0.0)), \(JSONText.number($0.1))]" }
                     .joined(separator: ", ") + "]"),
             ])

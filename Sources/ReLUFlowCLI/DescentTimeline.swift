@@ -52,10 +52,7 @@ struct DescentTimeline {
             ("relu_derivative_at_zero", JSONText.number(reluDerivativeAtZero)),
             ("final_loss", JSONText.number(model.loss(at: finalParameters))),
             ("final_params", JSONText.object(RunSummary.parameterFields(finalParameters, layout: model.parameterLayout))),
-            ("plateaus", "[" + plateaus.map { plateau in
-                JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
-                                 ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))])
-            }.joined(separator: ", ") + "]"),
+            ("plateaus", RunSummary.plateausJSON(plateaus)),
             ("flips", "\(entries.filter { $0.isChattering != nil }.count)"),
         ], indent: "")
     }

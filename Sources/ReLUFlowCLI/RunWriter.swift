@@ -240,6 +240,15 @@ struct RunSummary {
         }
     }
 
+    /// Plateaus as a JSON array of {start, end, level, duration[, floor]}.
+    static func plateausJSON(_ plateaus: [PlateauDetector.Plateau], floors: [Double?]? = nil) -> String {
+        "[" + plateaus.enumerated().map { index, plateau in
+            JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
+                             ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))]
+                            + ((floors?[index]).flatMap { $0 }.map { [("floor", JSONText.number($0))] } ?? []))
+        }.joined(separator: ", ") + "]"
+    }
+
     /// The parameter groups as JSON fields, in the init file's format.
     static func parameterFields(_ parameters: [Double], layout: ParameterLayout) -> [(String, String)] {
         layout.split(parameters).map { group, values in
@@ -255,11 +264,7 @@ struct RunSummary {
         let sliding = "[" + slidingSurfaces.map {
             JSONText.object([("neuron", "\($0.label.neuron)"), ("sample", "\($0.label.sample)"), ("gate", JSONText.number($0.gate))])
         }.joined(separator: ", ") + "]"
-        let plateauList = "[" + zip(plateaus, plateauFloors).map { plateau, floor in
-            JSONText.object([("start", JSONText.number(plateau.start)), ("end", JSONText.number(plateau.end)),
-                             ("level", JSONText.number(plateau.level)), ("duration", JSONText.number(plateau.duration))]
-                            + (floor.map { [("floor", JSONText.number($0))] } ?? []))
-        }.joined(separator: ", ") + "]"
+        let plateauList = Self.plateausJSON(plateaus, floors: plateauFloors)
         let prediction: [(String, String)] = jumpProcess.map { [("jump_process", $0.json())] } ?? []
         let head: [(String, String)] = [
             ("status", JSONText.string(status)),
