@@ -149,3 +149,43 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
         }
     }
 }
+
+extension TwoLayerNetwork: JumpProvidingSystem {
+    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
+    /// sample i's pull r_i = −(c/α)(h_i/α − y_i) changes, by Δr_i = −(c/α²)·a_k z_ki with
+    /// z_ki = w_k·x_i + b_k (0 on the surface, up to the drift): every neuron k′ active on x_i
+    /// moves by Δr_i times its own sample-i terms, and neuron k gains its sample-i terms with
+    /// the new pull r_i + Δr_i.
+    public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                     into jump: UnsafeMutablePointer<Double>) {
+        let n = data.sampleCount, k = surface / n, i = surface % n
+        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
+        let trainsOutputs = trained.contains(.outputs)
+        jump.update(repeating: 0, count: dimension)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            let x = inputs.baseAddress!, row = x + i * d
+            var output = 0.0
+            for neuron in 0..<width where gates[neuron * n + i] != 0 {
+                output += state[outputOffset + neuron] * gates[neuron * n + i] * preActivation(neuron, i, x, state)
+            }
+            let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
+            let change = -gradientFactor / (alpha * alpha) * state[outputOffset + k] * preActivation(k, i, x, state)
+            func add(_ neuron: Int, weight: Double) {
+                if trainsOutputs { jump[outputOffset + neuron] += weight * preActivation(neuron, i, x, state) }
+                let weightPull = weight * state[outputOffset + neuron]
+                if trainsWeights { for l in 0..<d { jump[neuron * d + l] += weightPull * row[l] } }
+                if trainsBiases { jump[biasOffset + neuron] += weightPull }
+            }
+            for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
+                add(neuron, weight: change * gates[neuron * n + i])
+            }
+            add(k, weight: pull + change)
+        }
+    }
+
+    /// ġ_{k,i} = x_i·v_{w_k} + v_{b_k}.
+    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
+        let n = data.sampleCount
+        return data.inputs.withUnsafeBufferPointer { preActivation(surface / n, surface % n, $0.baseAddress!, velocity) }
+    }
+}

@@ -33,6 +33,26 @@ import _TestSupport
         }
     }
 
+    /// `JumpProvidingSystem`: the engine slides with these jumps instead of differences of
+    /// evaluations, so they must be those differences, off the surface too (z_ki ≠ 0, the
+    /// drift a slide leaves) and with other gates fractional (sliding neighbours).
+    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; one surface's rate is the full rates' entry",
+          arguments: [(OutputScaling.none, true), (.sqrtWidth, false)])
+    func jumpsAreFieldDifferences(scaling: OutputScaling, bias: Bool) throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 6, bias: bias)
+        for trained in [Set(TwoLayerNetwork.Group.allCases).filter { bias || $0 != .biases }, [.outputs], [.weights]] {
+            let model = try instance.model(scaling: scaling, trained: Set(trained))
+            var generator = SeededGenerator(seed: 8)
+            var gates = model.signGates(at: instance.initial)
+            for j in stride(from: 0, to: gates.count, by: 7) { gates[j] = Double.random(in: 0...1, using: &generator) }
+            let velocity = (0..<model.dimension).map { _ in generator.normal() }
+            let (worst, ratesAgree) = jumpErrors(of: model, at: instance.initial, gates: gates, velocity: velocity)
+            #expect(ratesAgree)
+            // The same products summed in another order: rounding of the field's size.
+            #expect(worst <= 1e-14)
+        }
+    }
+
     @Test("Switching values are w_k·x_i + b_k, surface k·n + i, labelled (k, i)")
     func switchingValuesArePreActivations() throws {
         let instance = TwoLayerInstance.teacherStudent(seed: 5)

@@ -101,28 +101,10 @@ import _TestSupport
             var gates = model.signGates(at: theta)
             for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
             let velocity = (0..<model.dimension).map { _ in generator.normal() }
-            var rates = [Double](repeating: 0, count: model.surfaceCount)
-            model.switchingRates(at: theta, velocity: velocity, into: &rates)
-            for surface in 0..<model.surfaceCount {
-                var withGate = gates, without = gates
-                withGate[surface] = 1
-                without[surface] = 0
-                var high = [Double](repeating: 0, count: model.dimension), low = high, jump = high
-                model.evaluate(at: theta, gates: withGate, field: &high, switching: nil)
-                model.evaluate(at: theta, gates: without, field: &low, switching: nil)
-                theta.withUnsafeBufferPointer { state in
-                    without.withUnsafeBufferPointer { g in
-                        jump.withUnsafeMutableBufferPointer { model.jump(of: surface, at: state.baseAddress!, gates: g.baseAddress!, into: $0.baseAddress!) }
-                    }
-                    let rate = velocity.withUnsafeBufferPointer {
-                        model.switchingRate(of: surface, at: state.baseAddress!, velocity: $0.baseAddress!)
-                    }
-                    #expect(rate == rates[surface])
-                }
-                // The same products summed in another order: rounding of the field's size.
-                let scale = high.map(abs).max()! + 1
-                for r in 0..<model.dimension { #expect(abs(jump[r] - (high[r] - low[r])) <= 1e-14 * scale) }
-            }
+            let (worst, ratesAgree) = jumpErrors(of: model, at: theta, gates: gates, velocity: velocity)
+            #expect(ratesAgree)
+            // The same products summed in another order: rounding of the field's size.
+            #expect(worst <= 1e-14)
         }
     }
 
