@@ -109,3 +109,18 @@ extension NeuronNormLevels: ErrorScaledSystem where Network: ErrorScaledSystem {
         network.errorScales(at: state, into: scales)
     }
 }
+
+extension NeuronNormLevels: JumpProvidingSystem where Network: JumpProvidingSystem {
+    /// The network's jumps; a level surface gates nothing, so its jump is 0.
+    public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                     into jump: UnsafeMutablePointer<Double>) {
+        guard surface < network.surfaceCount else { return jump.update(repeating: 0, count: dimension) }
+        network.jump(of: surface, at: state, gates: gates, into: jump)
+    }
+
+    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
+        surface < network.surfaceCount
+            ? network.switchingRate(of: surface, at: state, velocity: velocity)
+            : network.logNormRate(of: surface - network.surfaceCount, at: state, velocity: velocity)
+    }
+}

@@ -39,6 +39,21 @@ struct NeuronNormLevelsTests {
         #expect(other == field)
     }
 
+    /// Watching norms must not cost the network its analytic sliding jumps; a level
+    /// surface gates nothing, so its jump is 0 and its rate the log-norm's.
+    @Test("A watched network keeps its jumps: every surface's jump is the field difference, level surfaces included")
+    func watchedNetworkKeepsItsJumps() throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 4)
+        let watched = try NeuronNormLevels(try instance.model(), level: 0.25)
+        var generator = SeededGenerator(seed: 3)
+        let velocity = (0..<watched.dimension).map { _ in generator.normal() }
+        let (worst, ratesAgree) = jumpErrors(of: watched, at: instance.initial,
+                                             gates: watched.signGates(at: instance.initial), velocity: velocity)
+        #expect(ratesAgree)
+        // The same products summed in another order: rounding of the field's size.
+        #expect(worst <= 1e-14)
+    }
+
     @Test("A neuron whose norm crosses the level records a crossing on its level surface, at the norm's root")
     func levelCrossingIsLocated() throws {
         let instance = TwoLayerInstance.teacherStudent(seed: 0, scale: 0.05)
