@@ -45,6 +45,18 @@ COLOURS = {
 PLATEAU_KINDS = ("plateau_start", "plateau_end")
 
 
+def labelled_events(events):
+    """The events that belong to neurons (not plateau bounds), each with its kind as a legend
+    label the first time that kind appears, else None."""
+    seen = set()
+    for event in events:
+        kind = event["kind"]
+        if kind in PLATEAU_KINDS:
+            continue
+        yield event, (kind if kind not in seen else None)
+        seen.add(kind)
+
+
 def read_run(folder):
     with open(folder / "trajectory.csv") as handle:
         rows = list(csv.reader(handle))
@@ -81,15 +93,10 @@ def plot_loss(folder, header, values, events, summary):
         for index, jump in enumerate(prediction["jumps"]):
             ax.axvline(jump["t_predicted"], color="tab:blue", lw=0.8, ls=":",
                        label="predicted jump (Algorithm 1)" if index == 0 else None)
-    seen = set()
-    for event in events:
-        kind = event["kind"]
-        if kind in PLATEAU_KINDS:
-            continue
-        label = kind if kind not in seen else None
-        seen.add(kind)
-        ax.axvline(positive_time(event["t"], smallest), ymax=0.06, color=COLOURS.get(kind, "gray"), lw=1, label=label)
-    if seen:
+    for event, label in labelled_events(events):
+        ax.axvline(positive_time(event["t"], smallest), ymax=0.06, color=COLOURS.get(event["kind"], "gray"), lw=1,
+                   label=label)
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.set_ylim(bottom=low)
     if prediction:
@@ -105,13 +112,8 @@ def plot_events(folder, events, summary):
     fig, ax = plt.subplots(figsize=(9, 3.5))
     times = [e["t"] for e in events if e["t"] > 0]
     smallest = min(times, default=1e-6) / 2
-    seen = set()
-    for event in events:
+    for event, label in labelled_events(events):
         kind = event["kind"]
-        if kind in PLATEAU_KINDS:
-            continue
-        label = kind if kind not in seen else None
-        seen.add(kind)
         marker = "x" if kind.startswith("neuron_") else "|"
         ax.scatter([positive_time(event["t"], smallest)], [event.get("neuron", 0)], color=COLOURS.get(kind, "gray"),
                    marker=marker, s=60, label=label)
@@ -119,7 +121,7 @@ def plot_events(folder, events, summary):
     ax.set_xlabel("flow time t")
     ax.set_ylabel("neuron")
     ax.set_title("events by neuron")
-    if seen:
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8, frameon=False, ncol=8)
     fig.tight_layout()
     fig.savefig(folder / "events.png", dpi=120)
