@@ -48,6 +48,11 @@ struct CompareCommand: ParsableCommand {
             throw ExitCode(2)
         }
         print(report.text)
+        let failures = report.failures
+        guard failures.isEmpty else {
+            for failure in failures { RunCommand.printError(failure) }
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -86,11 +91,13 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             // GD's modified equation at this η, on this η's grid.
             let grid = stride.multiples(upTo: iterations).map { eta * Double($0) }.filter { $0 <= result.finalTime }
             var modifiedStates = [Double: [Double]]()
-            _ = try FlowSimulator(
+            let modified = try FlowSimulator(
                 problem: FlowProblem(system: ModifiedEquationFlow(model, learningRate: eta), initialState: initial,
                                      endTime: result.finalTime, outputTimes: grid),
                 options: scenario.options
             ).run(observer: FlowObserver(didReachOutputTime: { t, state in modifiedStates[t] = Array(state) }))
+            var modifiedFailure: String?
+            if case .failed(let error) = modified.termination { modifiedFailure = error.description }
             var parameterDeviation = 0.0, lossDeviation = 0.0, modifiedDeviation = 0.0
             var lossCurve: [(Double, Double)] = [(0, model.loss(at: initial))]
             // GD's own run folder, in the flow's formats (t = η·k), its iterates on the grid.
@@ -139,7 +146,8 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 learningRate: eta, iterations: iterations, comparison: comparison, finalParameterDifference: finalDifference,
                 finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: result.finalState)),
                 maxParameterDeviation: parameterDeviation, maxLossDeviation: lossDeviation,
-                maxModifiedFlowDeviation: modifiedDeviation, lossCurve: lossCurve, plateaus: timeline.plateaus)
+                maxModifiedFlowDeviation: modifiedDeviation, modifiedFlowFailure: modifiedFailure,
+                lossCurve: lossCurve, plateaus: timeline.plateaus)
         }
         let report = ComparisonReport(flowTime: result.finalTime, flowEventCount: result.timeline.count, rows: rows)
         let file = try OutputFile(folder.appendingPathComponent("compare.json"))
@@ -160,8 +168,11 @@ struct ComparisonReport {
         /// max over the common time grid t = η·k of |θ_GD(k) − θ_flow(t)| and of the loss gap.
         let maxParameterDeviation: Double
         let maxLossDeviation: Double
-        /// The same against the modified-equation flow of GD (loss L + (η/4)‖∇L‖²).
+        /// The same against the modified-equation flow of GD (loss L + (η/4)‖∇L‖²), up to
+        /// where that flow got.
         let maxModifiedFlowDeviation: Double
+        /// Why the modified-equation flow stopped before the flow's final time, if it did.
+        let modifiedFlowFailure: String?
         /// GD's loss on the comparison grid, as (η·k, L).
         let lossCurve: [(Double, Double)]
         /// The plateaus of that loss curve.
@@ -171,6 +182,13 @@ struct ComparisonReport {
     let flowTime: Double
     let flowEventCount: Int
     let rows: [Row]
+
+    /// The runs that stopped early, one message each (compare exits 1 if there are any).
+    var failures: [String] {
+        rows.compactMap { row in
+            row.modifiedFlowFailure.map { "the modified-equation flow for eta = \(row.learningRate) stopped early: \($0)" }
+        }
+    }
 
     var eventOrder: Double? {
         FlowGDComparison.observedOrder(learningRates: rows.map(\.learningRate), gaps: rows.map(\.comparison.maxTimeDifference))
@@ -190,7 +208,7 @@ struct ComparisonReport {
 
     var json: String {
         let entries = rows.map { row in
-            JSONText.object([
+            var fields: [(String, String)] = [
                 ("learning_rate", JSONText.number(row.learningRate)),
                 ("iterations", "\(row.iterations)"),
                 ("matched_events", "\(row.comparison.matches.count)"),
@@ -211,7 +229,9 @@ struct ComparisonReport {
                 ("gd_plateaus", RunSummary.plateausJSON(row.plateaus)),
                 ("gd_loss", "[" + row.lossCurve.map { "[\(JSONText.number($0.0)), \(JSONText.number($0.1))]" }
                     .joined(separator: ", ") + "]"),
-            ])
+            ]
+            if let failure = row.modifiedFlowFailure { fields.append(("modified_flow_error", JSONText.string(failure))) }
+            return JSONText.object(fields)
         }
         return JSONText.object([
             ("flow_time", JSONText.number(flowTime)),

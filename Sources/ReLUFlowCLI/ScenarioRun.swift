@@ -118,8 +118,14 @@ enum ScenarioRun {
         }
         guard !settings.checkOnly else { return nil }
         let outputFolder = settings.outputFolder
-        let writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
-        if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
+        let writer: RunWriter
+        do {
+            // Before the run: a folder that cannot be written is bad input (exit status 2).
+            writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
+            if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
+        } catch {
+            throw ScenarioError(file: outputFolder.path, "cannot write the run folder: \(OutputFileError.reason(error))")
+        }
         var entries: [TimelineEntry] = []
         var writeError: Error?
         func append(_ entry: TimelineEntry) { entries.append(entry) }
@@ -131,6 +137,9 @@ enum ScenarioRun {
         entries += neuronEvents.initialEntries
         var advanceCount = 0
         var lastRowTime = -Double.infinity
+        // Every event gets a trajectory row, whatever `trajectory_every` skips: the engine
+        // reports the state after an event through `didAdvance` right after recording it.
+        var hasEventSinceLastAdvance = false
         let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: settings.showProgress)
         let start = Date()
         let observer = FlowObserver(
@@ -139,13 +148,15 @@ enum ScenarioRun {
                 progress.report(time: t, eventCount: entries.count)
                 lossCurve.append((t, model.loss(at: state.baseAddress!)))
                 if let floorProvider { floors.append(floorProvider.plateauFloor(at: Array(state))) }
-                guard advanceCount % scenario.trajectoryEvery == 0 else { return }
+                defer { hasEventSinceLastAdvance = false }
+                guard advanceCount % scenario.trajectoryEvery == 0 || hasEventSinceLastAdvance else { return }
                 do {
                     try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
                     lastRowTime = t
                 } catch { writeError = writeError ?? error }
             },
             didRecordEvent: { event, state in
+                hasEventSinceLastAdvance = true
                 let loss = model.loss(at: state.baseAddress!)
                 append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
