@@ -22,8 +22,9 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Scenario YAML file.")
     var scenario: String
 
-    @Option(help: "Comma-separated GD step sizes, e.g. 0.1,0.01,0.001.")
-    var lr: String
+    @Option(parsing: .upToNextOption,
+            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001.")
+    var lr: [StepSizes]
 
     @Option(name: .shortAndLong, help: "Output folder (default: runs/<scenario name>-compare).")
     var out: String?
@@ -31,12 +32,18 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "σ'(0) for GD: 0 (PyTorch, the papers) or 1.")
     var reluDerivativeAtZero: Double = 0
 
-    func run() throws {
-        let rates = lr.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !rates.isEmpty, rates.count == lr.split(separator: ",").count, rates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            RunCommand.printError("--lr: expected positive numbers separated by commas, got '\(lr)'")
-            throw ExitCode(2)
+    /// Every step size given, in order.
+    var learningRates: [Double] { lr.flatMap(\.values) }
+
+    func validate() throws {
+        guard !learningRates.isEmpty else { throw ValidationError("--lr: give at least one step size") }
+        if let bad = learningRates.first(where: { !($0 > 0 && $0.isFinite) }) {
+            throw ValidationError("--lr: step sizes must be positive and finite, got \(bad)")
         }
+    }
+
+    func run() throws {
+        let rates = learningRates
         let report: ComparisonReport
         do {
             let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
@@ -53,6 +60,18 @@ struct CompareCommand: ParsableCommand {
             for failure in failures { RunCommand.printError(failure) }
             throw ExitCode(1)
         }
+    }
+}
+
+/// One `--lr` argument: a step size, or several separated by commas ("0.1,0.01").
+struct StepSizes: ExpressibleByArgument {
+    let values: [Double]
+
+    init?(argument: String) {
+        let items = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let values = items.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == items.count else { return nil }
+        self.values = values
     }
 }
 
