@@ -52,10 +52,10 @@ struct RunCommand: ParsableCommand {
             return
         }
         if !quiet { print(RunDigest(outcome).text) }
-        if let message = outcome.summary.errorMessage {
+        if let message = outcome.summary.error {
             Self.printError("the flow stopped early: \(message); the results up to t = "
-                + "\(outcome.summary.result.finalTime) are in \(outcome.folder.path)")
-            throw ExitCode(outcome.summary.result.termination == .interrupted ? 130 : 1)
+                + "\(outcome.result.finalTime) are in \(outcome.folder.path)")
+            throw ExitCode(outcome.result.termination == .interrupted ? 130 : 1)
         }
     }
 
