@@ -32,12 +32,13 @@ struct RunReport {
         summary = try folder.readSummary()
         timeline = try folder.readTimeline()
         let initialLoss = try folder.readTrajectory().initialLoss ?? .nan
-        stages = StageAnalysis(timeline: timeline, finalTime: summary.finalTime, initialLoss: initialLoss)
+        stages = StageAnalysis(timeline: timeline, finalTime: summary.common.finalTime, initialLoss: initialLoss)
     }
 
     var text: String {
-        var lines = ["run      \(summary.scenario)",
-                     "status   \(summary.status) at t = \(summary.finalTime), loss \(summary.finalLoss)"]
+        let common = summary.common
+        var lines = ["run      \(common.scenario)",
+                     "status   \(common.status) at t = \(common.finalTime), loss \(common.finalLoss)"]
         let counts = Dictionary(grouping: timeline, by: \.kind).mapValues(\.count)
         lines.append("events   " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         lines += ["", "stages   \(stages.stages.count) (constant activation pattern); the longest:"]
@@ -45,8 +46,8 @@ struct RunReport {
             lines.append(String(format: "  [%.6g, %.6g)  duration %.4g  loss at start %.6g", stage.start, stage.end,
                                 stage.duration, stage.lossAtStart))
         }
-        lines += ["", "plateaus \(summary.plateaus.count)"]
-        for plateau in summary.plateaus {
+        lines += ["", "plateaus \(common.plateaus.count)"]
+        for plateau in common.plateaus {
             lines.append(String(format: "  [%.6g, %.6g]  level %.6g", plateau.start, plateau.end, plateau.level))
         }
         let jumps = timeline.filter { $0.kind == "stage" }

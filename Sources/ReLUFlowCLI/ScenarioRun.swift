@@ -174,13 +174,12 @@ enum ScenarioRun {
                                        detector: scenario.plateauDetector)
         let pairs = FlowRunAnalysis.finalPairs(gates: result.finalGates, label: model.surfaceLabel)
         let summary = RunSummaryRecord(
-            settings: RunSummaryRecord.Settings(
-                scenario: scenario.file.path, model: scenario.modelKind.rawValue,
-                lossNormalization: data == nil ? "population" : scenario.normalization.rawValue,
-                stepper: scenario.options.stepper.rawValue, repellingRule: scenario.options.repellingRule.rawValue,
-                relativeTolerance: scenario.options.relativeTolerance,
-                absoluteTolerance: scenario.options.absoluteTolerance, endTime: scenario.endTime,
-                halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) }),
+            scenario: scenario.file.path, model: scenario.modelKind.rawValue,
+            lossNormalization: data == nil ? "population" : scenario.normalization.rawValue,
+            stepper: scenario.options.stepper.rawValue, repellingRule: scenario.options.repellingRule.rawValue,
+            relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
+            endTime: scenario.endTime,
+            halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) },
             result: result, finalLoss: model.loss(at: result.finalState),
             finalParameters: ParameterValues(result.finalState, layout: model.parameterLayout),
             finalActive: pairs.active, finalSliding: pairs.sliding, plateaus: analysis.plateauRecords,

@@ -95,7 +95,7 @@ struct RunFolderSchemaTests {
             to: folder.appendingPathComponent(RunFolder.summaryFile), atomically: true, encoding: .utf8)
         let read = try RunFolder(folder).readSummary()
         guard case .descent(let decoded) = read else { Issue.record("read as a flow summary"); return }
-        #expect(decoded == summary && read.finalTime == 2)
+        #expect(decoded == summary && read.common.finalTime == 2)
         #expect(throws: RunFolder.ReadError.self) { try RunFolder(folder).readTimeline() }
     }
 }

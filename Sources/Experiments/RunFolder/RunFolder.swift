@@ -31,38 +31,11 @@ public struct RunFolder: Sendable {
         case flow(RunSummaryRecord)
         case descent(DescentSummaryRecord)
 
-        public var status: String {
+        /// The fields both kinds have.
+        public var common: any RunSummaryFields {
             switch self {
-            case .flow(let summary): summary.status
-            case .descent(let summary): summary.status
-            }
-        }
-
-        public var scenario: String {
-            switch self {
-            case .flow(let summary): summary.scenario
-            case .descent(let summary): summary.scenario
-            }
-        }
-
-        public var finalTime: Double {
-            switch self {
-            case .flow(let summary): summary.finalTime
-            case .descent(let summary): summary.finalTime
-            }
-        }
-
-        public var finalLoss: Double {
-            switch self {
-            case .flow(let summary): summary.finalLoss
-            case .descent(let summary): summary.finalLoss
-            }
-        }
-
-        public var plateaus: [PlateauRecord] {
-            switch self {
-            case .flow(let summary): summary.plateaus
-            case .descent(let summary): summary.plateaus
+            case .flow(let summary): summary
+            case .descent(let summary): summary
             }
         }
 
@@ -135,3 +108,16 @@ public struct RunFolder: Sendable {
         return "malformed JSON"
     }
 }
+
+/// The fields every summary.json has, a flow's or a GD run's.
+public protocol RunSummaryFields: Sendable {
+    /// `completed`, `steady_state`, `interrupted` or `failed`.
+    var status: String { get }
+    var scenario: String { get }
+    var finalTime: Double { get }
+    var finalLoss: Double { get }
+    var plateaus: [PlateauRecord] { get }
+}
+
+extension RunSummaryRecord: RunSummaryFields {}
+extension DescentSummaryRecord: RunSummaryFields {}

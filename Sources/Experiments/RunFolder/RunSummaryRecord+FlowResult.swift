@@ -1,47 +1,24 @@
 import FlowEngine
 
 extension RunSummaryRecord {
-    /// The settings a run used, as summary.json lists them.
-    public struct Settings: Sendable {
-        public var scenario: String
-        public var model: String
-        /// `half_sum`, `half_mean`, `mean`, or `population` for a closed-form loss.
-        public var lossNormalization: String
-        public var stepper: String
-        public var repellingRule: String
-        public var relativeTolerance: Double
-        public var absoluteTolerance: Double
-        public var endTime: Double
-        /// s with ∇L = s·∇L_½Σ; nil for a population loss.
-        public var halfSumTimeFactor: Double?
-
-        public init(scenario: String, model: String, lossNormalization: String, stepper: String, repellingRule: String,
-                    relativeTolerance: Double, absoluteTolerance: Double, endTime: Double, halfSumTimeFactor: Double?) {
-            self.scenario = scenario
-            self.model = model
-            self.lossNormalization = lossNormalization
-            self.stepper = stepper
-            self.repellingRule = repellingRule
-            self.relativeTolerance = relativeTolerance
-            self.absoluteTolerance = absoluteTolerance
-            self.endTime = endTime
-            self.halfSumTimeFactor = halfSumTimeFactor
-        }
-    }
-
-    /// The summary of a run with `settings` that ended as `result` says.
-    public init(settings: Settings, result: FlowResult, finalLoss: Double, finalParameters: ParameterValues,
-                finalActive: [SurfacePair], finalSliding: [SurfacePair], plateaus: [PlateauRecord],
-                jumpProcess: JumpProcessRecord?, wallSeconds: Double) {
+    /// The summary of a run that ended as `result` says, with the settings it used.
+    /// - Parameters:
+    ///   - lossNormalization: `half_sum`, `half_mean`, `mean`, or `population` for a
+    ///     closed-form loss.
+    ///   - halfSumTimeFactor: s with ∇L = s·∇L_½Σ; nil for a population loss.
+    public init(scenario: String, model: String, lossNormalization: String, stepper: String, repellingRule: String,
+                relativeTolerance: Double, absoluteTolerance: Double, endTime: Double, halfSumTimeFactor: Double?,
+                result: FlowResult, finalLoss: Double, finalParameters: ParameterValues, finalActive: [SurfacePair],
+                finalSliding: [SurfacePair], plateaus: [PlateauRecord], jumpProcess: JumpProcessRecord?,
+                wallSeconds: Double) {
         let statistics = result.statistics
         self.init(
-            status: Self.status(of: result.termination), error: Self.errorMessage(of: result),
-            scenario: settings.scenario, model: settings.model, lossNormalization: settings.lossNormalization,
-            stepper: settings.stepper, repellingRule: settings.repellingRule,
-            relativeTolerance: settings.relativeTolerance, absoluteTolerance: settings.absoluteTolerance,
-            endTime: settings.endTime, timeMapping: TimeMapping(halfSumTimeFactor: settings.halfSumTimeFactor),
-            finalTime: result.finalTime, finalLoss: finalLoss, finalParameters: finalParameters,
-            finalActive: finalActive, finalSliding: finalSliding, plateaus: plateaus, jumpProcess: jumpProcess,
+            status: Self.status(of: result.termination), error: Self.errorMessage(of: result), scenario: scenario,
+            model: model, lossNormalization: lossNormalization, stepper: stepper, repellingRule: repellingRule,
+            relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance, endTime: endTime,
+            timeMapping: TimeMapping(halfSumTimeFactor: halfSumTimeFactor), finalTime: result.finalTime,
+            finalLoss: finalLoss, finalParameters: finalParameters, finalActive: finalActive,
+            finalSliding: finalSliding, plateaus: plateaus, jumpProcess: jumpProcess,
             eventCount: statistics.eventCount, stepCount: statistics.stepCount,
             failedStepCount: statistics.failedStepCount, rhsEvaluationCount: statistics.rhsEvaluationCount,
             restepCount: statistics.restepCount, slidingStepCount: statistics.slidingStepCount,
