@@ -16,7 +16,7 @@ struct CompareCommand: ParsableCommand {
             Each GD run also gets a run folder DIR/gd-eta-<eta> in the flow's formats \
             (t = eta*k): trajectory.csv (its iterates on the comparison grid), timeline.jsonl \
             (every flip with its iteration and chattering mark, neuron deaths and revivals, \
-            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run.
+            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run.             Exit status: 0 done; 1 GD's modified-equation flow stopped early at some step size             (compare.json says why) or a file could not be written after the runs; 2 bad             input; 64 a malformed option.
             """)
 
     @Argument(help: "Scenario YAML file.")
@@ -29,7 +29,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder (default: runs/<scenario name>-compare).")
     var out: String?
 
-    @Option(help: "σ'(0) for GD: 0 (PyTorch, the papers) or 1.")
+    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1.")
     var reluDerivativeAtZero: Double = 0
 
     /// Every step size given, in order.
@@ -39,6 +39,9 @@ struct CompareCommand: ParsableCommand {
         guard !learningRates.isEmpty else { throw ValidationError("--lr: give at least one step size") }
         if let bad = learningRates.first(where: { !($0 > 0 && $0.isFinite) }) {
             throw ValidationError("--lr: step sizes must be positive and finite, got \(bad)")
+        }
+        guard (0...1).contains(reluDerivativeAtZero) else {
+            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(reluDerivativeAtZero)")
         }
     }
 

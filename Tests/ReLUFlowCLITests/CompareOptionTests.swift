@@ -23,4 +23,12 @@ import Testing
         #expect(output.stderr.contains("--lr"), "\(output.stderr)")
         #expect(!scratch.exists("cmp"))
     }
+
+    @Test("σ'(0) outside [0, 1] is a usage error")
+    func reluDerivativeOutsideTheUnitInterval() throws {
+        let scratch = try ScratchFolder()
+        let output = try ReLUFlowProcess.run(["compare", RunCommandTests.ex52Scenario, "--lr", "0.1",
+                                              "--relu-derivative-at-zero", "2", "--out", scratch.path("cmp")])
+        #expect(output.status == 64 && output.stderr.contains("--relu-derivative-at-zero"), "\(output.stderr)")
+    }
 }

@@ -35,7 +35,7 @@ public struct JSONTextEncoder {
     }
 
     /// A number as the run files write it: shortest round-trip form, `null` if not finite.
-    public static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+    static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
 }
 
 /// A JSON value with its object keys in encoding order.

@@ -68,7 +68,7 @@ extension TimelineRecord {
     /// `choice` (a repelling surface where a side had to be chosen) and `chattering`
     /// otherwise; a `stage` for a neuron's norm crossing the watched level.
     public init(_ event: TimelineEvent, label: SurfaceLabel, loss: Double) {
-        func name(_ side: Side) -> String { side == .positive ? "active" : "inactive" }
+        let name = Self.activityWord
         self.init(time: event.time, kind: "", neuron: label.neuron,
                   sample: label.sample == SurfaceLabel.everySample ? nil : label.sample, loss: loss)
         switch event.kind {
@@ -97,6 +97,10 @@ extension TimelineRecord {
         normalSpeedInactive = event.negativeSideSpeed
         normalSpeedActive = event.positiveSideSpeed
     }
+
+    /// The run files' word for a side of a (neuron, sample) surface: `active` for the
+    /// positive side (pre-activation > 0), `inactive` for the negative one.
+    public static func activityWord(_ side: Side) -> String { side == .positive ? "active" : "inactive" }
 
     /// `plateau_start` or `plateau_end` of a loss plateau, with its level as the loss and,
     /// where the model has one, the floor Q_0 of the partition at the plateau's start.
