@@ -51,7 +51,11 @@ public struct JumpProcessPrediction: Sendable, Equatable {
             (0..<n).filter { i in initiallyActive[j][i] && signs[j] * targets[i] > 0 }
         }
         func labelNorm(_ samples: [Int]) -> Double { samples.reduce(0) { $0 + targets[$1] * targets[$1] }.squareRoot() }
-        func loss(_ samples: Set<Int>) -> Double { lossFactor * samples.reduce(0) { $0 + targets[$1] * targets[$1] } }
+        // Summed in sample order: a Set's order changes from process to process, and with it
+        // the last bit of the sum.
+        func loss(_ samples: Set<Int>) -> Double {
+            lossFactor * samples.sorted().reduce(0) { $0 + targets[$1] * targets[$1] }
+        }
 
         var unfitted = Set(0..<n)
         var budgets = logInverseScales

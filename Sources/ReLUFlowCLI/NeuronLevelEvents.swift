@@ -1,3 +1,4 @@
+import Experiments
 import FlowEngine
 import Models
 
@@ -8,7 +9,7 @@ struct NeuronLevelEvents {
     private var activity: NeuronActivity
     private var knotRange: KnotRange?
     /// The entries at t = 0: neurons dead and knots outside the data range from the start.
-    let initialEntries: [TimelineEntry]
+    let initialEntries: [TimelineRecord]
 
     init(model: some GatedNetwork, initialGates: [Double], initial: [Double]) {
         activity = NeuronActivity(network: model, initialGates: initialGates)
@@ -16,15 +17,15 @@ struct NeuronLevelEvents {
             KnotRange(network: $0, initialGates: initialGates, initialParameters: initial)
         }
         let loss = model.loss(at: initial)
-        initialEntries = activity.deadNeurons.map { TimelineEntry(.init(neuron: $0, isAlive: false), time: 0, loss: loss) }
-            + (knotRange?.initialExits ?? []).map { TimelineEntry($0, time: 0, loss: loss) }
+        initialEntries = activity.deadNeurons.map { TimelineRecord(.init(neuron: $0, isAlive: false), time: 0, loss: loss) }
+            + (knotRange?.initialExits ?? []).map { TimelineRecord($0, time: 0, loss: loss) }
     }
 
     /// The entries `event` causes, with the loss at the event.
-    mutating func entries(after event: TimelineEvent, loss: Double) -> [TimelineEntry] {
-        var entries: [TimelineEntry] = []
-        if let change = activity.apply(event) { entries.append(TimelineEntry(change, time: event.time, loss: loss)) }
-        if let change = knotRange?.apply(event) { entries.append(TimelineEntry(change, time: event.time, loss: loss)) }
+    mutating func entries(after event: TimelineEvent, loss: Double) -> [TimelineRecord] {
+        var entries: [TimelineRecord] = []
+        if let change = activity.apply(event) { entries.append(TimelineRecord(change, time: event.time, loss: loss)) }
+        if let change = knotRange?.apply(event) { entries.append(TimelineRecord(change, time: event.time, loss: loss)) }
         return entries
     }
 }

@@ -8,35 +8,55 @@ final class OutputFile {
     private let handle: FileHandle
     private var buffer = ""
 
-    init(_ url: URL) throws {
+    /// - Throws: `OutputFileError` naming the temporary file if it cannot be created.
+    init(_ url: URL) throws(OutputFileError) {
         self.url = url
         temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporaryURL.path])
+        guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temporaryURL) else {
+            throw OutputFileError(path: temporaryURL.path, reason: "cannot create the file")
         }
-        handle = try FileHandle(forWritingTo: temporaryURL)
+        self.handle = handle
     }
 
-    func write(_ text: String) throws {
+    func write(_ text: String) throws(OutputFileError) {
         buffer += text
         if buffer.utf8.count >= 1 << 16 { try flush() }
     }
 
-    private func flush() throws {
-        try handle.write(contentsOf: Data(buffer.utf8))
+    private func flush() throws(OutputFileError) {
+        do { try handle.write(contentsOf: Data(buffer.utf8)) } catch {
+            throw OutputFileError(path: temporaryURL.path, reason: Scenario.reason(error))
+        }
         buffer = ""
     }
 
-    func commit() throws {
+    /// Writes what is buffered and renames the file into place.
+    /// - Throws: `OutputFileError` naming the final path if it cannot be moved there.
+    func commit() throws(OutputFileError) {
         try flush()
-        try handle.close()
+        try? handle.close()
         guard rename(temporaryURL.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            throw OutputFileError(path: url.path, reason: String(cString: strerror(errno)))
         }
     }
 
     func discard() {
         try? handle.close()
         try? FileManager.default.removeItem(at: temporaryURL)
+    }
+}
+
+/// A run file that could not be written or moved into place. After a run this is its own
+/// outcome (exit status 1): the flow ran, but its results are not all on disk.
+struct OutputFileError: Error, CustomStringConvertible {
+    let path: String
+    let reason: String
+
+    var description: String { "cannot write \(path): \(reason)" }
+
+    /// What went wrong in `error`, an `OutputFileError` or a Foundation error.
+    static func reason(_ error: Error) -> String {
+        (error as? OutputFileError)?.description ?? Scenario.reason(error)
     }
 }

@@ -8,8 +8,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Writes DIR/timeline.jsonl (one event per line), DIR/summary.json and \
             DIR/trajectory.csv. Exit status: 0 done, 1 the flow failed part way (what was \
-            computed is still written), 2 bad input (nothing is written), 130 interrupted \
-            by SIGINT or SIGTERM (what was computed is still written).
+            computed is still written) or a run file could not be written after the run \
+            (the message names it), 2 bad input (nothing is written), 130 interrupted by \
+            SIGINT or SIGTERM (what was computed is still written).
             """)
 
     @Argument(help: "Scenario YAML file (default: scenarios/default.yaml).")
@@ -39,6 +40,9 @@ struct RunCommand: ParsableCommand {
         } catch let error as ScenarioError {
             Self.printError(error.description)
             throw ExitCode(2)
+        } catch let error as OutputFileError {
+            Self.printError("the flow ran, but its results are not all written: \(error)")
+            throw ExitCode(1)
         } catch {
             Self.printError("\(Scenario.reason(error))")
             throw ExitCode(2)
@@ -48,10 +52,10 @@ struct RunCommand: ParsableCommand {
             return
         }
         if !quiet { print(RunDigest(outcome).text) }
-        if let message = outcome.summary.errorMessage {
+        if let message = outcome.summary.error {
             Self.printError("the flow stopped early: \(message); the results up to t = "
-                + "\(outcome.summary.result.finalTime) are in \(outcome.folder.path)")
-            throw ExitCode(outcome.summary.result.termination == .interrupted ? 130 : 1)
+                + "\(outcome.result.finalTime) are in \(outcome.folder.path)")
+            throw ExitCode(outcome.result.termination == .interrupted ? 130 : 1)
         }
     }
 

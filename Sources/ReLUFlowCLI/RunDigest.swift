@@ -16,10 +16,11 @@ struct RunDigest {
 
     var text: String {
         let summary = outcome.summary
-        let statistics = summary.result.statistics
+        let result = outcome.result
+        let statistics = result.statistics
         var lines = [
             "scenario  \(summary.scenario)",
-            "model     \(summary.model), loss \(summary.normalization), stepper \(summary.stepper) "
+            "model     \(summary.model), loss \(summary.lossNormalization), stepper \(summary.stepper) "
                 + "(rtol \(summary.relativeTolerance), atol \(summary.absoluteTolerance)), t_end \(summary.endTime)",
             "",
             "timeline: \(outcome.entries.count) event\(outcome.entries.count == 1 ? "" : "s")",
@@ -39,15 +40,15 @@ struct RunDigest {
                 lines.append("  " + Self.pad(String(format: "%.10f", entry.time), 16) + "  "
                     + Self.pad(entry.kind, 13, left: true) + Self.pad(entry.neuron.map { "\($0)" } ?? "-", 7)
                     + Self.pad(entry.sample.map { "\($0)" } ?? "-", 7)
-                    + Self.pad(String(format: "%.8g", entry.loss), 16))
+                    + Self.pad(String(format: "%.8g", entry.lossValue), 16))
             }
         }
         lines += [
             "",
-            "\(summary.status) at t = \(summary.result.finalTime): loss \(summary.finalLoss)",
-            "parameters \(summary.result.finalState.map { String(format: "%.10g", $0) }.joined(separator: ", "))",
-            "active     \(summary.activeSurfaces.count) of \(summary.result.finalGates.count) (neuron, sample) pairs"
-                + (summary.slidingSurfaces.isEmpty ? "" : ", \(summary.slidingSurfaces.count) sliding"),
+            "\(summary.status) at t = \(result.finalTime): loss \(summary.finalLoss)",
+            "parameters \(result.finalState.map { String(format: "%.10g", $0) }.joined(separator: ", "))",
+            "active     \(summary.finalActive.count) of \(result.finalGates.count) (neuron, sample) pairs"
+                + (summary.finalSliding.isEmpty ? "" : ", \(summary.finalSliding.count) sliding"),
             "work       \(statistics.stepCount) steps (\(statistics.failedStepCount) rejected), "
                 + "\(statistics.rhsEvaluationCount) field evaluations, \(statistics.restepCount) event re-steps, "
                 + String(format: "%.3f s", summary.wallSeconds),

@@ -7,8 +7,9 @@ import Models
 /// run files, progress on stderr and the digest on stdout.
 enum ScenarioRun {
     struct Outcome {
-        let summary: RunSummary
-        let entries: [TimelineEntry]
+        let summary: RunSummaryRecord
+        let result: FlowResult
+        let entries: [TimelineRecord]
         let folder: URL
     }
 
@@ -118,11 +119,16 @@ enum ScenarioRun {
         }
         guard !settings.checkOnly else { return nil }
         let outputFolder = settings.outputFolder
-        let writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
-        if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
-        var entries: [TimelineEntry] = []
+        let writer: RunWriter
+        do {
+            // Before the run: a folder that cannot be written is bad input (exit status 2).
+            writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
+            if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
+        } catch {
+            throw ScenarioError(file: outputFolder.path, "cannot write the run folder: \(OutputFileError.reason(error))")
+        }
+        var entries: [TimelineRecord] = []
         var writeError: Error?
-        func append(_ entry: TimelineEntry) { entries.append(entry) }
         var lossCurve: [(time: Double, loss: Double)] = []
         // Q_0 of the current partition at every accepted step, for models that have one.
         let floorProvider = model as? any PlateauFloorProviding
@@ -131,6 +137,15 @@ enum ScenarioRun {
         entries += neuronEvents.initialEntries
         var advanceCount = 0
         var lastRowTime = -Double.infinity
+        // Every event gets a trajectory row, whatever `trajectory_every` skips: the engine
+        // reports the state after an event through `didAdvance` right after recording it.
+        var hasEventSinceLastAdvance = false
+        func appendRow(_ t: Double, _ state: UnsafeBufferPointer<Double>) {
+            do {
+                try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
+                lastRowTime = t
+            } catch { writeError = writeError ?? error }
+        }
         let progress = ProgressReporter(endTime: scenario.endTime, isEnabled: settings.showProgress)
         let start = Date()
         let observer = FlowObserver(
@@ -139,15 +154,14 @@ enum ScenarioRun {
                 progress.report(time: t, eventCount: entries.count)
                 lossCurve.append((t, model.loss(at: state.baseAddress!)))
                 if let floorProvider { floors.append(floorProvider.plateauFloor(at: Array(state))) }
-                guard advanceCount % scenario.trajectoryEvery == 0 else { return }
-                do {
-                    try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
-                    lastRowTime = t
-                } catch { writeError = writeError ?? error }
+                defer { hasEventSinceLastAdvance = false }
+                guard advanceCount % scenario.trajectoryEvery == 0 || hasEventSinceLastAdvance else { return }
+                appendRow(t, state)
             },
             didRecordEvent: { event, state in
+                hasEventSinceLastAdvance = true
                 let loss = model.loss(at: state.baseAddress!)
-                append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
+                entries.append(TimelineRecord(event, label: model.surfaceLabel(event.surface), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
             },
             didReachOutputTime: settings.didReachOutputTime,
@@ -155,40 +169,32 @@ enum ScenarioRun {
         InterruptSignal.install()
         let result = simulator.run(observer: observer)
         progress.finish()
-        if lastRowTime != result.finalTime {
-            result.finalState.withUnsafeBufferPointer { state in
-                do {
-                    try writer.appendTrajectoryRow(time: result.finalTime, loss: model.loss(at: state.baseAddress!),
-                                                   parameters: state)
-                } catch { writeError = writeError ?? error }
-            }
-        }
-        let plateaus = scenario.plateauDetector.plateaus(in: lossCurve)
-        let plateauFloors = plateaus.map { floors.isEmpty ? nil : floors[$0.startIndex] }
-        entries = TimelineEntry.merging(entries, plateaus: plateaus, floors: plateauFloors)
-        let summary = RunSummary(
-            scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
-            repellingRule: scenario.options.repellingRule.rawValue,
+        if lastRowTime != result.finalTime { result.finalState.withUnsafeBufferPointer { appendRow(result.finalTime, $0) } }
+        let analysis = FlowRunAnalysis(events: entries, lossCurve: lossCurve, floors: floors,
+                                       detector: scenario.plateauDetector)
+        let pairs = FlowRunAnalysis.finalPairs(gates: result.finalGates, label: model.surfaceLabel)
+        let summary = RunSummaryRecord(
+            scenario: scenario.file.path, model: scenario.modelKind.rawValue,
+            lossNormalization: data == nil ? "population" : scenario.normalization.rawValue,
+            stepper: scenario.options.stepper.rawValue, repellingRule: scenario.options.repellingRule.rawValue,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
-            normalization: data == nil ? "population" : scenario.normalization.rawValue,
-            halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) },
             endTime: scenario.endTime,
-            result: result,
-            finalLoss: model.loss(at: result.finalState),
-            plateaus: plateaus, plateauFloors: plateauFloors,
-            activeSurfaces: result.finalGates.indices.filter { result.finalGates[$0] == 1 }.map(model.surfaceLabel),
-            slidingSurfaces: result.finalGates.indices.filter { result.finalGates[$0] > 0 && result.finalGates[$0] < 1 }
-                .map { (model.surfaceLabel($0), result.finalGates[$0]) },
-            jumpProcess: orthogonalNetwork(of: model).map {
-                JumpProcessReport(network: $0, start: initial, end: result.finalState, timeline: entries)
+            halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) },
+            result: result, finalLoss: model.loss(at: result.finalState),
+            finalParameters: ParameterValues(result.finalState, layout: model.parameterLayout),
+            finalActive: pairs.active, finalSliding: pairs.sliding, plateaus: analysis.plateauRecords,
+            jumpProcess: orthogonalNetwork(of: model).map { network in
+                JumpProcessRecord(prediction: JumpProcessPrediction(network: network, start: initial),
+                                  timeline: analysis.timeline,
+                                  flowSquaredNorm: network.squaredParameterNorm(at: result.finalState))
             },
             wallSeconds: Date().timeIntervalSince(start))
         if let writeError {
             writer.discard()
             throw writeError
         }
-        try writer.finish(summary: summary, timeline: entries)
-        return Outcome(summary: summary, entries: entries, folder: outputFolder)
+        try writer.finish(summary: summary, timeline: analysis.timeline)
+        return Outcome(summary: summary, result: result, entries: analysis.timeline, folder: outputFolder)
     }
 }
 

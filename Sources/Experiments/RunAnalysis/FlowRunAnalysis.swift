@@ -1,0 +1,38 @@
+import Models
+
+/// What a flow run's folder reports beyond the events themselves, found after the run:
+/// the loss plateaus of its accepted steps (with the floor Q_0 where the model has one)
+/// merged into the timeline, and the pairs active and slid on at the end.
+public struct FlowRunAnalysis: Sendable {
+    public let plateaus: [PlateauDetector.Plateau]
+    /// Q_0 at each plateau's start, nil for models without a floor.
+    public let plateauFloors: [Double?]
+    /// The events with a `plateau_start` and `plateau_end` per plateau merged in, in time order.
+    public let timeline: [TimelineRecord]
+
+    /// - Parameters:
+    ///   - events: the run's timeline entries, in time order.
+    ///   - lossCurve: (t, L) at every accepted step.
+    ///   - floors: Q_0 of the current partition at every accepted step, or empty.
+    public init(events: [TimelineRecord], lossCurve: [(time: Double, loss: Double)], floors: [Double],
+                detector: PlateauDetector) {
+        plateaus = detector.plateaus(in: lossCurve)
+        plateauFloors = plateaus.map { floors.isEmpty ? nil : floors[$0.startIndex] }
+        timeline = TimelineRecord.merging(events, plateaus: plateaus, floors: plateauFloors)
+    }
+
+    public var plateauRecords: [PlateauRecord] { zip(plateaus, plateauFloors).map { PlateauRecord($0, floor: $1) } }
+
+    /// The pairs on their active side (gate 1) and those slid on (gate in (0, 1)) for the
+    /// final gates of a run.
+    public static func finalPairs(gates: [Double], label: (Int) -> SurfaceLabel)
+        -> (active: [RunSummaryRecord.SurfacePair], sliding: [RunSummaryRecord.SurfacePair]) {
+        let active = gates.indices.filter { gates[$0] == 1 }.map(label)
+            .map { RunSummaryRecord.SurfacePair(neuron: $0.neuron, sample: $0.sample) }
+        let sliding = gates.indices.filter { gates[$0] > 0 && gates[$0] < 1 }.map { j in
+            let pair = label(j)
+            return RunSummaryRecord.SurfacePair(neuron: pair.neuron, sample: pair.sample, gate: gates[j])
+        }
+        return (active, sliding)
+    }
+}

@@ -1,0 +1,158 @@
+/// One value under construction: a leaf, or an object or array whose children are still
+/// being encoded.
+final class JSONTextNode {
+    private enum Content {
+        case leaf(JSONTextValue)
+        case object([(String, JSONTextNode)])
+        case array([JSONTextNode])
+    }
+
+    private var content = Content.leaf(.null)
+
+    var value: JSONTextValue {
+        switch content {
+        case .leaf(let value): value
+        case .object(let fields): .object(fields.map { ($0, $1.value) })
+        case .array(let elements): .array(elements.map(\.value))
+        }
+    }
+
+    func set(_ value: JSONTextValue) { content = .leaf(value) }
+
+    func makeObject() {
+        if case .object = content { return }
+        content = .object([])
+    }
+
+    func makeArray() {
+        if case .array = content { return }
+        content = .array([])
+    }
+
+    func child(forKey key: String) -> JSONTextNode {
+        let node = JSONTextNode()
+        if case .object(var fields) = content {
+            fields.append((key, node))
+            content = .object(fields)
+        }
+        return node
+    }
+
+    func appendedElement() -> JSONTextNode {
+        let node = JSONTextNode()
+        if case .array(var elements) = content {
+            elements.append(node)
+            content = .array(elements)
+        }
+        return node
+    }
+
+    var elementCount: Int {
+        if case .array(let elements) = content { return elements.count }
+        return 0
+    }
+}
+
+private struct IndexKey: CodingKey {
+    let intValue: Int?
+    let stringValue: String
+    init(intValue: Int) { self.intValue = intValue; stringValue = "\(intValue)" }
+    init?(stringValue: String) { return nil }
+}
+
+/// The `Encoder` behind `JSONTextEncoder`: it builds a tree of `JSONTextNode`s in the
+/// order the record encodes its fields; every number, string and boolean ends in the
+/// single-value container, which writes it as the run files do.
+struct JSONTextNodeEncoder: Encoder {
+    let node: JSONTextNode
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        node.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        node.makeArray()
+        return UnkeyedContainer(node: node, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleValueContainer(node: node, codingPath: codingPath)
+    }
+
+    private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let node: JSONTextNode
+        let codingPath: [any CodingKey]
+
+        mutating func encodeNil(forKey key: Key) throws { node.child(forKey: key.stringValue).set(.null) }
+
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            try value.encode(to: JSONTextNodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key]))
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
+                                                            forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            JSONTextNodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key])
+                .container(keyedBy: keyType)
+        }
+
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            JSONTextNodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+        }
+
+        mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+
+        mutating func superEncoder(forKey key: Key) -> any Encoder {
+            JSONTextNodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key])
+        }
+    }
+
+    private struct UnkeyedContainer: UnkeyedEncodingContainer {
+        let node: JSONTextNode
+        let codingPath: [any CodingKey]
+        var count: Int { node.elementCount }
+
+        private func nextEncoder() -> JSONTextNodeEncoder {
+            JSONTextNodeEncoder(node: node.appendedElement(), codingPath: codingPath + [IndexKey(intValue: count)])
+        }
+
+        mutating func encodeNil() throws { node.appendedElement().set(.null) }
+
+        mutating func encode<T: Encodable>(_ value: T) throws { try value.encode(to: nextEncoder()) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            nextEncoder().container(keyedBy: keyType)
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { nextEncoder().unkeyedContainer() }
+
+        mutating func superEncoder() -> any Encoder { nextEncoder() }
+    }
+
+    /// Where every number, string and boolean is written.
+    private struct SingleValueContainer: SingleValueEncodingContainer {
+        let node: JSONTextNode
+        let codingPath: [any CodingKey]
+
+        mutating func encodeNil() throws { node.set(.null) }
+        mutating func encode(_ value: Bool) throws { node.set(.literal(value ? "true" : "false")) }
+        mutating func encode(_ value: String) throws { node.set(.string(value)) }
+        mutating func encode(_ value: Double) throws { node.set(.literal(JSONTextEncoder.number(value))) }
+        mutating func encode(_ value: Float) throws { try encode(Double(value)) }
+        mutating func encode(_ value: Int) throws { node.set(.literal("\(value)")) }
+        mutating func encode(_ value: Int8) throws { try encode(Int(value)) }
+        mutating func encode(_ value: Int16) throws { try encode(Int(value)) }
+        mutating func encode(_ value: Int32) throws { try encode(Int(value)) }
+        mutating func encode(_ value: Int64) throws { try encode(Int(value)) }
+        mutating func encode(_ value: UInt) throws { node.set(.literal("\(value)")) }
+        mutating func encode(_ value: UInt8) throws { try encode(UInt(value)) }
+        mutating func encode(_ value: UInt16) throws { try encode(UInt(value)) }
+        mutating func encode(_ value: UInt32) throws { try encode(UInt(value)) }
+        mutating func encode(_ value: UInt64) throws { try encode(UInt(value)) }
+        mutating func encode<T: Encodable>(_ value: T) throws {
+            try value.encode(to: JSONTextNodeEncoder(node: node, codingPath: codingPath))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// What `run` and `compare` promise about their outcomes beyond a plain success: a write
+/// failure after the run, a failed modified-equation run, and a trajectory row at every
+/// event whatever `trajectory_every` skips.
+@Suite struct RunOutcomeTests {
+    /// Copies a bundled scenario and its input files into `scratch`, editing the scenario.
+    static func copyScenario(_ folder: String, _ name: String, inputs: [String], into scratch: ScratchFolder,
+                             editing edit: (String) -> String = { $0 }) throws -> String {
+        let source = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/\(folder)")
+        for input in inputs {
+            try scratch.write(input, String(contentsOf: source.appendingPathComponent(input), encoding: .utf8))
+        }
+        try scratch.write("scenario.yaml", edit(String(contentsOf: source.appendingPathComponent(name), encoding: .utf8)))
+        return scratch.path("scenario.yaml")
+    }
+
+    @Test("A run whose summary.json cannot be moved into place exits 1 and names the file")
+    func writeFailureAfterTheRunExitsOne() throws {
+        let scratch = try ScratchFolder()
+        // A non-empty folder where summary.json should go: rename(2) onto it fails.
+        try FileManager.default.createDirectory(atPath: scratch.path("run/summary.json/occupied"),
+                                                withIntermediateDirectories: true)
+        let output = try ReLUFlowProcess.run(["run", RunCommandTests.ex52Scenario, "--out", scratch.path("run"), "--quiet"])
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(output.stderr.contains(scratch.path("run/summary.json")), "\(output.stderr)")
+    }
+
+    @Test("compare reports a modified-equation run that stops early: compare.json, stderr and exit 1")
+    func compareReportsAFailedModifiedEquationRun() throws {
+        let scratch = try ScratchFolder()
+        // 200 steps suffice for the flow (161 with the grid stops at eta = 1), not for the
+        // stiffer modified-equation flow, which stops at the step limit near t = 20.
+        let scenario = try Self.copyScenario(
+            "support-vectors", "ex5.2-fig12-deactivation.yaml", inputs: ["ex5.2-data.csv", "small-init-d3.json"],
+            into: scratch) { $0.replacingOccurrences(of: "stepper: rk8pd}", with: "stepper: rk8pd, max_steps: 200}") }
+        let output = try ReLUFlowProcess.run(["compare", scenario, "--lr", "1", "--out", scratch.path("cmp")])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("modified-equation flow for eta = 1.0") && output.stderr.contains("step limit"),
+                "\(output.stderr)")
+        #expect(try scratch.json("cmp/flow/summary.json")["status"] as? String == "completed")
+        let runs = try #require(try scratch.json("cmp/compare.json")["runs"] as? [[String: Any]])
+        #expect((runs.first?["modified_flow_error"] as? String)?.contains("step limit") == true)
+    }
+
+    @Test("With trajectory_every > 1 every event still has a trajectory row at its time")
+    func everyEventHasATrajectoryRow() throws {
+        let scratch = try ScratchFolder()
+        let scenario = try Self.copyScenario(
+            "two-layer", "teacher-student.yaml", inputs: ["teacher-student-data.csv", "teacher-student-init.json"],
+            into: scratch) { $0 + "output: {trajectory_every: 1000}\n" }
+        let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"])
+        #expect(output.status == 0, "\(output.stderr)")
+        // JSONDecoder reads the times exactly (JSONSerialization may be an ulp off).
+        struct Event: Decodable { let t: Double; let sample: Int? }
+        let eventTimes = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) }.filter { $0.sample != nil }.map(\.t)
+        let rowTimes = Set(try scratch.lines("run/trajectory.csv").dropFirst().map { Double($0.split(separator: ",")[0])! })
+        #expect(eventTimes.count == 17)
+        #expect(eventTimes.allSatisfy(rowTimes.contains), "\(eventTimes.filter { !rowTimes.contains($0) })")
+        // The first row, the events', the every-1000th step's and the last: far fewer than the 268 steps.
+        #expect(rowTimes.count < 30)
+    }
+}
