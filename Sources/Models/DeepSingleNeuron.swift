@@ -153,3 +153,31 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
         }
     }
 }
+
+extension DeepSingleNeuron {
+    /// `model: {kind: deep_single_neuron, depth: 2}` (f = v_1 σ(v_2 σ(w·x))); as a teacher
+    /// `{kind: deep_single_neuron, depth: 2, scale: 1}`, its scalars balanced, v*_k = ‖w*‖
+    /// (magnitude/angle notes §3.1), so that it is not zero.
+    public struct Kind: TeacherKind {
+        public typealias Network = DeepSingleNeuron
+        public static let name = "deep_single_neuron"
+        public static let keys = ["depth"]
+        public static let teacherKeys = ["depth"]
+        /// m, the number of scalar weights.
+        public let depth: Int
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { depth = try keys.depth() }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> DeepSingleNeuron {
+            try DeepSingleNeuron(data: data, scalarWeightCount: depth, normalization: normalization)
+        }
+
+        /// w* ~ N(0, scale² I), every v*_k = ‖w*‖.
+        public func teacherLabels(dimension: Int, scale: Double, seed: UInt64) throws(ModelError) -> DataGenerator.Labels {
+            let teacher = try teacherNetwork(dimension: dimension)
+            var generator = SeededGenerator(seed: seed)
+            let (w, v) = DeepSingleNeuron.balancedTeacher(dimension: dimension, depth: depth, scale: scale, using: &generator)
+            return .teacher(teacher, parameters: w + v)
+        }
+    }
+}

@@ -144,3 +144,19 @@ public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
         }
     }
 }
+
+extension LogScaleBalancedNetwork {
+    /// `model: {kind: two_layer_log_scale, width: 8}`: balanced, no bias; log-norm state.
+    public struct Kind: SampleTrainedKind {
+        public typealias Network = LogScaleBalancedNetwork
+        public static let name = "two_layer_log_scale"
+        public static let keys = ["width"]
+        public let width: Int
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { width = try keys.width() }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> LogScaleBalancedNetwork {
+            try LogScaleBalancedNetwork(data: data, width: width, normalization: normalization)
+        }
+    }
+}

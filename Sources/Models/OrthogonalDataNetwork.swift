@@ -244,3 +244,29 @@ extension OrthogonalDataNetwork: ErrorScaledSystem {
         }
     }
 }
+
+extension OrthogonalDataNetwork {
+    /// `model: {kind: two_layer_orthogonal, width: 6}`: balanced, no bias, orthonormal inputs
+    /// (checked when built); data coordinates scaled per neuron, for λ down to e^-690.
+    public struct Kind: SampleTrainedKind {
+        public typealias Network = OrthogonalDataNetwork
+        public static let name = "two_layer_orthogonal"
+        public static let keys = ["width"]
+        public let width: Int
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { width = try keys.width() }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> OrthogonalDataNetwork {
+            try OrthogonalDataNetwork(data: data, width: width, normalization: normalization)
+        }
+    }
+}
+
+extension GatedNetwork {
+    /// Not an orthogonal-data network: no jump-process prediction.
+    public var jumpProcessNetwork: OrthogonalDataNetwork? { nil }
+}
+
+extension OrthogonalDataNetwork {
+    public var jumpProcessNetwork: OrthogonalDataNetwork? { self }
+}

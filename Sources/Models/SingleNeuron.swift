@@ -105,3 +105,22 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
         }
     }
 }
+
+extension SingleNeuron {
+    /// `model: {kind: single_neuron, bias: false}`; as a teacher `{kind: single_neuron, bias: true, scale: 1}`.
+    public struct Kind: TeacherKind {
+        public typealias Network = SingleNeuron
+        public static let name = "single_neuron"
+        public static let keys = ["bias"]
+        public static let teacherKeys = ["bias"]
+        public let hasBias: Bool
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) {
+            hasBias = try keys.optionalBool("bias") ?? false
+        }
+
+        public func network(on data: Dataset, normalization: LossNormalization) -> SingleNeuron {
+            SingleNeuron(data: data, hasBias: hasBias, normalization: normalization)
+        }
+    }
+}

@@ -189,3 +189,31 @@ extension TwoLayerNetwork: JumpProvidingSystem {
         return data.inputs.withUnsafeBufferPointer { preActivation(surface / n, surface % n, $0.baseAddress!, velocity) }
     }
 }
+
+extension TwoLayerNetwork {
+    /// `model: {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}`;
+    /// as a teacher `{kind: two_layer, width: 2, bias: true, scale: 1}` (the default teacher).
+    public struct Kind: TeacherKind {
+        public typealias Network = TwoLayerNetwork
+        public static let name = "two_layer"
+        public static let keys = ["bias", "width", "scaling", "train"]
+        public static let teacherKeys = ["width", "bias"]
+        public let width: Int
+        public let hasBias: Bool
+        public let scaling: OutputScaling
+        /// nil: every group the network has.
+        public let trained: Set<Group>?
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) {
+            hasBias = try keys.optionalBool("bias") ?? false
+            width = try keys.width()
+            scaling = try keys.optionalChoice("scaling", of: OutputScaling.self) ?? .none
+            trained = try keys.trainedGroups(Group.self)
+        }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> TwoLayerNetwork {
+            try TwoLayerNetwork(data: data, width: width, hasBias: hasBias, scaling: scaling, trained: trained,
+                                normalization: normalization)
+        }
+    }
+}

@@ -258,3 +258,31 @@ extension UnivariateNetwork: JumpProvidingSystem {
         return (form == .full ? velocity[k] * data.inputs[i] : 0) - velocity[biasOffset + k]
     }
 }
+
+extension UnivariateNetwork {
+    /// `model: {kind: univariate, width: 10, form: knots | full, scaling: 1 | sqrt_m | m, train: [a, b, c]}`
+    /// on 1-D inputs (checked when built); as a teacher `{kind: univariate, width: 3, form: full, scale: 1}`.
+    public struct Kind: TeacherKind {
+        public typealias Network = UnivariateNetwork
+        public static let name = "univariate"
+        public static let keys = ["width", "form", "scaling", "train"]
+        public static let teacherKeys = ["width", "form"]
+        public let width: Int
+        public let form: Form
+        public let scaling: OutputScaling
+        /// nil: every group of the form.
+        public let trained: Set<Group>?
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) {
+            form = try keys.optionalChoice("form", of: Form.self) ?? .knots
+            width = try keys.width()
+            scaling = try keys.optionalChoice("scaling", of: OutputScaling.self) ?? .none
+            trained = try keys.trainedGroups(Group.self)
+        }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> UnivariateNetwork {
+            try UnivariateNetwork(data: data, width: width, form: form, scaling: scaling, trained: trained,
+                                  normalization: normalization)
+        }
+    }
+}

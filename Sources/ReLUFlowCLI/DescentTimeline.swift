@@ -45,7 +45,7 @@ struct DescentTimeline {
             ("status", JSONText.string("completed")),
             ("method", JSONText.string("gradient_descent")),
             ("scenario", JSONText.string(scenario.file.path)),
-            ("model", JSONText.string(scenario.modelKind.rawValue)),
+            ("model", JSONText.string(scenario.model.name)),
             ("learning_rate", JSONText.number(learningRate)),
             ("iterations", "\(iterations)"),
             ("final_time", JSONText.number(learningRate * Double(iterations))),
