@@ -19,12 +19,14 @@ import FlowEngine
 /// underflows harmlessly to 0 while it is negligible. The switching functions are
 /// g_{j,i} = v_j·x_i, which has the sign of w_j·x_i, so the timeline is the same as the
 /// plain network's.
-public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
+public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
     public let data: Dataset
     public let width: Int
     public let normalization: LossNormalization
-    private let gradientFactor: Double
+    let gradientFactor: Double
     private let lossFactor: Double
+    /// No output scaling.
+    var alpha: Double { 1 }
 
     public init(data: Dataset, width: Int, normalization: LossNormalization) throws(ModelError) {
         guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }
@@ -73,36 +75,39 @@ public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
         return weights + outputs
     }
 
+    /// The alignment v_j·x_i, the switching value (the sign of w_j·x_i).
     @inline(__always)
-    private func alignment(_ j: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+    func preActivation(_ j: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
         let row = x + i * d, direction = theta + directionOffset + j * d
         var z = 0.0
         for l in 0..<d { z += row[l] * direction[l] }
         return z
     }
 
+    /// s_j e^{2ℓ_j} = a_j ‖w_j‖, which multiplies the alignment in h_i.
+    @inline(__always)
+    func outerWeight(_ j: Int, _ theta: UnsafePointer<Double>) -> Double { theta[signOffset + j] * exp(2 * theta[j]) }
+
+    /// `weight`·x_i into the direction block, where D_j accumulates; `evaluate` turns D_j
+    /// into the fields of ℓ_j and v_j.
+    @inline(__always)
+    func addTerms(of j: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let row = x + i * d, direction = field + directionOffset + j * d
+        for l in 0..<d { direction[l] += weight * row[l] }
+    }
+
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        let n = data.sampleCount
         field.update(repeating: 0, count: dimension)
+        // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
         data.inputs.withUnsafeBufferPointer { inputs in
-            let x = inputs.baseAddress!
-            // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
-            for i in 0..<n {
-                var output = 0.0
-                for j in 0..<width {
-                    let z = alignment(j, i, x, state)
-                    switching?[j * n + i] = z
-                    output += state[signOffset + j] * exp(2 * state[j]) * gates[j * n + i] * z
-                }
-                let pull = -gradientFactor * (output - data.targets[i])
-                let row = x + i * d
-                for j in 0..<width where gates[j * n + i] != 0 {
-                    let weight = pull * gates[j * n + i]
-                    let direction = field + directionOffset + j * d
-                    for l in 0..<d { direction[l] += weight * row[l] }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
+                for i in 0..<data.sampleCount {
+                    addSampleField(i, inputs.baseAddress!, state, gates: gates, z: z.baseAddress!, field: field,
+                                   switching: switching)
                 }
             }
         }
@@ -123,7 +128,7 @@ public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
         let n = data.sampleCount
         data.inputs.withUnsafeBufferPointer { inputs in
             for j in 0..<width {
-                for i in 0..<n { rates[j * n + i] = alignment(j, i, inputs.baseAddress!, velocity) }
+                for i in 0..<n { rates[j * n + i] = preActivation(j, i, inputs.baseAddress!, velocity) }
             }
         }
     }
@@ -136,7 +141,7 @@ public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
                 var output = 0.0
                 for j in 0..<width {
                     output += parameters[signOffset + j] * exp(2 * parameters[j])
-                        * max(alignment(j, i, inputs.baseAddress!, parameters), 0)
+                        * max(preActivation(j, i, inputs.baseAddress!, parameters), 0)
                 }
                 sum += (output - data.targets[i]) * (output - data.targets[i])
             }

@@ -15,7 +15,7 @@ import FlowEngine
 /// is −(c/α) a_k r_i (x_i, 1) in the (w_k, b_k) block: along the surface's normal
 /// (DESIGN.md). For every neuron the layer balance a_k² − ‖w_k‖² − b_k² is conserved when
 /// all groups train, since σ(z) = σ'(z)·z (Du, Hu & Lee 2018; univariate notes §1.6).
-public struct TwoLayerNetwork: GatedNetwork, Sendable {
+public struct TwoLayerNetwork: TwoLayerFamily, Sendable {
     /// Parameter groups that can be trained or frozen.
     public enum Group: String, CaseIterable, Sendable {
         case weights = "W"
@@ -29,9 +29,10 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
     public let scaling: OutputScaling
     public let trained: Set<Group>
     public let normalization: LossNormalization
-    private let alpha: Double
-    private let gradientFactor: Double
+    let alpha: Double
+    let gradientFactor: Double
     private let lossFactor: Double
+    private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameter trained: the groups that move; nil trains every group the model has.
     public init(data: Dataset, width: Int, hasBias: Bool, scaling: OutputScaling = .none, trained: Set<Group>? = nil,
@@ -46,6 +47,9 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
         self.hasBias = hasBias
         self.scaling = scaling
         self.trained = trained
+        trainsWeights = trained.contains(.weights)
+        trainsBiases = trained.contains(.biases)
+        trainsOutputs = trained.contains(.outputs)
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
         gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
@@ -78,44 +82,43 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
         }
     }
 
+    /// z_ki = w_k·x_i + b_k.
     @inline(__always)
-    private func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+    func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
         var z = hasBias ? theta[biasOffset + k] : 0
         let row = x + i * d, weights = theta + k * d
         for l in 0..<d { z += row[l] * weights[l] }
         return z
     }
 
+    /// a_k.
+    @inline(__always)
+    func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
+
+    /// (z, a_k x_i, a_k) times `weight` in the (a_k, w_k, b_k) entries of the trained groups.
+    @inline(__always)
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        if trainsOutputs { field[outputOffset + k] += weight * z }
+        let weightPull = weight * theta[outputOffset + k]
+        if trainsWeights {
+            let row = x + i * d
+            for l in 0..<d { field[k * d + l] += weightPull * row[l] }
+        }
+        if trainsBiases { field[biasOffset + k] += weightPull }
+    }
+
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        let n = data.sampleCount
-        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
-        let trainsOutputs = trained.contains(.outputs)
         field.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { inputs in
             // The width's pre-activations of one sample, on the stack: no heap allocation.
             withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
-                let x = inputs.baseAddress!
-                for i in 0..<n {
-                    // One forward pass per sample: the pre-activations are the switching values.
-                    var output = 0.0
-                    for k in 0..<width {
-                        z[k] = preActivation(k, i, x, state)
-                        switching?[k * n + i] = z[k]
-                        output += state[outputOffset + k] * gates[k * n + i] * z[k]
-                    }
-                    let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
-                    let row = x + i * d
-                    for k in 0..<width {
-                        let s = gates[k * n + i]
-                        guard s != 0 else { continue }
-                        if trainsOutputs { field[outputOffset + k] += pull * s * z[k] }
-                        let weightPull = pull * s * state[outputOffset + k]
-                        if trainsWeights { for l in 0..<d { field[k * d + l] += weightPull * row[l] } }
-                        if trainsBiases { field[biasOffset + k] += weightPull }
-                    }
+                for i in 0..<data.sampleCount {
+                    addSampleField(i, inputs.baseAddress!, state, gates: gates, z: z.baseAddress!, field: field,
+                                   switching: switching)
                 }
             }
         }
@@ -151,36 +154,10 @@ public struct TwoLayerNetwork: GatedNetwork, Sendable {
 }
 
 extension TwoLayerNetwork: JumpProvidingSystem {
-    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
-    /// sample i's pull r_i = −(c/α)(h_i/α − y_i) changes, by Δr_i = −(c/α²)·a_k z_ki with
-    /// z_ki = w_k·x_i + b_k (0 on the surface, up to the drift): every neuron k′ active on x_i
-    /// moves by Δr_i times its own sample-i terms, and neuron k gains its sample-i terms with
-    /// the new pull r_i + Δr_i.
+    /// `TwoLayerFamily.familyJump`, with u_k = a_k and z_ki = w_k·x_i + b_k.
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
-        let n = data.sampleCount, k = surface / n, i = surface % n
-        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
-        let trainsOutputs = trained.contains(.outputs)
-        jump.update(repeating: 0, count: dimension)
-        data.inputs.withUnsafeBufferPointer { inputs in
-            let x = inputs.baseAddress!, row = x + i * d
-            var output = 0.0
-            for neuron in 0..<width where gates[neuron * n + i] != 0 {
-                output += state[outputOffset + neuron] * gates[neuron * n + i] * preActivation(neuron, i, x, state)
-            }
-            let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
-            let change = -gradientFactor / (alpha * alpha) * state[outputOffset + k] * preActivation(k, i, x, state)
-            func add(_ neuron: Int, weight: Double) {
-                if trainsOutputs { jump[outputOffset + neuron] += weight * preActivation(neuron, i, x, state) }
-                let weightPull = weight * state[outputOffset + neuron]
-                if trainsWeights { for l in 0..<d { jump[neuron * d + l] += weightPull * row[l] } }
-                if trainsBiases { jump[biasOffset + neuron] += weightPull }
-            }
-            for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-                add(neuron, weight: change * gates[neuron * n + i])
-            }
-            add(k, weight: pull + change)
-        }
+        familyJump(of: surface, at: state, gates: gates, into: jump)
     }
 
     /// ġ_{k,i} = x_i·v_{w_k} + v_{b_k}.

@@ -25,7 +25,7 @@ import FlowEngine
 /// notes §3, E2; plateau notes §2.4). In the full form with every group trained,
 /// δ_k = c_k² − a_k² − b_k² is conserved, also while sliding (univariate notes §1.6,
 /// Lemma 3).
-public struct UnivariateNetwork: GatedNetwork, Sendable {
+public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     /// Which of the two parameterisations.
     public enum Form: String, CaseIterable, Sendable {
         /// f(x) = Σ_k c_k σ(x − b_k), θ = (b, c): Ainsworth & Shin's eq. (2.2).
@@ -59,9 +59,10 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
     public let scaling: OutputScaling
     public let trained: Set<Group>
     public let normalization: LossNormalization
-    private let alpha: Double
-    private let gradientFactor: Double
+    let alpha: Double
+    let gradientFactor: Double
     private let lossFactor: Double
+    private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameters:
     ///   - data: 1-D inputs (`inputDimension` 1).
@@ -87,6 +88,9 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         self.form = form
         self.scaling = scaling
         self.trained = trained
+        trainsWeights = trained.contains(.weights)
+        trainsBiases = trained.contains(.biases)
+        trainsOutputs = trained.contains(.outputs)
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
         gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
@@ -139,13 +143,31 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         (form == .full ? theta[k] * x : x) - theta[biasOffset + k]
     }
 
+    @inline(__always)
+    func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        preActivation(k, x[i], theta)
+    }
+
+    /// c_k.
+    @inline(__always)
+    func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
+
+    /// (z, c_k x_i, −c_k) times `weight` in the (c_k, a_k, b_k) entries of the trained groups:
+    /// ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+    @inline(__always)
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let c = theta[outputOffset + k]
+        if trainsOutputs { field[outputOffset + k] += weight * z }
+        if trainsWeights { field[k] += weight * c * x[i] }
+        if trainsBiases { field[biasOffset + k] -= weight * c }
+    }
+
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
         let n = data.sampleCount
-        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
-        let trainsOutputs = trained.contains(.outputs)
         let slopes = form == .full
         field.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { inputs in
@@ -165,7 +187,7 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
                         pull[i] += c * s[i] * z
                     }
                 }
-                for i in 0..<n { pull[i] = -gradientFactor / alpha * (pull[i] / alpha - data.targets[i]) }
+                for i in 0..<n { pull[i] = self.pull(sample: i, outputSum: pull[i]) }
                 for k in 0..<width {
                     let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
                     let s = gates + k * n
@@ -221,35 +243,10 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
 }
 
 extension UnivariateNetwork: JumpProvidingSystem {
-    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
-    /// sample i's pull r_i = −(c/α)(h_i/α − y_i) changes, by Δr_i = −(c/α²)·c_k z_ki with
-    /// z_ki = a_k x_i − b_k (0 on the surface, up to the drift): every neuron k′ active on x_i
-    /// moves by Δr_i times its own sample-i terms, and neuron k gains its sample-i terms
-    /// with the new pull r_i + Δr_i.
+    /// `TwoLayerFamily.familyJump`, with u_k = c_k and z_ki = a_k x_i − b_k.
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
-        let n = data.sampleCount, k = surface / n, i = surface % n
-        let x = data.inputs[i], slopes = form == .full
-        func z(_ neuron: Int) -> Double { (slopes ? state[neuron] : 1) * x - state[biasOffset + neuron] }
-        var output = 0.0
-        for neuron in 0..<width where gates[neuron * n + i] != 0 {
-            output += state[outputOffset + neuron] * gates[neuron * n + i] * z(neuron)
-        }
-        let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
-        let change = -gradientFactor / (alpha * alpha) * state[outputOffset + k] * z(k)
-        jump.update(repeating: 0, count: dimension)
-        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
-        let trainsOutputs = trained.contains(.outputs)
-        func add(_ neuron: Int, weight: Double) {
-            let c = state[outputOffset + neuron]
-            if trainsOutputs { jump[outputOffset + neuron] += weight * z(neuron) }
-            if trainsWeights { jump[neuron] += weight * c * x }
-            if trainsBiases { jump[biasOffset + neuron] -= weight * c }
-        }
-        for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-            add(neuron, weight: change * gates[neuron * n + i])
-        }
-        add(k, weight: pull + change)
+        familyJump(of: surface, at: state, gates: gates, into: jump)
     }
 
     /// ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).
