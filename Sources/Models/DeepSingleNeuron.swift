@@ -43,8 +43,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
     /// m, the number of scalar weights v_1..v_m: depth m + 1.
     public let scalarWeightCount: Int
     public let normalization: LossNormalization
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    private let factors: LossFactors
 
     /// - Throws: `ModelError.invalidParameters` when m < 1.
     public init(data: Dataset, scalarWeightCount: Int, normalization: LossNormalization) throws(ModelError) {
@@ -54,8 +53,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
         self.data = data
         self.scalarWeightCount = scalarWeightCount
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var d: Int { data.inputDimension }
@@ -120,8 +118,8 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
                 for l in 0..<d { field[l] += weightedResidual * row[l] }
             }
         }
-        for l in 0..<d { field[l] *= -gradientFactor * gain }
-        for k in 1...m { field[d + k - 1] = -gradientFactor * chain.gainDerivative(k, state, gates) * pathSum }
+        for l in 0..<d { field[l] *= -factors.gradient * gain }
+        for k in 1...m { field[d + k - 1] = -factors.gradient * chain.gainDerivative(k, state, gates) * pathSum }
     }
 
     public func switchingRates(
@@ -149,7 +147,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
                 let r = output(parameters, input: inputs.baseAddress! + i * d) - data.targets[i]
                 sum += r * r
             }
-            return lossFactor * sum
+            return factors.loss * sum
         }
     }
 }

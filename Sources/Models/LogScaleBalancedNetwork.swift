@@ -23,8 +23,7 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
     public let data: Dataset
     public let width: Int
     public let normalization: LossNormalization
-    let gradientFactor: Double
-    private let lossFactor: Double
+    let factors: LossFactors
     /// No output scaling.
     var alpha: Double { 1 }
 
@@ -33,8 +32,7 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
         self.data = data
         self.width = width
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var d: Int { data.inputDimension }
@@ -101,16 +99,8 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        field.update(repeating: 0, count: dimension)
         // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
-        data.inputs.withUnsafeBufferPointer { inputs in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
-                for i in 0..<data.sampleCount {
-                    addSampleField(i, inputs.baseAddress!, state, gates: gates, z: z.baseAddress!, field: field,
-                                   switching: switching)
-                }
-            }
-        }
+        familyField(at: state, gates: gates, field: field, switching: switching)
         for j in 0..<width {
             let s = state[signOffset + j]
             let v = state + directionOffset + j * d, direction = field + directionOffset + j * d
@@ -121,47 +111,19 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
         }
     }
 
+    /// g_{j,i} = v_j·x_i is linear in v_j: ġ_{j,i} = x_i·v̇_j.
     public func switchingRates(
         at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
     ) {
-        // g_{j,i} = v_j·x_i is linear in v_j: ġ_{j,i} = x_i·v̇_j.
-        let n = data.sampleCount
-        data.inputs.withUnsafeBufferPointer { inputs in
-            for j in 0..<width {
-                for i in 0..<n { rates[j * n + i] = preActivation(j, i, inputs.baseAddress!, velocity) }
-            }
-        }
+        linearSwitchingRates(velocity: velocity, into: rates)
     }
 
     /// L = c_L Σ_i (Σ_j s_j e^{2ℓ_j} σ(v_j·x_i) − y_i)².
-    public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            var sum = 0.0
-            for i in 0..<data.sampleCount {
-                var output = 0.0
-                for j in 0..<width {
-                    output += parameters[signOffset + j] * exp(2 * parameters[j])
-                        * max(preActivation(j, i, inputs.baseAddress!, parameters), 0)
-                }
-                sum += (output - data.targets[i]) * (output - data.targets[i])
-            }
-            return lossFactor * sum
-        }
-    }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
 }
 
-extension LogScaleBalancedNetwork {
-    /// `model: {kind: two_layer_log_scale, width: 8}`: balanced, no bias; log-norm state.
-    public struct Kind: SampleTrainedKind {
-        public typealias Network = LogScaleBalancedNetwork
-        public static let name = "two_layer_log_scale"
-        public static let keys = ["width"]
-        public let width: Int
-
-        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { width = try keys.width() }
-
-        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> LogScaleBalancedNetwork {
-            try LogScaleBalancedNetwork(data: data, width: width, normalization: normalization)
-        }
-    }
+extension LogScaleBalancedNetwork: WidthOnlyNetwork {
+    /// `model: {kind: two_layer_log_scale, width: 8}`.
+    public typealias Kind = WidthKind<LogScaleBalancedNetwork>
+    public static let kindName = "two_layer_log_scale"
 }

@@ -70,6 +70,28 @@ extension SampleTrainedKind {
     }
 }
 
+/// A network set by its width alone: the balanced two-layer networks without biases, which
+/// have neuron norms. (Declared here, since `WidthKind` is generic and its `ModelKind`
+/// witnesses are chosen for every `Network` at once.)
+public protocol WidthOnlyNetwork: NeuronNorms {
+    /// Its `kind:` name.
+    static var kindName: String { get }
+    init(data: Dataset, width: Int, normalization: LossNormalization) throws(ModelError)
+}
+
+/// The kind of a `WidthOnlyNetwork`: `model: {kind: <its kindName>, width: m}`.
+public struct WidthKind<Network: WidthOnlyNetwork>: SampleTrainedKind {
+    public static var name: String { Network.kindName }
+    public static var keys: [String] { ["width"] }
+    public let width: Int
+
+    public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { width = try keys.width() }
+
+    public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> Network {
+        try Network(data: data, width: width, normalization: normalization)
+    }
+}
+
 /// A kind that can label generated data as a teacher (`labels: teacher, teacher: {kind: …}`).
 public protocol TeacherKind: SampleTrainedKind where Network: NetworkFunction & Sendable {
     /// The keys of a teacher block besides `kind` and `scale`, read by `init(_:)`.

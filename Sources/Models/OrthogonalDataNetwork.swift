@@ -30,8 +30,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
     public let data: Dataset
     public let width: Int
     public let normalization: LossNormalization
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    private let factors: LossFactors
 
     /// The largest log(1/λ_j) accepted: a neuron that escapes to O(1) has ‖u_j‖ ≈ 1/λ_j,
     /// which must stay well inside the double range (e^709).
@@ -61,8 +60,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
         self.data = data
         self.width = width
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: n)
-        lossFactor = normalization.lossFactor(sampleCount: n)
+        factors = LossFactors(normalization, sampleCount: n)
     }
 
     fileprivate var n: Int { data.sampleCount }
@@ -170,7 +168,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
                 // D_ji before its gate; a residual within rounding of its own terms is 0.
                 let residual = h[i] - data.targets[i]
                 let noise = Self.residualNoise * (magnitudes[i] + abs(data.targets[i]))
-                h[i] = abs(residual) <= noise ? 0 : -gradientFactor * residual
+                h[i] = abs(residual) <= noise ? 0 : -factors.gradient * residual
             }
             for j in 0..<width {
                 let speed = state[signOffset + j] * norms[j]
@@ -193,7 +191,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
             outputs(parameters, gates: nil, into: h, norms: h + n)
             var sum = 0.0
             for i in 0..<n { sum += (h[i] - data.targets[i]) * (h[i] - data.targets[i]) }
-            return lossFactor * sum
+            return factors.loss * sum
         }
     }
 }
@@ -245,21 +243,10 @@ extension OrthogonalDataNetwork: ErrorScaledSystem {
     }
 }
 
-extension OrthogonalDataNetwork {
-    /// `model: {kind: two_layer_orthogonal, width: 6}`: balanced, no bias, orthonormal inputs
-    /// (checked when built); data coordinates scaled per neuron, for λ down to e^-690.
-    public struct Kind: SampleTrainedKind {
-        public typealias Network = OrthogonalDataNetwork
-        public static let name = "two_layer_orthogonal"
-        public static let keys = ["width"]
-        public let width: Int
-
-        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { width = try keys.width() }
-
-        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> OrthogonalDataNetwork {
-            try OrthogonalDataNetwork(data: data, width: width, normalization: normalization)
-        }
-    }
+extension OrthogonalDataNetwork: WidthOnlyNetwork {
+    /// `model: {kind: two_layer_orthogonal, width: 6}`; the inputs must be orthonormal.
+    public typealias Kind = WidthKind<OrthogonalDataNetwork>
+    public static let kindName = "two_layer_orthogonal"
 }
 
 extension GatedNetwork {

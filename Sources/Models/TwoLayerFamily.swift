@@ -17,8 +17,8 @@ protocol TwoLayerFamily: GatedNetwork {
     var width: Int { get }
     /// α of the output scaling.
     var alpha: Double { get }
-    /// c of the loss normalisation.
-    var gradientFactor: Double { get }
+    /// c_L and c of the loss normalisation.
+    var factors: LossFactors { get }
 
     /// z_ki, the switching value of surface k·n + i; linear in θ, so also its rate along a velocity.
     func preActivation(_ k: Int, _ i: Int, _ inputs: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double
@@ -34,7 +34,22 @@ extension TwoLayerFamily {
     /// r_i = −(c/α)(h/α − y_i) for the unscaled output sum h = Σ_k u_k s_ki z_ki.
     @inline(__always)
     func pull(sample i: Int, outputSum: Double) -> Double {
-        -gradientFactor / alpha * (outputSum / alpha - data.targets[i])
+        -factors.gradient / alpha * (outputSum / alpha - data.targets[i])
+    }
+
+    /// F(θ, s) = Σ_i (sample i's share), written over `field`; the switching values into
+    /// `switching`. The width's pre-activations of one sample sit on the stack: no heap allocation.
+    func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                     field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
+        field.update(repeating: 0, count: dimension)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
+                for i in 0..<data.sampleCount {
+                    addSampleField(i, inputs.baseAddress!, state, gates: gates, z: z.baseAddress!, field: field,
+                                   switching: switching)
+                }
+            }
+        }
     }
 
     /// Sample i's share of the field: its pre-activations into `z` (width entries) and
@@ -73,7 +88,7 @@ extension TwoLayerFamily {
                 output += outerWeight(neuron, state) * gates[neuron * n + i] * preActivation(neuron, i, x, state)
             }
             let pull = pull(sample: i, outputSum: output)
-            let change = -gradientFactor / (alpha * alpha) * outerWeight(k, state) * preActivation(k, i, x, state)
+            let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * preActivation(k, i, x, state)
             for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
                 addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i],
                          z: preActivation(neuron, i, x, state), x, state, into: jump)
@@ -82,4 +97,31 @@ extension TwoLayerFamily {
         }
     }
 
+
+    /// L(θ) = c_L Σ_i ((1/α) Σ_k u_k σ(z_ki) − y_i)² with σ(0) = 0.
+    func familyLoss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var sum = 0.0
+            for i in 0..<data.sampleCount {
+                var output = 0.0
+                for k in 0..<width {
+                    output += outerWeight(k, parameters) * max(preActivation(k, i, inputs.baseAddress!, parameters), 0)
+                }
+                let r = output / alpha - data.targets[i]
+                sum += r * r
+            }
+            return factors.loss * sum
+        }
+    }
+
+    /// ġ_ki = z_ki(velocity), for pre-activations linear in θ (not the knots form, where
+    /// z_ki = x_i − b_k is only affine).
+    func linearSwitchingRates(velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
+        let n = data.sampleCount
+        data.inputs.withUnsafeBufferPointer { inputs in
+            for k in 0..<width {
+                for i in 0..<n { rates[k * n + i] = preActivation(k, i, inputs.baseAddress!, velocity) }
+            }
+        }
+    }
 }

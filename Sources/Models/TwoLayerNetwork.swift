@@ -30,8 +30,7 @@ public struct TwoLayerNetwork: TwoLayerFamily, Sendable {
     public let trained: Set<Group>
     public let normalization: LossNormalization
     let alpha: Double
-    let gradientFactor: Double
-    private let lossFactor: Double
+    let factors: LossFactors
     private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameter trained: the groups that move; nil trains every group the model has.
@@ -52,8 +51,7 @@ public struct TwoLayerNetwork: TwoLayerFamily, Sendable {
         trainsOutputs = trained.contains(.outputs)
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var d: Int { data.inputDimension }
@@ -112,45 +110,18 @@ public struct TwoLayerNetwork: TwoLayerFamily, Sendable {
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        field.update(repeating: 0, count: dimension)
-        data.inputs.withUnsafeBufferPointer { inputs in
-            // The width's pre-activations of one sample, on the stack: no heap allocation.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
-                for i in 0..<data.sampleCount {
-                    addSampleField(i, inputs.baseAddress!, state, gates: gates, z: z.baseAddress!, field: field,
-                                   switching: switching)
-                }
-            }
-        }
+        familyField(at: state, gates: gates, field: field, switching: switching)
     }
 
+    /// g_{k,i} is linear in (w_k, b_k): ġ_{k,i} = x_i·v_{w_k} + v_{b_k}.
     public func switchingRates(
         at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
     ) {
-        // g_{k,i} is linear in (w_k, b_k): ġ_{k,i} = x_i·v_{w_k} + v_{b_k}.
-        let n = data.sampleCount
-        data.inputs.withUnsafeBufferPointer { inputs in
-            for k in 0..<width {
-                for i in 0..<n { rates[k * n + i] = preActivation(k, i, inputs.baseAddress!, velocity) }
-            }
-        }
+        linearSwitchingRates(velocity: velocity, into: rates)
     }
 
     /// L(θ) = c_L Σ_i ((1/α) Σ_k a_k σ(w_k·x_i + b_k) − y_i)² with σ(0) = 0.
-    public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            var sum = 0.0
-            for i in 0..<data.sampleCount {
-                var output = 0.0
-                for k in 0..<width {
-                    output += parameters[outputOffset + k] * max(preActivation(k, i, inputs.baseAddress!, parameters), 0)
-                }
-                let r = output / alpha - data.targets[i]
-                sum += r * r
-            }
-            return lossFactor * sum
-        }
-    }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
 }
 
 extension TwoLayerNetwork: JumpProvidingSystem {

@@ -60,8 +60,7 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     public let trained: Set<Group>
     public let normalization: LossNormalization
     let alpha: Double
-    let gradientFactor: Double
-    private let lossFactor: Double
+    let factors: LossFactors
     private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameters:
@@ -93,8 +92,7 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         trainsOutputs = trained.contains(.outputs)
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var biasOffset: Int { form == .full ? width : 0 }
@@ -230,16 +228,7 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
 
     /// L(θ) = c_L Σ_i (f(x_i) − y_i)² (plateau notes §1.2, eq. 2.1; univariate notes §1.1),
     /// c_L from `normalization`.
-    public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            var sum = 0.0
-            for i in 0..<data.sampleCount {
-                let r = output(parameters, input: inputs[i]) - data.targets[i]
-                sum += r * r
-            }
-            return lossFactor * sum
-        }
-    }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
 }
 
 extension UnivariateNetwork: JumpProvidingSystem {
