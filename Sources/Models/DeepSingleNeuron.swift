@@ -43,8 +43,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
     /// m, the number of scalar weights v_1..v_m: depth m + 1.
     public let scalarWeightCount: Int
     public let normalization: LossNormalization
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    private let factors: LossFactors
 
     /// - Throws: `ModelError.invalidParameters` when m < 1.
     public init(data: Dataset, scalarWeightCount: Int, normalization: LossNormalization) throws(ModelError) {
@@ -54,8 +53,7 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
         self.data = data
         self.scalarWeightCount = scalarWeightCount
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var d: Int { data.inputDimension }
@@ -120,8 +118,8 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
                 for l in 0..<d { field[l] += weightedResidual * row[l] }
             }
         }
-        for l in 0..<d { field[l] *= -gradientFactor * gain }
-        for k in 1...m { field[d + k - 1] = -gradientFactor * chain.gainDerivative(k, state, gates) * pathSum }
+        for l in 0..<d { field[l] *= -factors.gradient * gain }
+        for k in 1...m { field[d + k - 1] = -factors.gradient * chain.gainDerivative(k, state, gates) * pathSum }
     }
 
     public func switchingRates(
@@ -149,7 +147,35 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
                 let r = output(parameters, input: inputs.baseAddress! + i * d) - data.targets[i]
                 sum += r * r
             }
-            return lossFactor * sum
+            return factors.loss * sum
+        }
+    }
+}
+
+extension DeepSingleNeuron {
+    /// `model: {kind: deep_single_neuron, depth: 2}` (f = v_1 σ(v_2 σ(w·x))); as a teacher
+    /// `{kind: deep_single_neuron, depth: 2, scale: 1}`, its scalars balanced, v*_k = ‖w*‖
+    /// (magnitude/angle notes §3.1), so that it is not zero.
+    public struct Kind: TeacherKind {
+        public typealias Network = DeepSingleNeuron
+        public static let name = "deep_single_neuron"
+        public static let keys = ["depth"]
+        public static let teacherKeys = ["depth"]
+        /// m, the number of scalar weights.
+        public let depth: Int
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { depth = try keys.depth() }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> DeepSingleNeuron {
+            try DeepSingleNeuron(data: data, scalarWeightCount: depth, normalization: normalization)
+        }
+
+        /// w* ~ N(0, scale² I), every v*_k = ‖w*‖.
+        public func teacherLabels(dimension: Int, scale: Double, seed: UInt64) throws(ModelError) -> DataGenerator.Labels {
+            let teacher = try teacherNetwork(dimension: dimension)
+            var generator = SeededGenerator(seed: seed)
+            let (w, v) = DeepSingleNeuron.balancedTeacher(dimension: dimension, depth: depth, scale: scale, using: &generator)
+            return .teacher(teacher, parameters: w + v)
         }
     }
 }

@@ -9,6 +9,24 @@ public protocol GatedNetwork: PiecewiseSmoothSystem {
     func surfaceLabel(_ surface: Int) -> SurfaceLabel
     /// How the flat parameter vector θ splits into named groups.
     var parameterLayout: ParameterLayout { get }
+
+    // What a network can do beyond its field, each with a neutral default beside its concept.
+
+    /// θ in the network's own weights, where the state stores them otherwise (log-norm and
+    /// direction, scaled data coordinates), for comparing two states on one scale; θ itself
+    /// by default (`PlainCoordinates.swift`).
+    func comparableParameters(_ theta: [Double]) -> [Double]
+    /// The `parameterLayout` groups a layer rescaling multiplies by k and by 1/k; none by
+    /// default (`LayerRescaling.swift`).
+    var innerGroups: [String] { get }
+    var outerGroups: [String] { get }
+    /// Where the network has a plateau floor Q_0; nil by default (`PlateauFloor.swift`).
+    var plateauFloorProvider: (any PlateauFloorProviding)? { get }
+    /// Follows its knots leaving and re-entering the data range; nil by default (`KnotRange.swift`).
+    func knotRange(initialGates: [Double], initialParameters: [Double]) -> KnotRange?
+    /// The orthogonal-data network Algorithm 1 predicts the jumps of; nil by default
+    /// (`OrthogonalDataNetwork.swift`).
+    var jumpProcessNetwork: OrthogonalDataNetwork? { get }
 }
 
 extension GatedNetwork {

@@ -104,3 +104,14 @@ public struct KnotRange: Sendable {
         return Change(neuron: neuron, isInside: !wasInside, side: x < midpoint ? .left : .right, position: x)
     }
 }
+
+extension GatedNetwork {
+    /// No knots to follow.
+    public func knotRange(initialGates: [Double], initialParameters: [Double]) -> KnotRange? { nil }
+}
+
+extension UnivariateNetwork {
+    public func knotRange(initialGates: [Double], initialParameters: [Double]) -> KnotRange? {
+        KnotRange(network: self, initialGates: initialGates, initialParameters: initialParameters)
+    }
+}

@@ -19,20 +19,20 @@ import FlowEngine
 /// underflows harmlessly to 0 while it is negligible. The switching functions are
 /// g_{j,i} = v_j·x_i, which has the sign of w_j·x_i, so the timeline is the same as the
 /// plain network's.
-public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
+public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
     public let data: Dataset
     public let width: Int
     public let normalization: LossNormalization
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    let factors: LossFactors
+    /// No output scaling.
+    var alpha: Double { 1 }
 
     public init(data: Dataset, width: Int, normalization: LossNormalization) throws(ModelError) {
         guard width > 0 else { throw .invalidParameters("the width must be positive, got \(width)") }
         self.data = data
         self.width = width
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var d: Int { data.inputDimension }
@@ -73,39 +73,34 @@ public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
         return weights + outputs
     }
 
+    /// The alignment v_j·x_i, the switching value (the sign of w_j·x_i).
     @inline(__always)
-    private func alignment(_ j: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+    func preActivation(_ j: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
         let row = x + i * d, direction = theta + directionOffset + j * d
         var z = 0.0
         for l in 0..<d { z += row[l] * direction[l] }
         return z
     }
 
+    /// s_j e^{2ℓ_j} = a_j ‖w_j‖, which multiplies the alignment in h_i.
+    @inline(__always)
+    func outerWeight(_ j: Int, _ theta: UnsafePointer<Double>) -> Double { theta[signOffset + j] * exp(2 * theta[j]) }
+
+    /// `weight`·x_i into the direction block, where D_j accumulates; `evaluate` turns D_j
+    /// into the fields of ℓ_j and v_j.
+    @inline(__always)
+    func addTerms(of j: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let row = x + i * d, direction = field + directionOffset + j * d
+        for l in 0..<d { direction[l] += weight * row[l] }
+    }
+
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        let n = data.sampleCount
-        field.update(repeating: 0, count: dimension)
-        data.inputs.withUnsafeBufferPointer { inputs in
-            let x = inputs.baseAddress!
-            // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
-            for i in 0..<n {
-                var output = 0.0
-                for j in 0..<width {
-                    let z = alignment(j, i, x, state)
-                    switching?[j * n + i] = z
-                    output += state[signOffset + j] * exp(2 * state[j]) * gates[j * n + i] * z
-                }
-                let pull = -gradientFactor * (output - data.targets[i])
-                let row = x + i * d
-                for j in 0..<width where gates[j * n + i] != 0 {
-                    let weight = pull * gates[j * n + i]
-                    let direction = field + directionOffset + j * d
-                    for l in 0..<d { direction[l] += weight * row[l] }
-                }
-            }
-        }
+        // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
+        familyField(at: state, gates: gates, field: field, switching: switching)
         for j in 0..<width {
             let s = state[signOffset + j]
             let v = state + directionOffset + j * d, direction = field + directionOffset + j * d
@@ -116,31 +111,19 @@ public struct LogScaleBalancedNetwork: GatedNetwork, Sendable {
         }
     }
 
+    /// g_{j,i} = v_j·x_i is linear in v_j: ġ_{j,i} = x_i·v̇_j.
     public func switchingRates(
         at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
     ) {
-        // g_{j,i} = v_j·x_i is linear in v_j: ġ_{j,i} = x_i·v̇_j.
-        let n = data.sampleCount
-        data.inputs.withUnsafeBufferPointer { inputs in
-            for j in 0..<width {
-                for i in 0..<n { rates[j * n + i] = alignment(j, i, inputs.baseAddress!, velocity) }
-            }
-        }
+        linearSwitchingRates(velocity: velocity, into: rates)
     }
 
     /// L = c_L Σ_i (Σ_j s_j e^{2ℓ_j} σ(v_j·x_i) − y_i)².
-    public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            var sum = 0.0
-            for i in 0..<data.sampleCount {
-                var output = 0.0
-                for j in 0..<width {
-                    output += parameters[signOffset + j] * exp(2 * parameters[j])
-                        * max(alignment(j, i, inputs.baseAddress!, parameters), 0)
-                }
-                sum += (output - data.targets[i]) * (output - data.targets[i])
-            }
-            return lossFactor * sum
-        }
-    }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
+}
+
+extension LogScaleBalancedNetwork: WidthOnlyNetwork {
+    /// `model: {kind: two_layer_log_scale, width: 8}`.
+    public typealias Kind = WidthKind<LogScaleBalancedNetwork>
+    public static let kindName = "two_layer_log_scale"
 }

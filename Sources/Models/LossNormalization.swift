@@ -24,3 +24,16 @@ public enum LossNormalization: String, CaseIterable, Sendable {
     /// The factor c in ∇L = c Σ r_i ∇f(x_i): twice the loss factor.
     public func gradientFactor(sampleCount n: Int) -> Double { 2 * lossFactor(sampleCount: n) }
 }
+
+/// c_L and c of one normalisation on a data set, computed once per model.
+struct LossFactors: Sendable {
+    /// c_L, the factor in front of Σ r_i².
+    let loss: Double
+    /// c, the factor in ∇L = c Σ r_i ∇f(x_i).
+    let gradient: Double
+
+    init(_ normalization: LossNormalization, sampleCount n: Int) {
+        loss = normalization.lossFactor(sampleCount: n)
+        gradient = normalization.gradientFactor(sampleCount: n)
+    }
+}

@@ -30,8 +30,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
     public let data: Dataset
     public let width: Int
     public let normalization: LossNormalization
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    private let factors: LossFactors
 
     /// The largest log(1/λ_j) accepted: a neuron that escapes to O(1) has ‖u_j‖ ≈ 1/λ_j,
     /// which must stay well inside the double range (e^709).
@@ -61,8 +60,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
         self.data = data
         self.width = width
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: n)
-        lossFactor = normalization.lossFactor(sampleCount: n)
+        factors = LossFactors(normalization, sampleCount: n)
     }
 
     fileprivate var n: Int { data.sampleCount }
@@ -170,7 +168,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
                 // D_ji before its gate; a residual within rounding of its own terms is 0.
                 let residual = h[i] - data.targets[i]
                 let noise = Self.residualNoise * (magnitudes[i] + abs(data.targets[i]))
-                h[i] = abs(residual) <= noise ? 0 : -gradientFactor * residual
+                h[i] = abs(residual) <= noise ? 0 : -factors.gradient * residual
             }
             for j in 0..<width {
                 let speed = state[signOffset + j] * norms[j]
@@ -193,7 +191,7 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
             outputs(parameters, gates: nil, into: h, norms: h + n)
             var sum = 0.0
             for i in 0..<n { sum += (h[i] - data.targets[i]) * (h[i] - data.targets[i]) }
-            return lossFactor * sum
+            return factors.loss * sum
         }
     }
 }
@@ -243,4 +241,19 @@ extension OrthogonalDataNetwork: ErrorScaledSystem {
             for i in 0..<n { scales[j * n + i] = norm }
         }
     }
+}
+
+extension OrthogonalDataNetwork: WidthOnlyNetwork {
+    /// `model: {kind: two_layer_orthogonal, width: 6}`; the inputs must be orthonormal.
+    public typealias Kind = WidthKind<OrthogonalDataNetwork>
+    public static let kindName = "two_layer_orthogonal"
+}
+
+extension GatedNetwork {
+    /// Not an orthogonal-data network: no jump-process prediction.
+    public var jumpProcessNetwork: OrthogonalDataNetwork? { nil }
+}
+
+extension OrthogonalDataNetwork {
+    public var jumpProcessNetwork: OrthogonalDataNetwork? { self }
 }

@@ -1,23 +1,16 @@
 import Foundation
 
-/// Models whose state is not the network's own weights (log-norm and direction, or scaled
-/// data coordinates): the weights themselves, for comparing two states on the network's
-/// own scale (flow against GD), where representable.
-public protocol PlainCoordinates: GatedNetwork {
-    func plainParameters(_ theta: [Double]) -> [Double]
-}
-
 extension GatedNetwork {
-    /// The weights of θ on the network's own scale: `plainParameters` where the model has
-    /// it, θ itself otherwise.
-    public func comparableParameters(_ theta: [Double]) -> [Double] {
-        (self as? any PlainCoordinates)?.plainParameters(theta) ?? theta
-    }
+    /// θ itself: the state is the network's own weights.
+    public func comparableParameters(_ theta: [Double]) -> [Double] { theta }
 }
 
-extension LogScaleBalancedNetwork: PlainCoordinates {}
+extension LogScaleBalancedNetwork {
+    /// W and a from the log-norms and directions (`plainParameters`).
+    public func comparableParameters(_ theta: [Double]) -> [Double] { plainParameters(theta) }
+}
 
-extension OrthogonalDataNetwork: PlainCoordinates {
+extension OrthogonalDataNetwork {
     /// c_ji = ⟨w_j, x_i⟩ (m × n, w_j in the data basis), then a_j = s_j‖w_j‖.
     public func plainParameters(_ theta: [Double]) -> [Double] {
         let m = width, n = data.sampleCount
@@ -28,8 +21,6 @@ extension OrthogonalDataNetwork: PlainCoordinates {
             (0..<m).map { sign(of: $0, at: theta) * exp(logNorm(of: $0, at: state.baseAddress!)) }
         }
     }
-}
 
-extension NeuronNormLevels: PlainCoordinates where Network: PlainCoordinates {
-    public func plainParameters(_ theta: [Double]) -> [Double] { network.plainParameters(theta) }
+    public func comparableParameters(_ theta: [Double]) -> [Double] { plainParameters(theta) }
 }

@@ -5,7 +5,13 @@ public protocol PlateauFloorProviding {
     func plateauFloor(at parameters: [Double]) -> Double
 }
 
+extension GatedNetwork {
+    public var plateauFloorProvider: (any PlateauFloorProviding)? { nil }
+}
+
 extension UnivariateNetwork: PlateauFloorProviding {
+    public var plateauFloorProvider: (any PlateauFloorProviding)? { self }
+
     /// Ainsworth & Shin's floor of the knots form (plateau notes §3.1(b), Thm 3.1):
     /// ```
     /// Q_0 = ½ Σ_{x_k ∈ U_0} y_k² + ½ Σ_l RSS_l

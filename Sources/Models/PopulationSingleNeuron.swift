@@ -152,3 +152,44 @@ public struct PopulationSingleNeuron: GatedNetwork, Sendable {
             - gain * teacherGain * o.kernel
     }
 }
+
+extension PopulationSingleNeuron {
+    /// `model: {kind: population_single_neuron, teacher: {w: [...], v: [...]}}`, or a drawn
+    /// teacher `{dimension: d, scale: k, depth: m, seed: s}` with w* ~ N(0, k² I) and the
+    /// scalars balanced, v*_k = ‖w*‖ (magnitude/angle notes §3.1). The student has the
+    /// teacher's depth; the loss is the Gaussian-input population loss, so there is no data.
+    public struct Kind: ModelKind {
+        public static let name = "population_single_neuron"
+        public static let keys = ["teacher"]
+        public static let dataNeed = DataNeed.none(
+            reason: "a population model has no data (its loss is the expectation over x ~ N(0, I))")
+        public let teacherWeights: [Double]
+        public let teacherScalarWeights: [Double]
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) {
+            let teacher = try keys.block("teacher")
+            if teacher.contains("w") {
+                try teacher.requireOnly(["w", "v"])
+                teacherWeights = try teacher.numbers("w")
+                teacherScalarWeights = teacher.contains("v") ? try teacher.numbers("v") : []
+                return
+            }
+            try teacher.requireOnly(["dimension", "scale", "depth", "seed"])
+            guard let d = try teacher.optionalInt("dimension"), d > 0 else {
+                throw teacher.failure("dimension", "missing or not a positive integer")
+            }
+            let scale = try teacher.optionalDouble("scale") ?? 1
+            guard scale > 0 else { throw teacher.failure("scale", "must be positive, got \(scale)") }
+            let depth = try teacher.optionalInt("depth") ?? 0
+            guard depth >= 0 else { throw teacher.failure("depth", "must be ≥ 0, got \(depth)") }
+            var generator = SeededGenerator(seed: UInt64(max(try teacher.optionalInt("seed") ?? 0, 0)))
+            (teacherWeights, teacherScalarWeights) = DeepSingleNeuron.balancedTeacher(
+                dimension: d, depth: depth, scale: scale, using: &generator)
+        }
+
+        /// `data` is nil: the loss needs none.
+        public func network(data: Dataset?, normalization: LossNormalization) throws(ModelError) -> PopulationSingleNeuron {
+            try PopulationSingleNeuron(teacherWeights: teacherWeights, teacherScalarWeights: teacherScalarWeights)
+        }
+    }
+}

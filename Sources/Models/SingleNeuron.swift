@@ -14,15 +14,13 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
     public let data: Dataset
     public let hasBias: Bool
     public let normalization: LossNormalization
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    private let factors: LossFactors
 
     public init(data: Dataset, hasBias: Bool, normalization: LossNormalization) {
         self.data = data
         self.hasBias = hasBias
         self.normalization = normalization
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     public var dimension: Int { data.inputDimension + (hasBias ? 1 : 0) }
@@ -58,7 +56,7 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
                 switching?[i] = z
                 let s = gates[i]
                 guard s != 0 else { continue }
-                let pull = -gradientFactor * s * (z - data.targets[i])
+                let pull = -factors.gradient * s * (z - data.targets[i])
                 let row = x + i * d
                 for k in 0..<d { field[k] += pull * row[k] }
                 if hasBias { field[d] += pull }
@@ -84,7 +82,7 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
         data.inputs.withUnsafeBufferPointer { inputs in
             for i in 0..<data.sampleCount where gates[i] != 0 {
                 let row = inputs.baseAddress! + i * d
-                let weight = -gradientFactor * gates[i]
+                let weight = -factors.gradient * gates[i]
                 for r in 0..<n {
                     let xr = r < d ? row[r] : 1
                     for k in 0..<n { jacobian[r * n + k] += weight * xr * (k < d ? row[k] : 1) }
@@ -101,7 +99,26 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
                 let r = max(preActivation(i, inputs.baseAddress!, parameters), 0) - data.targets[i]
                 sum += r * r
             }
-            return lossFactor * sum
+            return factors.loss * sum
+        }
+    }
+}
+
+extension SingleNeuron {
+    /// `model: {kind: single_neuron, bias: false}`; as a teacher `{kind: single_neuron, bias: true, scale: 1}`.
+    public struct Kind: TeacherKind {
+        public typealias Network = SingleNeuron
+        public static let name = "single_neuron"
+        public static let keys = ["bias"]
+        public static let teacherKeys = ["bias"]
+        public let hasBias: Bool
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) {
+            hasBias = try keys.optionalBool("bias") ?? false
+        }
+
+        public func network(on data: Dataset, normalization: LossNormalization) -> SingleNeuron {
+            SingleNeuron(data: data, hasBias: hasBias, normalization: normalization)
         }
     }
 }

@@ -25,7 +25,7 @@ import FlowEngine
 /// notes §3, E2; plateau notes §2.4). In the full form with every group trained,
 /// δ_k = c_k² − a_k² − b_k² is conserved, also while sliding (univariate notes §1.6,
 /// Lemma 3).
-public struct UnivariateNetwork: GatedNetwork, Sendable {
+public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     /// Which of the two parameterisations.
     public enum Form: String, CaseIterable, Sendable {
         /// f(x) = Σ_k c_k σ(x − b_k), θ = (b, c): Ainsworth & Shin's eq. (2.2).
@@ -59,9 +59,9 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
     public let scaling: OutputScaling
     public let trained: Set<Group>
     public let normalization: LossNormalization
-    private let alpha: Double
-    private let gradientFactor: Double
-    private let lossFactor: Double
+    let alpha: Double
+    let factors: LossFactors
+    private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameters:
     ///   - data: 1-D inputs (`inputDimension` 1).
@@ -87,10 +87,12 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         self.form = form
         self.scaling = scaling
         self.trained = trained
+        trainsWeights = trained.contains(.weights)
+        trainsBiases = trained.contains(.biases)
+        trainsOutputs = trained.contains(.outputs)
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
-        gradientFactor = normalization.gradientFactor(sampleCount: data.sampleCount)
-        lossFactor = normalization.lossFactor(sampleCount: data.sampleCount)
+        factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
     private var biasOffset: Int { form == .full ? width : 0 }
@@ -139,13 +141,31 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
         (form == .full ? theta[k] * x : x) - theta[biasOffset + k]
     }
 
+    @inline(__always)
+    func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        preActivation(k, x[i], theta)
+    }
+
+    /// c_k.
+    @inline(__always)
+    func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
+
+    /// (z, c_k x_i, −c_k) times `weight` in the (c_k, a_k, b_k) entries of the trained groups:
+    /// ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+    @inline(__always)
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let c = theta[outputOffset + k]
+        if trainsOutputs { field[outputOffset + k] += weight * z }
+        if trainsWeights { field[k] += weight * c * x[i] }
+        if trainsBiases { field[biasOffset + k] -= weight * c }
+    }
+
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
         let n = data.sampleCount
-        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
-        let trainsOutputs = trained.contains(.outputs)
         let slopes = form == .full
         field.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { inputs in
@@ -165,7 +185,7 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
                         pull[i] += c * s[i] * z
                     }
                 }
-                for i in 0..<n { pull[i] = -gradientFactor / alpha * (pull[i] / alpha - data.targets[i]) }
+                for i in 0..<n { pull[i] = self.pull(sample: i, outputSum: pull[i]) }
                 for k in 0..<width {
                     let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
                     let s = gates + k * n
@@ -208,53 +228,47 @@ public struct UnivariateNetwork: GatedNetwork, Sendable {
 
     /// L(θ) = c_L Σ_i (f(x_i) − y_i)² (plateau notes §1.2, eq. 2.1; univariate notes §1.1),
     /// c_L from `normalization`.
-    public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            var sum = 0.0
-            for i in 0..<data.sampleCount {
-                let r = output(parameters, input: inputs[i]) - data.targets[i]
-                sum += r * r
-            }
-            return lossFactor * sum
-        }
-    }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
 }
 
 extension UnivariateNetwork: JumpProvidingSystem {
-    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
-    /// sample i's pull r_i = −(c/α)(h_i/α − y_i) changes, by Δr_i = −(c/α²)·c_k z_ki with
-    /// z_ki = a_k x_i − b_k (0 on the surface, up to the drift): every neuron k′ active on x_i
-    /// moves by Δr_i times its own sample-i terms, and neuron k gains its sample-i terms
-    /// with the new pull r_i + Δr_i.
+    /// `TwoLayerFamily.familyJump`, with u_k = c_k and z_ki = a_k x_i − b_k.
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
-        let n = data.sampleCount, k = surface / n, i = surface % n
-        let x = data.inputs[i], slopes = form == .full
-        func z(_ neuron: Int) -> Double { (slopes ? state[neuron] : 1) * x - state[biasOffset + neuron] }
-        var output = 0.0
-        for neuron in 0..<width where gates[neuron * n + i] != 0 {
-            output += state[outputOffset + neuron] * gates[neuron * n + i] * z(neuron)
-        }
-        let pull = -gradientFactor / alpha * (output / alpha - data.targets[i])
-        let change = -gradientFactor / (alpha * alpha) * state[outputOffset + k] * z(k)
-        jump.update(repeating: 0, count: dimension)
-        let trainsWeights = trained.contains(.weights), trainsBiases = trained.contains(.biases)
-        let trainsOutputs = trained.contains(.outputs)
-        func add(_ neuron: Int, weight: Double) {
-            let c = state[outputOffset + neuron]
-            if trainsOutputs { jump[outputOffset + neuron] += weight * z(neuron) }
-            if trainsWeights { jump[neuron] += weight * c * x }
-            if trainsBiases { jump[biasOffset + neuron] -= weight * c }
-        }
-        for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-            add(neuron, weight: change * gates[neuron * n + i])
-        }
-        add(k, weight: pull + change)
+        familyJump(of: surface, at: state, gates: gates, into: jump)
     }
 
     /// ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).
     public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
         let n = data.sampleCount, k = surface / n, i = surface % n
         return (form == .full ? velocity[k] * data.inputs[i] : 0) - velocity[biasOffset + k]
+    }
+}
+
+extension UnivariateNetwork {
+    /// `model: {kind: univariate, width: 10, form: knots | full, scaling: 1 | sqrt_m | m, train: [a, b, c]}`
+    /// on 1-D inputs (checked when built); as a teacher `{kind: univariate, width: 3, form: full, scale: 1}`.
+    public struct Kind: TeacherKind {
+        public typealias Network = UnivariateNetwork
+        public static let name = "univariate"
+        public static let keys = ["width", "form", "scaling", "train"]
+        public static let teacherKeys = ["width", "form"]
+        public let width: Int
+        public let form: Form
+        public let scaling: OutputScaling
+        /// nil: every group of the form.
+        public let trained: Set<Group>?
+
+        public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) {
+            form = try keys.optionalChoice("form", of: Form.self) ?? .knots
+            width = try keys.width()
+            scaling = try keys.optionalChoice("scaling", of: OutputScaling.self) ?? .none
+            trained = try keys.trainedGroups(Group.self)
+        }
+
+        public func network(on data: Dataset, normalization: LossNormalization) throws(ModelError) -> UnivariateNetwork {
+            try UnivariateNetwork(data: data, width: width, form: form, scaling: scaling, trained: trained,
+                                  normalization: normalization)
+        }
     }
 }

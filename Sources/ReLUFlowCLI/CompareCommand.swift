@@ -122,7 +122,7 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 throw writeError
             }
             let summary = DescentSummaryRecord(
-                scenario: scenario.file.path, model: scenario.modelKind.rawValue, learningRate: eta,
+                scenario: scenario.file.path, model: scenario.model.name, learningRate: eta,
                 iterations: comparison.iterations, reluDerivativeAtZero: reluDerivativeAtZero,
                 finalLoss: model.loss(at: comparison.finalParameters),
                 finalParameters: ParameterValues(comparison.finalParameters, layout: model.parameterLayout),

@@ -13,10 +13,9 @@ import Models
 /// data: {generator: interval, samples: 100, lower: -1, upper: 1, spacing: equispaced,
 ///        target: sine, frequency: 1}      # sine | square_wave | plateau_f2 | teacher
 /// ```
-/// A teacher is a network of `kind` two_layer (the default; `width`, `bias`), single_neuron
-/// (`bias`), deep_single_neuron (`depth`) or univariate (1-D inputs; `width`, `form`), with
-/// N(0, scale²) parameters drawn after the inputs from the same seed; a deep neuron's scalars
-/// are balanced, v*_k = ‖w*‖ (magnitude/angle notes §3.1), so that it is not zero.
+/// A teacher is a network of one of `ModelRegistry.teachers` (the first by default), its
+/// keys those of its kind's `teacherKeys` and `scale`, its parameters drawn after the inputs
+/// (`TeacherKind.teacherLabels`).
 enum DataSource {
     case file(URL)
     case generated(DataGenerator)
@@ -81,72 +80,17 @@ enum DataSource {
         self = .generated(DataGenerator(inputs: inputs, labels: labels, sampleCount: samples, seed: seed))
     }
 
-    /// The model kinds a teacher can be.
-    private enum TeacherKind: String, CaseIterable {
-        case twoLayer = "two_layer"
-        case singleNeuron = "single_neuron"
-        case deepSingleNeuron = "deep_single_neuron"
-        case univariate
-    }
-
-    /// A teacher network, its parameters N(0, scale²) (a deep neuron's scalars balanced,
-    /// v*_k = ‖w*‖), drawn after the inputs from a seed of their own derived from the data
-    /// seed, so the teacher does not depend on how many draws the inputs took.
+    /// A teacher's labels, its parameters drawn at `scale` from a seed of their own derived
+    /// from the data seed, so the teacher does not depend on how many draws the inputs took.
     private static func teacher(_ fields: YAMLFields, dimension: Int, seed: UInt64)
         throws(ScenarioError) -> DataGenerator.Labels
     {
-        let kind = try fields.optionalChoice("kind", of: TeacherKind.self) ?? .twoLayer
+        let names = ModelRegistry.teachers.map { $0.name }
+        let kind = try fields.optionalChoice("kind", among: names).flatMap(ModelRegistry.teacher(named:))
+            ?? ModelRegistry.teachers[0]
         let scale = try fields.optionalDouble("scale") ?? 1
         guard scale > 0 else { throw fields.failure("scale", "must be positive, got \(scale)") }
-        func width() throws(ScenarioError) -> Int {
-            guard let width = try fields.optionalInt("width"), width > 0 else {
-                throw fields.failure("width", "missing or not a positive integer")
-            }
-            return width
-        }
-        let teacherSeed = seed &+ 0x7EAC4E5
-        func drawn(_ teacher: some NetworkFunction & GatedNetwork & Sendable) throws(ModelError) -> DataGenerator.Labels {
-            .teacher(teacher, parameters: try InitializationScheme.gaussian(scale: scale).draw(for: teacher, seed: teacherSeed))
-        }
-        let make: () throws(ModelError) -> DataGenerator.Labels
-        switch kind {
-        case .twoLayer:
-            try fields.requireOnly(["kind", "width", "bias", "scale"])
-            let (width, bias) = (try width(), try fields.optionalBool("bias") ?? false)
-            make = { () throws(ModelError) in
-                try drawn(TwoLayerNetwork(data: try shape(dimension), width: width, hasBias: bias, normalization: .halfSum))
-            }
-        case .singleNeuron:
-            try fields.requireOnly(["kind", "bias", "scale"])
-            let bias = try fields.optionalBool("bias") ?? false
-            make = { () throws(ModelError) in
-                try drawn(SingleNeuron(data: try shape(dimension), hasBias: bias, normalization: .halfSum))
-            }
-        case .deepSingleNeuron:
-            try fields.requireOnly(["kind", "depth", "scale"])
-            guard let depth = try fields.optionalInt("depth"), depth > 0 else {
-                throw fields.failure("depth", "missing or not a positive integer (the number of scalar weights v)")
-            }
-            make = { () throws(ModelError) in
-                let teacher = try DeepSingleNeuron(data: try shape(dimension), scalarWeightCount: depth, normalization: .halfSum)
-                var generator = SeededGenerator(seed: teacherSeed)
-                let (w, v) = DeepSingleNeuron.balancedTeacher(dimension: dimension, depth: depth, scale: scale, using: &generator)
-                return .teacher(teacher, parameters: w + v)
-            }
-        case .univariate:
-            try fields.requireOnly(["kind", "width", "form", "scale"])
-            let width = try width()
-            let form = try fields.optionalChoice("form", of: UnivariateNetwork.Form.self) ?? .knots
-            make = { () throws(ModelError) in
-                try drawn(UnivariateNetwork(data: try shape(dimension), width: width, form: form, normalization: .halfSum))
-            }
-        }
-        do { return try make() } catch { throw fields.failure("kind", error.description) }
-    }
-
-    /// One zero sample of the given dimension: a teacher needs a data set only for its shape.
-    private static func shape(_ dimension: Int) throws(ModelError) -> Dataset {
-        try Dataset(rows: [Array(repeating: 0, count: dimension)], targets: [0])
+        return try kind.labels(fields, dimension: dimension, scale: scale, seed: seed &+ 0x7EAC4E5)
     }
 
     func load() throws(ScenarioError) -> Dataset {
@@ -154,6 +98,19 @@ enum DataSource {
         case .file(let url): return try DataFile.read(url)
         case .generated(let generator):
             do { return try generator.generate() } catch { throw ScenarioError(file: "data generator", error.description) }
+        }
+    }
+}
+
+extension TeacherKind {
+    /// The labels of the teacher `fields` describe.
+    fileprivate static func labels(_ fields: YAMLFields, dimension: Int, scale: Double, seed: UInt64)
+        throws(ScenarioError) -> DataGenerator.Labels
+    {
+        try fields.requireOnly(["kind"] + teacherKeys + ["scale"])
+        let teacher = try Self(fields)
+        do { return try teacher.teacherLabels(dimension: dimension, scale: scale, seed: seed) } catch {
+            throw fields.failure("kind", error.description)
         }
     }
 }
@@ -176,7 +133,7 @@ struct InitializationSource {
     }
 
     let origin: Origin
-    /// k of the layer rescaling (`LayerRescalable`), if any.
+    /// k of the layer rescaling (`GatedNetwork.rescaled(_:by:)`), if any.
     let layerRescaling: Double?
 
     init(_ fields: YAMLFields, folder: URL) throws(ScenarioError) {
@@ -221,11 +178,7 @@ struct InitializationSource {
             }
         }
         guard let k = layerRescaling else { return parameters }
-        guard let rescalable = network as? any LayerRescalable, !rescalable.innerGroups.isEmpty else {
-            throw ScenarioError(file: scenarioFile, "init.rescale",
-                                "this model has no layer pair to rescale (two_layer, or univariate with form: full)")
-        }
-        do { return try rescalable.rescaled(parameters, by: k) } catch {
+        do { return try network.rescaled(parameters, by: k) } catch {
             throw ScenarioError(file: scenarioFile, "init.rescale", error.description)
         }
     }

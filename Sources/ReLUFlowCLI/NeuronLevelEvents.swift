@@ -13,9 +13,7 @@ struct NeuronLevelEvents {
 
     init(model: some GatedNetwork, initialGates: [Double], initial: [Double]) {
         activity = NeuronActivity(network: model, initialGates: initialGates)
-        knotRange = (model as? UnivariateNetwork).map {
-            KnotRange(network: $0, initialGates: initialGates, initialParameters: initial)
-        }
+        knotRange = model.knotRange(initialGates: initialGates, initialParameters: initial)
         let loss = model.loss(at: initial)
         initialEntries = activity.deadNeurons.map { TimelineRecord(.init(neuron: $0, isAlive: false), time: 0, loss: loss) }
             + (knotRange?.initialExits ?? []).map { TimelineRecord($0, time: 0, loss: loss) }

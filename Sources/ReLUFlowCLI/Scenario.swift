@@ -7,13 +7,7 @@ import Yams
 /// A scenario file: which model, data, initial parameters, loss and flow settings.
 ///
 /// ```yaml
-/// model:  {kind: single_neuron, bias: false}
-///         # or {kind: two_layer, width: 8, bias: true, scaling: 1 | sqrt_m | m, train: [W, b, a]}
-///         # or {kind: two_layer_log_scale, width: 8}   (balanced, no bias; log-norm state)
-///         # or {kind: two_layer_orthogonal, width: 6}  (balanced, no bias, orthonormal inputs;
-///         #     data coordinates scaled per neuron, for λ down to e^-690)
-///         # or {kind: univariate, width: 10, form: knots | full, scaling: ..., train: [a, b, c]}
-///         # or {kind: deep_single_neuron, depth: 2}    (f = v_1 σ(v_2 σ(w·x)))
+/// model:  {kind: two_layer, width: 8}    # a kind of `ModelRegistry`; its keys on its `Kind`
 /// data:   {file: data.csv}            # header x1,...,xd,y — or a generator block (DataSource)
 /// init:   {file: init.json}           # {"w": [...], "b": ...} — or {scheme: he, seed: 1}
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
@@ -25,33 +19,10 @@ import Yams
 /// ```
 /// Relative paths resolve against the scenario file's folder.
 struct Scenario {
-    enum ModelKind: String, CaseIterable {
-        case singleNeuron = "single_neuron"
-        case twoLayer = "two_layer"
-        case twoLayerLogScale = "two_layer_log_scale"
-        case twoLayerOrthogonal = "two_layer_orthogonal"
-        case univariate
-        case deepSingleNeuron = "deep_single_neuron"
-        case populationSingleNeuron = "population_single_neuron"
-    }
-
     let file: URL
     let description: String?
-    let modelKind: ModelKind
-    let bias: Bool
-    /// The number of hidden neurons (knots for `univariate`, scalar weights for
-    /// `deep_single_neuron`), the output scaling 1/α(m), and the names of the trained
-    /// parameter groups (nil: all).
-    let width: Int
-    let scaling: OutputScaling
-    let trainedGroups: Set<String>?
-    /// `univariate` only: `knots` (Ainsworth & Shin, f = Σ c σ(x − b)) or `full` (Williams
-    /// et al., f = (1/α) Σ c σ(a x − b)).
-    let univariateForm: UnivariateNetwork.Form
-    /// `population_single_neuron` only: the teacher's w* and v*_1..v*_m (the student has the
-    /// same depth). The loss is the Gaussian-input population loss, so there is no data block.
-    var populationTeacher: (w: [Double], v: [Double])?
-    /// nil only for `population_single_neuron`.
+    /// The `model:` block, read by its kind (`ModelRegistry`).
+    let model: any ModelKind
     let data: DataSource?
     let initialization: InitializationSource
     let normalization: LossNormalization
@@ -95,53 +66,14 @@ struct Scenario {
         description = try root.optionalString("description")
         let folder = file.deletingLastPathComponent()
 
-        let model = try root.fields("model")
-        guard let kind = try model.optionalChoice("kind", of: ModelKind.self) else {
-            throw model.failure("kind", "missing (one of: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        modelKind = kind
-        switch kind {
-        case .singleNeuron: try model.requireOnly(["kind", "bias"])
-        case .twoLayer: try model.requireOnly(["kind", "bias", "width", "scaling", "train"])
-        case .twoLayerLogScale, .twoLayerOrthogonal: try model.requireOnly(["kind", "width"])
-        case .univariate: try model.requireOnly(["kind", "width", "form", "scaling", "train"])
-        case .deepSingleNeuron: try model.requireOnly(["kind", "depth"])
-        case .populationSingleNeuron: try model.requireOnly(["kind", "teacher"])
-        }
-        bias = try model.optionalBool("bias") ?? false
-        univariateForm = try model.optionalChoice("form", of: UnivariateNetwork.Form.self) ?? .knots
-        populationTeacher = nil
-        switch kind {
-        case .singleNeuron:
-            width = 1
-            scaling = .none
-            trainedGroups = nil
-        case .populationSingleNeuron:
-            populationTeacher = try Self.populationTeacher(try model.fields("teacher"))
-            width = populationTeacher!.v.count
-            scaling = .none
-            trainedGroups = nil
-        case .deepSingleNeuron:
-            guard let depth = try model.optionalInt("depth"), depth > 0 else {
-                throw model.failure("depth", "missing or not a positive integer (the number of scalar weights v)")
-            }
-            width = depth
-            scaling = .none
-            trainedGroups = nil
-        case .twoLayer, .twoLayerLogScale, .twoLayerOrthogonal, .univariate:
-            guard let width = try model.optionalInt("width") else { throw model.failure("width", "missing") }
-            guard width > 0 else { throw model.failure("width", "must be a positive integer, got \(width)") }
-            self.width = width
-            scaling = try model.optionalChoice("scaling", of: OutputScaling.self) ?? .none
-            trainedGroups = try Self.trainedGroups(model, names: kind == .univariate ? ["a", "b", "c"] : ["W", "b", "a"])
-        }
-        if kind == .populationSingleNeuron {
-            guard root.node("data") == nil else {
-                throw root.failure("data", "a population model has no data (its loss is the expectation over x ~ N(0, I))")
-            }
-            data = nil
-        } else {
+        let modelFields = try root.fields("model")
+        model = try Self.model(modelFields)
+        switch type(of: model).dataNeed {
+        case .samples:
             data = try DataSource(try root.fields("data"), folder: folder)
+        case .none(let reason):
+            guard root.node("data") == nil else { throw root.failure("data", reason) }
+            data = nil
         }
         initialization = try InitializationSource(try root.fields("init"), folder: folder)
 
@@ -184,8 +116,9 @@ struct Scenario {
             guard let level = try watch.optionalDouble("neuron_norm_level"), level > 0 else {
                 throw watch.failure("neuron_norm_level", "missing or not positive")
             }
-            guard [.twoLayer, .twoLayerLogScale, .twoLayerOrthogonal].contains(kind) else {
-                throw watch.failure("neuron_norm_level", "only the two-layer models have neuron norms")
+            guard type(of: model).hasNeuronNorms else {
+                let normed = ModelRegistry.kinds.filter { $0.hasNeuronNorms }.map { $0.name }.joined(separator: ", ")
+                throw watch.failure("neuron_norm_level", "this model has no neuron norms (these have: \(normed))")
             }
             neuronNormLevel = level
         } else {
@@ -215,54 +148,13 @@ struct Scenario {
         }
     }
 
-    /// `train: [...]`, a non-empty subset of the model's group names; nil (absent) trains them all.
-    private static func trainedGroups(_ model: YAMLFields, names: [String]) throws(ScenarioError) -> Set<String>? {
-        guard let node = model.node("train") else { return nil }
-        guard let sequence = node.sequence, !sequence.isEmpty else {
-            throw model.failure("train", "expected a non-empty list of groups (from \(names.joined(separator: ", ")))")
+    /// The model block, read by the kind its `kind` names.
+    private static func model(_ fields: YAMLFields) throws(ScenarioError) -> any ModelKind {
+        let names = ModelRegistry.kinds.map { $0.name }
+        guard let name = try fields.optionalChoice("kind", among: names), let kind = ModelRegistry.kind(named: name) else {
+            throw fields.failure("kind", "missing (one of: \(names.joined(separator: ", ")))")
         }
-        var groups = Set<String>()
-        for item in sequence {
-            guard let name = item.string, names.contains(name) else {
-                throw model.failure("train", "unknown group '\(item.string ?? "?")' (from \(names.joined(separator: ", ")))")
-            }
-            groups.insert(name)
-        }
-        return groups
-    }
-
-    /// `teacher: {w: [...], v: [...]}`, or drawn: `{dimension: d, scale: k, depth: m, seed: s}`
-    /// with w* ~ N(0, k² I) and the scalars balanced, v*_k = ‖w*‖ (magnitude/angle notes §3.1).
-    private static func populationTeacher(_ teacher: YAMLFields) throws(ScenarioError) -> (w: [Double], v: [Double]) {
-        if teacher.node("w") != nil {
-            try teacher.requireOnly(["w", "v"])
-            return (try numbers(teacher, "w"), teacher.node("v") == nil ? [] : try numbers(teacher, "v"))
-        }
-        try teacher.requireOnly(["dimension", "scale", "depth", "seed"])
-        guard let d = try teacher.optionalInt("dimension"), d > 0 else {
-            throw teacher.failure("dimension", "missing or not a positive integer")
-        }
-        let scale = try teacher.optionalDouble("scale") ?? 1
-        guard scale > 0 else { throw teacher.failure("scale", "must be positive, got \(scale)") }
-        let depth = try teacher.optionalInt("depth") ?? 0
-        guard depth >= 0 else { throw teacher.failure("depth", "must be ≥ 0, got \(depth)") }
-        var generator = SeededGenerator(seed: UInt64(max(try teacher.optionalInt("seed") ?? 0, 0)))
-        return DeepSingleNeuron.balancedTeacher(dimension: d, depth: depth, scale: scale, using: &generator)
-    }
-
-    /// A list of finite numbers.
-    private static func numbers(_ fields: YAMLFields, _ key: String) throws(ScenarioError) -> [Double] {
-        guard let sequence = fields.node(key)?.sequence, !sequence.isEmpty else {
-            throw fields.failure(key, "expected a non-empty list of numbers")
-        }
-        var values: [Double] = []
-        for item in sequence {
-            guard let text = item.scalar?.string, let value = Double(text), value.isFinite else {
-                throw fields.failure(key, "'\(item.string ?? "?")' is not a finite number")
-            }
-            values.append(value)
-        }
-        return values
+        return try kind.read(fields)
     }
 
     static func resolve(_ path: String, against folder: URL) -> URL {
@@ -271,5 +163,13 @@ struct Scenario {
 
     static func reason(_ error: Error) -> String {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}
+
+extension ModelKind {
+    /// The kind's model block, its keys checked.
+    fileprivate static func read(_ fields: YAMLFields) throws(ScenarioError) -> Self {
+        try fields.requireOnly(["kind"] + keys)
+        return try Self(fields)
     }
 }

@@ -50,57 +50,37 @@ enum ScenarioRun {
 
     /// Builds the scenario's model from its data and hands it to `consumer`.
     static func withModel<Consumer: ModelConsumer>(of scenario: Scenario, _ consumer: Consumer) throws -> Consumer.Output {
+        try withModel(of: scenario.model, scenario: scenario, consumer)
+    }
+
+    private static func withModel<Kind: ModelKind, Consumer: ModelConsumer>(
+        of kind: Kind, scenario: Scenario, _ consumer: Consumer
+    ) throws -> Consumer.Output {
         let data = try scenario.data?.load()
-        let file = scenario.file.path
-        func build<Model>(_ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
-            do { return try make() } catch { throw ScenarioError(file: file, "model", error.description) }
+        let network = try build(scenario) { () throws(ModelError) in
+            try kind.network(data: data, normalization: scenario.normalization)
         }
-        func groups<Group: RawRepresentable>(_ type: Group.Type) -> Set<Group>? where Group.RawValue == String {
-            scenario.trainedGroups.map { Set($0.compactMap(Group.init(rawValue:))) }
+        return try kind.hand(network, to: Delivery(consumer: consumer, data: data, scenario: scenario))
+    }
+
+    private static func build<Model>(_ scenario: Scenario, _ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
+        do { return try make() } catch { throw ScenarioError(file: scenario.file.path, "model", error.description) }
+    }
+
+    /// Hands a built network to a `ModelConsumer`, watched by neuron-norm levels where the
+    /// scenario asks for them.
+    private struct Delivery<Consumer: ModelConsumer>: NetworkConsumer {
+        let consumer: Consumer
+        let data: Dataset?
+        let scenario: Scenario
+
+        func consume<Network: GatedNetwork>(_ network: Network) throws -> Consumer.Output {
+            try consumer.consume(network, data: data)
         }
-        func watched<Network: NeuronNorms>(_ network: Network, level: Double) throws -> Consumer.Output {
-            try consumer.consume(build { () throws(ModelError) in try NeuronNormLevels(network, level: level) }, data: data)
-        }
-        func run(_ model: some GatedNetwork) throws -> Consumer.Output {
-            if let level = scenario.neuronNormLevel, let normed = model as? any NeuronNorms {
-                return try watched(normed, level: level)
-            }
-            return try consumer.consume(model, data: data)
-        }
-        guard let data else {
-            let teacher = scenario.populationTeacher!
-            return try run(build { () throws(ModelError) in
-                try PopulationSingleNeuron(teacherWeights: teacher.w, teacherScalarWeights: teacher.v)
-            })
-        }
-        switch scenario.modelKind {
-        case .singleNeuron:
-            return try run(SingleNeuron(data: data, hasBias: scenario.bias, normalization: scenario.normalization))
-        case .twoLayer:
-            return try run(build { () throws(ModelError) in
-                try TwoLayerNetwork(data: data, width: scenario.width, hasBias: scenario.bias, scaling: scenario.scaling,
-                                    trained: groups(TwoLayerNetwork.Group.self), normalization: scenario.normalization)
-            })
-        case .twoLayerLogScale:
-            return try run(build { () throws(ModelError) in
-                try LogScaleBalancedNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
-            })
-        case .twoLayerOrthogonal:
-            return try run(build { () throws(ModelError) in
-                try OrthogonalDataNetwork(data: data, width: scenario.width, normalization: scenario.normalization)
-            })
-        case .univariate:
-            return try run(build { () throws(ModelError) in
-                try UnivariateNetwork(data: data, width: scenario.width, form: scenario.univariateForm,
-                                      scaling: scenario.scaling,
-                                      trained: groups(UnivariateNetwork.Group.self), normalization: scenario.normalization)
-            })
-        case .deepSingleNeuron:
-            return try run(build { () throws(ModelError) in
-                try DeepSingleNeuron(data: data, scalarWeightCount: scenario.width, normalization: scenario.normalization)
-            })
-        case .populationSingleNeuron:
-            preconditionFailure("a population scenario has no data")
+
+        func consume<Network: NeuronNorms>(normed network: Network) throws -> Consumer.Output {
+            guard let level = scenario.neuronNormLevel else { return try consume(network) }
+            return try consume(build(scenario) { () throws(ModelError) in try NeuronNormLevels(network, level: level) })
         }
     }
 
@@ -131,7 +111,7 @@ enum ScenarioRun {
         var writeError: Error?
         var lossCurve: [(time: Double, loss: Double)] = []
         // Q_0 of the current partition at every accepted step, for models that have one.
-        let floorProvider = model as? any PlateauFloorProviding
+        let floorProvider = model.plateauFloorProvider
         var floors: [Double] = []
         var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
         entries += neuronEvents.initialEntries
@@ -174,7 +154,7 @@ enum ScenarioRun {
                                        detector: scenario.plateauDetector)
         let pairs = FlowRunAnalysis.finalPairs(gates: result.finalGates, label: model.surfaceLabel)
         let summary = RunSummaryRecord(
-            scenario: scenario.file.path, model: scenario.modelKind.rawValue,
+            scenario: scenario.file.path, model: scenario.model.name,
             lossNormalization: data == nil ? "population" : scenario.normalization.rawValue,
             stepper: scenario.options.stepper.rawValue, repellingRule: scenario.options.repellingRule.rawValue,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
@@ -183,7 +163,7 @@ enum ScenarioRun {
             result: result, finalLoss: model.loss(at: result.finalState),
             finalParameters: ParameterValues(result.finalState, layout: model.parameterLayout),
             finalActive: pairs.active, finalSliding: pairs.sliding, plateaus: analysis.plateauRecords,
-            jumpProcess: orthogonalNetwork(of: model).map { network in
+            jumpProcess: model.jumpProcessNetwork.map { network in
                 JumpProcessRecord(prediction: JumpProcessPrediction(network: network, start: initial),
                                   timeline: analysis.timeline,
                                   flowSquaredNorm: network.squaredParameterNorm(at: result.finalState))
@@ -196,11 +176,6 @@ enum ScenarioRun {
         try writer.finish(summary: summary, timeline: analysis.timeline)
         return Outcome(summary: summary, result: result, entries: analysis.timeline, folder: outputFolder)
     }
-}
-
-/// The orthogonal-data network inside `model`, bare or watched by norm levels.
-private func orthogonalNetwork(of model: some GatedNetwork) -> OrthogonalDataNetwork? {
-    (model as? OrthogonalDataNetwork) ?? (model as? NeuronNormLevels<OrthogonalDataNetwork>)?.network
 }
 
 /// Prints "t = ... of t_end" to stderr at most every two seconds of wall time, so that only

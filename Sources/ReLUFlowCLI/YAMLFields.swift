@@ -1,9 +1,11 @@
 import Foundation
+import Models
 import Yams
 
 /// A YAML mapping read field by field, with messages that name the file and the dotted
-/// field path (`flow.rtol`). Unknown keys are errors, so typos never pass silently.
-struct YAMLFields {
+/// field path (`flow.rtol`). Unknown keys are errors, so typos never pass silently. Model
+/// kinds read their blocks through it as `ModelKeys`.
+struct YAMLFields: ModelKeys {
     let file: String
     let path: String
     private let entries: [(key: String, value: Node)]
@@ -33,6 +35,15 @@ struct YAMLFields {
     }
 
     func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+
+    func contains(_ key: String) -> Bool { node(key) != nil }
+
+    func optionalTexts(_ key: String) -> [String?]? {
+        guard let node = node(key) else { return nil }
+        return (node.sequence ?? []).map { $0.scalar?.string }
+    }
+
+    func block(_ key: String) throws(ScenarioError) -> YAMLFields { try fields(key) }
 
     func fields(_ key: String) throws(ScenarioError) -> YAMLFields {
         guard let node = node(key) else { throw ScenarioError(file: file, fieldName(key), "missing") }
@@ -89,12 +100,16 @@ struct YAMLFields {
     func optionalChoice<T: RawRepresentable & CaseIterable>(_ key: String, of type: T.Type) throws(ScenarioError) -> T?
         where T.RawValue == String
     {
+        try optionalChoice(key, among: T.allCases.map(\.rawValue)).flatMap(T.init(rawValue:))
+    }
+
+    /// One of `names`.
+    func optionalChoice(_ key: String, among names: [String]) throws(ScenarioError) -> String? {
         guard let text = try optionalString(key) else { return nil }
-        guard let value = T(rawValue: text) else {
-            let names = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ScenarioError(file: file, fieldName(key), "unknown value '\(text)' (one of: \(names))")
+        guard names.contains(text) else {
+            throw ScenarioError(file: file, fieldName(key), "unknown value '\(text)' (one of: \(names.joined(separator: ", ")))")
         }
-        return value
+        return text
     }
 
     /// Throws with this mapping's field path.
