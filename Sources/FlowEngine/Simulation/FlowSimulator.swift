@@ -86,7 +86,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 initialStep: options.initialStep ?? 1e-3 * min(1, problem.endTime), field: field, jacobian: jacobian,
                 errorScale: errorScale)
         } catch {
-            throw .integrator(status: error.status, reason: error.reason, t: 0)
+            throw .integrator(error)
         }
     }
 
@@ -172,7 +172,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             statistics.slidingStepCount += 1
             let drift = mode.projectOntoSlidingSurfaces(w.state, switching: w.switching)
             statistics.maxSlidingDrift = max(statistics.maxSlidingDrift, drift)
-            if drift > 0 { try evaluateCurrentState() }
+            if drift > 0 {
+                // The state moved under the integrator: its carried derivative is stale.
+                integrator.forgetDerivative()
+                try evaluateCurrentState()
+            }
         }
 
         guard let (hi, candidates) = try screenStep(from: t0, to: t1) else {
@@ -594,7 +598,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         switch error.status {
         case GSLError.failure: .stepSizeUnderflow(t: t, h: error.h ?? 0)
         case GSLError.domainError: .nonFiniteField(t: t)
-        default: .integrator(status: error.status, reason: error.reason, t: t)
+        default: .integrator(error)
         }
     }
 }
