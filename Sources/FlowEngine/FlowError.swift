@@ -9,7 +9,7 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Any other GSL failure, with the GSL function, status, time and step size.
     indirect case integrator(GSLError)
     /// The equivalent-control system of the surfaces slid on is singular (their normals
-    /// are dependent, e.g. duplicate samples), so the sliding gates are not unique.
+    /// are dependent, e.g. two identical surfaces), so the sliding gates are not unique.
     case singularSlidingSystem(surfaces: [Int], t: Double)
     /// A repelling contact under `RepellingSurfaceRule.fail`.
     case repellingSurface(surface: Int, t: Double)

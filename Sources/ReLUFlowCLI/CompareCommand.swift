@@ -197,7 +197,7 @@ struct ComparisonReport {
                 ("max_event_time_difference", JSONText.number(row.comparison.maxTimeDifference)),
                 ("events", "[" + row.comparison.matches.map { match in
                     JSONText.object([("surface", "\(match.surface)"),
-                                     ("into", JSONText.string(match.into == .positive ? "active" : "inactive")),
+                                     ("into", JSONText.string(match.into.activationWord)),
                                      ("flow_t", JSONText.number(match.flowTime)), ("gd_iteration", "\(match.gdIteration)"),
                                      ("time_difference", JSONText.number(match.timeDifference))])
                 }.joined(separator: ", ") + "]"),

@@ -1,4 +1,5 @@
 import Experiments
+import FlowEngine
 import Models
 
 /// Algorithm 1's prediction (`JumpProcessPrediction`) beside what the flow did, for the
@@ -14,7 +15,7 @@ struct JumpProcessReport {
     init(network: OrthogonalDataNetwork, start: [Double], end: [Double], timeline: [TimelineEntry]) {
         prediction = JumpProcessPrediction(network: network, start: start)
         var measured: [Int: Double] = [:]
-        for entry in timeline where entry.kind == "stage" && entry.side == "above" {
+        for entry in timeline where entry.kind == "stage" && entry.side == Side.positive.levelWord {
             if let neuron = entry.neuron, measured[neuron] == nil { measured[neuron] = entry.time }
         }
         measuredJumpTimes = measured

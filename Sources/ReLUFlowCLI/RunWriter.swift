@@ -123,7 +123,6 @@ struct TimelineEntry {
     /// `choice` (a repelling surface where a side had to be chosen) and `chattering`
     /// otherwise.
     init(_ event: TimelineEvent, label: SurfaceLabel, loss: Double) {
-        func name(_ side: Side) -> String { side == .positive ? "active" : "inactive" }
         time = event.time
         switch event.kind {
         case .crossing(into: .positive): kind = "activation"
@@ -133,11 +132,11 @@ struct TimelineEntry {
             gate = event.gate
         case .slideEnd(let exitSide):
             kind = "slide_end"
-            exit = name(exitSide)
+            exit = exitSide.activationWord
             gate = event.gate
         case .choice(let into):
             kind = "choice"
-            side = name(into)
+            side = into.activationWord
         case .chattering:
             kind = "chattering"
             gate = event.gate
@@ -149,7 +148,7 @@ struct TimelineEntry {
             // A neuron's norm crossed the watched level: a jump (stage) time.
             kind = "stage"
             sample = nil
-            side = into == .positive ? "above" : "below"
+            side = into.levelWord
         }
         normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
     }

@@ -168,7 +168,7 @@ enum ScenarioRun {
         entries = TimelineEntry.merging(entries, plateaus: plateaus, floors: plateauFloors)
         let summary = RunSummary(
             scenario: scenario.file.path, model: scenario.modelKind.rawValue, stepper: scenario.options.stepper.rawValue,
-            repellingRule: scenario.options.repellingRule.rawValue,
+            repellingRule: scenario.options.repellingRule.word,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
             normalization: data == nil ? "population" : scenario.normalization.rawValue,
             halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) },

@@ -17,8 +17,8 @@ public struct FlowOptions: Sendable {
     /// When set, the run ends with `Termination.reachedSteadyState` at the first accepted
     /// step where ‖F(x)‖∞ ≤ tol·max(1, ‖x‖∞) (the steady-state test of SciML's
     /// `TerminateSteadyState` callback). For flows that converge onto a point where
-    /// contacts keep recurring at the rounding level of a vanishing field (knots settling on
-    /// a sample at the edge of sliding), where going on would only accumulate events.
+    /// contacts keep recurring at the rounding level of a vanishing field (several surfaces
+    /// settling together at the edge of sliding), where going on would only accumulate events.
     public var steadyStateTolerance: Double?
 
     /// Tolerances below this relative size cannot be met in double precision.

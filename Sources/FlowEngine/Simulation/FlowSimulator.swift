@@ -384,8 +384,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// contact whose own side's field is tangent (σ = 0 there, the other side leaving); only a contact
     /// with no side yet (a start on the surface) takes `options.repellingRule`'s side,
     /// recorded as a choice, or, if tangential, the side of g. A start where one side's
-    /// field is tangent and the other leaves (σ− = 0 < σ+, as for a neuron at w = 0, or
-    /// σ− < 0 = σ+) is non-unique too and also follows the rule. Contacts are decided
+    /// field is tangent and the other leaves (σ− = 0 < σ+, as where every gated term
+    /// vanishes on the surface, or σ− < 0 = σ+) is non-unique too and also follows the rule. Contacts are decided
     /// Gauss–Seidel until none changes, and a surface slid on whose solved gate has left
     /// [0, 1] leaves to that side and becomes a contact itself, so the mode found is
     /// consistent as a whole (codimension ≥ 2 included).
@@ -413,7 +413,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 switch SurfaceClassifier.classify(negativeSideSpeed: negative, positiveSideSpeed: positive) {
                 case .crossing where isNonUnique:
                     // Starting on the surface with one side's field tangent and the other
-                    // leaving (e.g. a neuron at w = 0): staying and leaving both solve the
+                    // leaving (e.g. where the gated terms vanish): staying and leaving both solve the
                     // inclusion, so the rule decides, as for a repelling surface.
                     guard let side = options.repellingRule.side else { throw .repellingSurface(surface: j, t: time) }
                     choices.insert(j)
@@ -421,8 +421,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 case .crossing(let side):
                     // The side the flow is on has a tangent field there (σ = 0): staying is a
                     // solution as much as leaving, so the flow stays, as on a repelling
-                    // surface. This is the frozen-at-zero pair of orthogonal data, whose
-                    // inactive field has no normal component at all.
+                    // surface. This is a coordinate frozen at zero, whose negative-side
+                    // field has no normal component at all.
                     if !undecided.contains(j), case .on(let current) = before, current != side,
                        SurfaceClassifier.isNegligible(current == .negative ? negative : positive,
                                                       comparedTo: current == .negative ? positive : negative) {

@@ -7,7 +7,7 @@
 /// Σ_{k∈S} (∇g_i·J_k) s_k = −∇g_i·F(x, s_S = 0)   for every i ∈ S,
 /// ```
 /// so that every g_i, i ∈ S, stays constant (zero) along the flow. A solved gate in (0, 1)
-/// is the effective ReLU'(0) of that pair. It is the Filippov solution on S as long as the
+/// is an effective derivative of the switch at 0 (the gate's value on the surface). It is the Filippov solution on S as long as the
 /// gates stay in [0, 1] (DESIGN.md; Filippov 1988, §2.4; Utkin 1977).
 ///
 /// After every evaluation `gates` holds the gates used, the solved ones included, and the
@@ -135,7 +135,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
 
     /// Moves x back onto S along the jump directions after an accepted step:
     /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), which is exact in one step for
-    /// switching functions linear in x (as a network's pre-activations are), using the
+    /// switching functions linear in x (affine surfaces), using the
     /// jumps of the last `evaluate`, which must have been at x.
     ///
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
