@@ -35,8 +35,3 @@ extension UnivariateNetwork: LayerRescalable {
     public var innerGroups: [String] { form == .full ? [Group.weights.rawValue, Group.biases.rawValue] : [] }
     public var outerGroups: [String] { form == .full ? [Group.outputs.rawValue] : [] }
 }
-
-extension NeuronNormLevels: LayerRescalable where Network: LayerRescalable {
-    public var innerGroups: [String] { network.innerGroups }
-    public var outerGroups: [String] { network.outerGroups }
-}

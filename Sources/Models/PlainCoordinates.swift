@@ -29,7 +29,3 @@ extension OrthogonalDataNetwork: PlainCoordinates {
         }
     }
 }
-
-extension NeuronNormLevels: PlainCoordinates where Network: PlainCoordinates {
-    public func plainParameters(_ theta: [Double]) -> [Double] { network.plainParameters(theta) }
-}

@@ -20,6 +20,26 @@ struct NeuronLevelEvents {
             + (knotRange?.initialExits ?? []).map { TimelineEntry($0, time: 0, loss: loss) }
     }
 
+    /// The functions a scenario watches: a level function per neuron for
+    /// `watch: {neuron_norm_level: ν}` on a network with neuron norms, else none.
+    static func watchedFunctions(of scenario: Scenario, model: some GatedNetwork) throws -> (any WatchedFunctions)? {
+        guard let level = scenario.neuronNormLevel, let normed = model as? any NeuronNorms else { return nil }
+        func levels<Network: NeuronNorms>(_ network: Network) throws -> any WatchedFunctions {
+            do { return try NeuronNormLevels(network, level: level) } catch {
+                throw ScenarioError(file: scenario.file.path, "watch.neuron_norm_level", error.description)
+            }
+        }
+        return try levels(normed)
+    }
+
+    /// The label of an event's surface; a watched function, function k of
+    /// `NeuronNormLevels`, is labelled by its neuron k alone.
+    static func label(of event: TimelineEvent, in model: some GatedNetwork) -> SurfaceLabel {
+        event.isWatched
+            ? SurfaceLabel(neuron: event.surface, sample: SurfaceLabel.everySample)
+            : model.surfaceLabel(event.surface)
+    }
+
     /// The entries `event` causes, with the loss at the event.
     mutating func entries(after event: TimelineEvent, loss: Double) -> [TimelineEntry] {
         var entries: [TimelineEntry] = []

@@ -140,16 +140,14 @@ struct TimelineEntry {
         case .chattering:
             kind = "chattering"
             gate = event.gate
+        case .watched(let into):
+            // A neuron's norm crossed the watched level: a jump (stage) time.
+            kind = "stage"
+            side = into.levelWord
         }
         neuron = label.neuron
         sample = label.sample == SurfaceLabel.everySample ? nil : label.sample
         self.loss = loss
-        if label.sample == SurfaceLabel.normLevel, case .crossing(let into) = event.kind {
-            // A neuron's norm crossed the watched level: a jump (stage) time.
-            kind = "stage"
-            sample = nil
-            side = into.levelWord
-        }
         normalSpeeds = (event.negativeSideSpeed, event.positiveSideSpeed)
     }
 

@@ -57,14 +57,8 @@ enum ScenarioRun {
         func groups<Group: RawRepresentable>(_ type: Group.Type) -> Set<Group>? where Group.RawValue == String {
             scenario.trainedGroups.map { Set($0.compactMap(Group.init(rawValue:))) }
         }
-        func watched<Network: NeuronNorms>(_ network: Network, level: Double) throws -> Consumer.Output {
-            try consumer.consume(build { () throws(ModelError) in try NeuronNormLevels(network, level: level) }, data: data)
-        }
         func run(_ model: some GatedNetwork) throws -> Consumer.Output {
-            if let level = scenario.neuronNormLevel, let normed = model as? any NeuronNorms {
-                return try watched(normed, level: level)
-            }
-            return try consumer.consume(model, data: data)
+            try consumer.consume(model, data: data)
         }
         guard let data else {
             let teacher = scenario.populationTeacher!
@@ -107,11 +101,13 @@ enum ScenarioRun {
         _ scenario: Scenario, model: Model, data: Dataset?, settings: Settings
     ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
+        let watched = try NeuronLevelEvents.watchedFunctions(of: scenario, model: model)
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
                 problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
-                                     outputTimes: settings.outputTimes),
+                                     outputTimes: settings.outputTimes,
+                                     watching: watched),
                 options: scenario.options)
         } catch {
             throw ScenarioError(file: scenario.file.path, error.description)
@@ -147,7 +143,7 @@ enum ScenarioRun {
             },
             didRecordEvent: { event, state in
                 let loss = model.loss(at: state.baseAddress!)
-                append(TimelineEntry(event, label: model.surfaceLabel(event.surface), loss: loss))
+                append(TimelineEntry(event, label: NeuronLevelEvents.label(of: event, in: model), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
             },
             didReachOutputTime: settings.didReachOutputTime,
@@ -192,9 +188,9 @@ enum ScenarioRun {
     }
 }
 
-/// The orthogonal-data network inside `model`, bare or watched by norm levels.
+/// `model` as an orthogonal-data network, if it is one.
 private func orthogonalNetwork(of model: some GatedNetwork) -> OrthogonalDataNetwork? {
-    (model as? OrthogonalDataNetwork) ?? (model as? NeuronNormLevels<OrthogonalDataNetwork>)?.network
+    model as? OrthogonalDataNetwork
 }
 
 /// Prints "t = ... of t_end" to stderr at most every two seconds of wall time, so that only
