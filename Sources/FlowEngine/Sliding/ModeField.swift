@@ -7,8 +7,8 @@
 /// Σ_{k∈S} (∇g_i·J_k) s_k = −∇g_i·F(x, s_S = 0)   for every i ∈ S,
 /// ```
 /// so that every g_i, i ∈ S, stays constant (zero) along the flow. A solved gate in (0, 1)
-/// is an effective derivative of the switch at 0 (the gate's value on the surface). It is the Filippov solution on S as long as the
-/// gates stay in [0, 1] (DESIGN.md; Filippov 1988, §2.4; Utkin 1977).
+/// is the switch's effective value on the surface. It is the Filippov solution on S as
+/// long as the gates stay in [0, 1] (DESIGN.md; Filippov 1988, §2.4; Utkin 1977).
 ///
 /// The mode itself is `gates` (0 or 1 off S, 0 on S) and S; evaluating it changes neither:
 /// the solved gates are an output of each evaluation, and the jumps and the matrix ∇g_S·J
