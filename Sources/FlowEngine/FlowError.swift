@@ -6,10 +6,10 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     case stepSizeUnderflow(t: Double, h: Double)
     /// The field stayed non-finite (NaN or ±inf) however small the step.
     case nonFiniteField(t: Double)
-    /// Any other GSL failure.
-    case integrator(status: Int32, reason: String, t: Double)
+    /// Any other GSL failure, with the GSL function, status, time and step size.
+    indirect case integrator(GSLError)
     /// The equivalent-control system of the surfaces slid on is singular (their normals
-    /// are dependent, e.g. duplicate samples), so the sliding gates are not unique.
+    /// are dependent, e.g. two identical surfaces), so the sliding gates are not unique.
     case singularSlidingSystem(surfaces: [Int], t: Double)
     /// A repelling contact under `RepellingSurfaceRule.fail`.
     case repellingSurface(surface: Int, t: Double)
@@ -31,8 +31,8 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
             return "the step size underflowed at t = \(t) (h = \(h)): the tolerances cannot be met"
         case .nonFiniteField(let t):
             return "the vector field is not finite at t = \(t)"
-        case .integrator(let status, let reason, let t):
-            return "GSL failed with status \(status) (\(reason)) at t = \(t)"
+        case .integrator(let error):
+            return "GSL failed: \(error)"
         case .singularSlidingSystem(let surfaces, let t):
             return "the sliding gates on surfaces \(surfaces) are not unique at t = \(t) "
                 + "(their normals are linearly dependent)"

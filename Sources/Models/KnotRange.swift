@@ -92,6 +92,7 @@ public struct KnotRange: Sendable {
         switch event.kind {
         case .crossing(let side), .choice(let side), .slideEnd(let side): contact = side == .positive ? .active : .inactive
         case .slideStart, .chattering: contact = .sliding
+        case .watched: return nil
         }
         let j = event.surface, neuron = j / sampleCount
         guard contact != contacts[j] else { return nil }

@@ -33,7 +33,7 @@ public struct NeuronActivity: Sendable {
         let neuronCount = (labels.map(\.neuron).max() ?? -1) + 1
         liveSurfaceCount = Array(repeating: 0, count: neuronCount)
         var hasSurfaces = Array(repeating: false, count: neuronCount)
-        for (j, label) in labels.enumerated() where label.sample != SurfaceLabel.normLevel {
+        for (j, label) in labels.enumerated() {
             hasSurfaces[label.neuron] = true
             if isLive[j] { liveSurfaceCount[label.neuron] += 1 }
         }
@@ -49,10 +49,11 @@ public struct NeuronActivity: Sendable {
         switch event.kind {
         case .crossing(let side), .choice(let side), .slideEnd(let side): live = side == .positive
         case .slideStart, .chattering: live = true
+        // A watched function (a norm level) says nothing about activity.
+        case .watched: return nil
         }
         let j = event.surface, neuron = labels[j].neuron
-        // A norm-level surface (`NeuronNormLevels`) says nothing about activity.
-        guard labels[j].sample != SurfaceLabel.normLevel, live != isLive[j] else { return nil }
+        guard live != isLive[j] else { return nil }
         isLive[j] = live
         let wasAlive = liveSurfaceCount[neuron] > 0
         liveSurfaceCount[neuron] += live ? 1 : -1

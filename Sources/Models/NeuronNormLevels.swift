@@ -1,16 +1,13 @@
 import Foundation
 import FlowEngine
 
-/// A network watched, besides its own switching surfaces, by one level function per
-/// neuron: h_k(θ) = log‖(w_k, b_k)‖ − log ν. Its crossings are located like any event and
-/// mark when a neuron's norm leaves (or falls back below) the level ν: the jump (escape)
-/// times of small-initialisation training (orthogonal-data notes §2.7: a jump is the first
-/// time a neuron's norm becomes O(1)).
-///
-/// The extra surfaces j = n_surfaces + k do not gate the field (their gates are ignored), so
-/// both one-sided speeds are equal and every contact is a plain crossing: they change no mode.
-/// They are labelled (neuron k, `SurfaceLabel.normLevel`).
-public struct NeuronNormLevels<Network: NeuronNorms>: GatedNetwork, Sendable {
+/// The norm levels of a network's neurons as watched functions (`WatchedFunctions`), one
+/// per neuron: h_k(θ) = log‖(w_k, b_k)‖ − log ν. Their crossings are located like any event
+/// and mark when a neuron's norm leaves (or falls back below) the level ν: the jump
+/// (escape) times of small-initialisation training (orthogonal-data notes §2.7: a jump is
+/// the first time a neuron's norm becomes O(1)). They switch nothing, and the network
+/// itself is integrated as it is, with all its capabilities. Function k is neuron k.
+public struct NeuronNormLevels<Network: NeuronNorms>: WatchedFunctions, Sendable {
     public let network: Network
     /// ν, the norm level.
     public let level: Double
@@ -21,40 +18,19 @@ public struct NeuronNormLevels<Network: NeuronNorms>: GatedNetwork, Sendable {
         self.level = level
     }
 
-    public var dimension: Int { network.dimension }
-    public var surfaceCount: Int { network.surfaceCount + network.neuronCount }
-    public var parameterLayout: ParameterLayout { network.parameterLayout }
+    public var count: Int { network.neuronCount }
 
-    public func surfaceLabel(_ surface: Int) -> SurfaceLabel {
-        surface < network.surfaceCount
-            ? network.surfaceLabel(surface)
-            : SurfaceLabel(neuron: surface - network.surfaceCount, sample: SurfaceLabel.normLevel)
-    }
-
-    public func loss(at parameters: UnsafePointer<Double>) -> Double { network.loss(at: parameters) }
-
-    public func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
-                         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
-        network.evaluate(at: state, gates: gates, field: field, switching: switching)
-        guard let switching else { return }
+    /// log‖(w_k, b_k)‖ − log ν for every neuron k.
+    public func values(at state: UnsafePointer<Double>, into values: UnsafeMutablePointer<Double>) {
         let logLevel = log(level)
-        for k in 0..<network.neuronCount {
-            switching[network.surfaceCount + k] = network.logNorm(of: k, at: state) - logLevel
-        }
+        for k in 0..<network.neuronCount { values[k] = network.logNorm(of: k, at: state) - logLevel }
     }
 
-    public func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
-                               into rates: UnsafeMutablePointer<Double>) {
-        network.switchingRates(at: state, velocity: velocity, into: rates)
-        for k in 0..<network.neuronCount {
-            rates[network.surfaceCount + k] = network.logNormRate(of: k, at: state, velocity: velocity)
-        }
+    /// d/dt log‖(w_k, b_k)‖ along `velocity` for every neuron k.
+    public func rates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+                      into rates: UnsafeMutablePointer<Double>) {
+        for k in 0..<network.neuronCount { rates[k] = network.logNormRate(of: k, at: state, velocity: velocity) }
     }
-}
-
-extension SurfaceLabel {
-    /// The sample of a neuron's norm-level surface (`NeuronNormLevels`).
-    public static let normLevel = -2
 }
 
 /// Networks whose neurons have a norm: log‖(w_k, b_k)‖ and its rate along a velocity.
@@ -94,33 +70,5 @@ extension LogScaleBalancedNetwork: NeuronNorms {
 
     public func logNormRate(of neuron: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
         velocity[neuron]
-    }
-}
-
-extension NeuronNormLevels: BalancedInitializable where Network: BalancedInitializable {
-    public func balancedParameters(logScale: Double, signs: OutputSigns, using generator: inout SeededGenerator)
-        throws(ModelError) -> [Double] {
-        try network.balancedParameters(logScale: logScale, signs: signs, using: &generator)
-    }
-}
-
-extension NeuronNormLevels: ErrorScaledSystem where Network: ErrorScaledSystem {
-    public func errorScales(at state: UnsafePointer<Double>, into scales: UnsafeMutablePointer<Double>) {
-        network.errorScales(at: state, into: scales)
-    }
-}
-
-extension NeuronNormLevels: JumpProvidingSystem where Network: JumpProvidingSystem {
-    /// The network's jumps; a level surface gates nothing, so its jump is 0.
-    public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
-                     into jump: UnsafeMutablePointer<Double>) {
-        guard surface < network.surfaceCount else { return jump.update(repeating: 0, count: dimension) }
-        network.jump(of: surface, at: state, gates: gates, into: jump)
-    }
-
-    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
-        surface < network.surfaceCount
-            ? network.switchingRate(of: surface, at: state, velocity: velocity)
-            : network.logNormRate(of: surface - network.surfaceCount, at: state, velocity: velocity)
     }
 }

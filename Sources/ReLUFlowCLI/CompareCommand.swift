@@ -88,7 +88,7 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
     let learningRates: [Double]
     let reluDerivativeAtZero: Double
 
-    func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> CompareRecord {
+    func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?) throws -> CompareRecord {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
         var flowStates = [Double: [Double]]()
         var settings = ScenarioRun.Settings(outputFolder: folder.appendingPathComponent(RunFolder.flowFolder),
@@ -96,7 +96,7 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
         settings.outputTimes = FlowVersusDescent<Model>.gridTimes(learningRates: learningRates,
                                                                   endTime: scenario.endTime)
         settings.didReachOutputTime = { t, state in flowStates[t] = Array(state) }
-        guard let flow = try ScenarioRun.execute(scenario, model: model, data: data, settings: settings) else {
+        guard let flow = try ScenarioRun.execute(scenario, model: model, data: data, watching: watched, settings: settings) else {
             preconditionFailure("a flow run returns its outcome")
         }
         let versus = FlowVersusDescent(model: model, initial: initial, options: scenario.options,

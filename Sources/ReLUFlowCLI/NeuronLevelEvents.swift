@@ -19,6 +19,14 @@ struct NeuronLevelEvents {
             + (knotRange?.initialExits ?? []).map { TimelineRecord($0, time: 0, loss: loss) }
     }
 
+    /// The label of an event's surface; a watched function, function k of
+    /// `NeuronNormLevels`, is labelled by its neuron k alone.
+    static func label(of event: TimelineEvent, in model: some GatedNetwork) -> SurfaceLabel {
+        event.isWatched
+            ? SurfaceLabel(neuron: event.surface, sample: SurfaceLabel.everySample)
+            : model.surfaceLabel(event.surface)
+    }
+
     /// The entries `event` causes, with the loss at the event.
     mutating func entries(after event: TimelineEvent, loss: Double) -> [TimelineRecord] {
         var entries: [TimelineRecord] = []

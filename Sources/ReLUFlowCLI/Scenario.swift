@@ -93,7 +93,13 @@ struct Scenario {
         options.absoluteTolerance = try flow.optionalDouble("atol") ?? options.absoluteTolerance
         options.stepper = try flow.optionalChoice("stepper", of: GSLStepper.self) ?? .default
         options.maxSteps = try flow.optionalInt("max_steps") ?? options.maxSteps
-        options.repellingRule = try flow.optionalChoice("repelling_rule", of: RepellingSurfaceRule.self) ?? .negativeSide
+        if let word = try flow.optionalString("repelling_rule") {
+            guard let rule = RepellingSurfaceRule(word: word) else {
+                let words = RepellingSurfaceRule.allCases.map(\.word).joined(separator: ", ")
+                throw flow.failure("repelling_rule", "unknown value '\(word)' (one of: \(words))")
+            }
+            options.repellingRule = rule
+        }
         guard options.relativeTolerance > 0 else {
             throw flow.failure("rtol", "must be positive, got \(options.relativeTolerance)")
         }

@@ -32,10 +32,11 @@ enum ScenarioRun {
         try withModel(of: scenario, FlowRun(scenario: scenario, settings: settings))
     }
 
-    /// What to do with a scenario's model once it is built.
+    /// What to do with a scenario's model once it is built: `watched` are the functions the
+    /// scenario watches along the flow (`watch.neuron_norm_level`), if any.
     protocol ModelConsumer {
         associatedtype Output
-        func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> Output
+        func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?) throws -> Output
     }
 
     /// Integrates the flow and writes the run folder.
@@ -43,8 +44,8 @@ enum ScenarioRun {
         let scenario: Scenario
         let settings: Settings
 
-        func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?) throws -> Outcome? {
-            try ScenarioRun.execute(scenario, model: model, data: data, settings: settings)
+        func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?) throws -> Outcome? {
+            try ScenarioRun.execute(scenario, model: model, data: data, watching: watched, settings: settings)
         }
     }
 
@@ -75,24 +76,26 @@ enum ScenarioRun {
         let scenario: Scenario
 
         func consume<Network: GatedNetwork>(_ network: Network) throws -> Consumer.Output {
-            try consumer.consume(network, data: data)
+            try consumer.consume(network, data: data, watching: nil)
         }
 
         func consume<Network: NeuronNorms>(normed network: Network) throws -> Consumer.Output {
             guard let level = scenario.neuronNormLevel else { return try consume(network) }
-            return try consume(build(scenario) { () throws(ModelError) in try NeuronNormLevels(network, level: level) })
+            let levels = try build(scenario) { () throws(ModelError) in try NeuronNormLevels(network, level: level) }
+            return try consumer.consume(network, data: data, watching: levels)
         }
     }
 
     static func execute<Model: GatedNetwork>(
-        _ scenario: Scenario, model: Model, data: Dataset?, settings: Settings
+        _ scenario: Scenario, model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?, settings: Settings
     ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
                 problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
-                                     outputTimes: settings.outputTimes),
+                                     outputTimes: settings.outputTimes,
+                                     watching: watched),
                 options: scenario.options)
         } catch {
             throw ScenarioError(file: scenario.file.path, error.description)
@@ -141,7 +144,7 @@ enum ScenarioRun {
             didRecordEvent: { event, state in
                 hasEventSinceLastAdvance = true
                 let loss = model.loss(at: state.baseAddress!)
-                entries.append(TimelineRecord(event, label: model.surfaceLabel(event.surface), loss: loss))
+                entries.append(TimelineRecord(event, label: NeuronLevelEvents.label(of: event, in: model), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
             },
             didReachOutputTime: settings.didReachOutputTime,
@@ -156,7 +159,7 @@ enum ScenarioRun {
         let summary = RunSummaryRecord(
             scenario: scenario.file.path, model: scenario.model.name,
             lossNormalization: data == nil ? "population" : scenario.normalization.rawValue,
-            stepper: scenario.options.stepper.rawValue, repellingRule: scenario.options.repellingRule.rawValue,
+            stepper: scenario.options.stepper.rawValue, repellingRule: scenario.options.repellingRule.word,
             relativeTolerance: scenario.options.relativeTolerance, absoluteTolerance: scenario.options.absoluteTolerance,
             endTime: scenario.endTime,
             halfSumTimeFactor: data.map { scenario.normalization.gradientFactor(sampleCount: $0.sampleCount) },

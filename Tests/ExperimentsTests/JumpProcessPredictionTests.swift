@@ -50,13 +50,13 @@ struct JumpProcessPredictionTests {
         let watched = try NeuronNormLevels(network, level: 0.1)
         let start = try InitializationScheme.balanced(logScale: -logInverseScale, signs: .positive).draw(for: network, seed: 1)
         let run = try FlowSimulator(
-            problem: FlowProblem(system: watched, initialState: start, endTime: 8 * logInverseScale),
+            problem: FlowProblem(system: network, initialState: start, endTime: 8 * logInverseScale, watching: watched),
             options: FlowOptions(relativeTolerance: 1e-12, absoluteTolerance: 1e-14)).run()
         #expect(run.termination == .reachedEndTime)
         var jumps: [Int: Double] = [:]
-        for event in run.timeline where event.kind == .crossing(into: .positive) {
-            let label = watched.surfaceLabel(event.surface)
-            if label.sample == SurfaceLabel.normLevel, jumps[label.neuron] == nil { jumps[label.neuron] = event.time }
+        // Watched function k is neuron k's level.
+        for event in run.timeline where event.kind == .watched(into: .positive) && jumps[event.surface] == nil {
+            jumps[event.surface] = event.time
         }
         return (JumpProcessPrediction(network: network, start: start), jumps, network.squaredParameterNorm(at: run.finalState))
     }

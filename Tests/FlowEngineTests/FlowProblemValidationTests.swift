@@ -52,4 +52,21 @@ struct FlowProblemValidationTests {
         let problem = FlowProblem(system: HarmonicOscillator(frequency: 1), initialState: [1, 0], endTime: 1)
         _ = try FlowSimulator(problem: problem, options: FlowOptions(relativeTolerance: FlowOptions.smallestRelativeTolerance))
     }
+
+    /// The run guards' limits are options, checked before the run like the tolerances.
+    @Test(arguments: [
+        (FlowOptions(accumulationLimit: 0), "accumulation limit"),
+        (FlowOptions(stallLimit: -1), "stall limit"),
+        (FlowOptions(chatteringContactLimit: 1), "chattering contact limit"),
+        (FlowOptions(chatteringWindow: .nan), "chattering window"),
+    ])
+    func badGuardLimitThrowsInvalidProblemNamingIt(options: FlowOptions, named: String) throws {
+        let problem = FlowProblem(system: HarmonicOscillator(frequency: 1), initialState: [1, 0], endTime: 1)
+        let error = #expect(throws: FlowError.self) { _ = try FlowSimulator(problem: problem, options: options) }
+        guard case .invalidProblem(let message) = error else {
+            Issue.record("expected invalidProblem, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains(named), "\(message)")
+    }
 }

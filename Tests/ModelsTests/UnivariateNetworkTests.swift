@@ -196,7 +196,7 @@ import _TestSupport
             switch event.kind {
             case .slideStart, .chattering: sliding.insert(event.surface)
             case .slideEnd: sliding.remove(event.surface)
-            case .crossing, .choice: break
+            case .crossing, .choice, .watched: break
             }
             check(state)
         })

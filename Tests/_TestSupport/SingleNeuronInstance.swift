@@ -78,7 +78,7 @@ public struct ExactComparison {
             case .crossing(into: .negative): .deactivation
             case .slideStart: .slideStart
             case .slideEnd(let exit): .slideEnd(exitActive: exit == .positive)
-            case .choice, .chattering: nil
+            case .choice, .chattering, .watched: nil
             }
             return (event.surface, kind)
         }

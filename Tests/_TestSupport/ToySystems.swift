@@ -184,3 +184,50 @@ public struct StateSwitchedRelay: PiecewiseSmoothSystem, Sendable {
         rates[0] = velocity[0]
     }
 }
+
+/// Rotation about the origin with the unit circle g = x² + y² − 1 attracting from both
+/// sides: F(x, s) = (−y, x) + (1 − 2s)(x, y). On the circle ∇g·F = 2(1 − 2s)r², so the
+/// flow slides around it with s = 1/2 and field (−y, x); the switching function is
+/// quadratic, so integration error drifts the state off the circle and every sliding step
+/// is projected back. Every evaluation is recorded (`EvaluationRecorder`).
+public struct RotationOntoCircle: PiecewiseSmoothSystem {
+    public let recorder: EvaluationRecorder
+
+    public init(recorder: EvaluationRecorder = EvaluationRecorder()) { self.recorder = recorder }
+
+    public var dimension: Int { 2 }
+    public var surfaceCount: Int { 1 }
+
+    public func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
+        recorder.record(state: [state[0], state[1]], gate: gates[0], wantsSwitching: switching != nil)
+        let radial = 1 - 2 * gates[0]
+        field[0] = -state[1] + radial * state[0]
+        field[1] = state[0] + radial * state[1]
+        switching?[0] = state[0] * state[0] + state[1] * state[1] - 1
+    }
+
+    public func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+                               into rates: UnsafeMutablePointer<Double>) {
+        rates[0] = 2 * (state[0] * velocity[0] + state[1] * velocity[1])
+    }
+}
+
+/// The states a system was evaluated at, in order, with the gate of its first surface and
+/// whether switching values were asked for (the integrator's own stage evaluations never
+/// ask for them).
+public final class EvaluationRecorder: @unchecked Sendable {
+    public struct Evaluation: Sendable {
+        public let state: [Double]
+        public let gate: Double
+        public let wantsSwitching: Bool
+    }
+
+    public private(set) var evaluations: [Evaluation] = []
+
+    public init() {}
+
+    public func record(state: [Double], gate: Double, wantsSwitching: Bool) {
+        evaluations.append(Evaluation(state: state, gate: gate, wantsSwitching: wantsSwitching))
+    }
+}

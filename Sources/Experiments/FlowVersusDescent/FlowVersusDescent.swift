@@ -95,7 +95,7 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
             learningRate: eta, iterations: iterations, matchedEventCount: comparison.matches.count,
             maxEventTimeDifference: comparison.maxTimeDifference,
             events: comparison.matches.map { match in
-                CompareRecord.MatchedEvent(surface: match.surface, into: TimelineRecord.activityWord(match.into),
+                CompareRecord.MatchedEvent(surface: match.surface, into: match.into.activationWord,
                                            flowTime: match.flowTime, gdIteration: match.gdIteration,
                                            timeDifference: match.timeDifference)
             },

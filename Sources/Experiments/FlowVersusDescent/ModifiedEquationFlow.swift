@@ -18,20 +18,15 @@ public struct ModifiedEquationFlow<Network: GatedNetwork>: PiecewiseSmoothSystem
 
     /// Buffers for the shifted states and fields (one allocation, at construction).
     private final class Scratch: @unchecked Sendable {
+        private let buffers = ScratchBuffers()
         let shifted: UnsafeMutablePointer<Double>
         let plus: UnsafeMutablePointer<Double>
         let minus: UnsafeMutablePointer<Double>
 
         init(dimension: Int) {
-            shifted = .allocate(capacity: dimension)
-            plus = .allocate(capacity: dimension)
-            minus = .allocate(capacity: dimension)
-        }
-
-        deinit {
-            shifted.deallocate()
-            plus.deallocate()
-            minus.deallocate()
+            shifted = buffers.doubles(dimension)
+            plus = buffers.doubles(dimension)
+            minus = buffers.doubles(dimension)
         }
     }
 

@@ -68,7 +68,6 @@ extension TimelineRecord {
     /// `choice` (a repelling surface where a side had to be chosen) and `chattering`
     /// otherwise; a `stage` for a neuron's norm crossing the watched level.
     public init(_ event: TimelineEvent, label: SurfaceLabel, loss: Double) {
-        let name = Self.activityWord
         self.init(time: event.time, kind: "", neuron: label.neuron,
                   sample: label.sample == SurfaceLabel.everySample ? nil : label.sample, loss: loss)
         switch event.kind {
@@ -79,28 +78,22 @@ extension TimelineRecord {
             gate = event.gate
         case .slideEnd(let exitSide):
             kind = "slide_end"
-            exit = name(exitSide)
+            exit = exitSide.activationWord
             gate = event.gate
         case .choice(let into):
             kind = "choice"
-            side = name(into)
+            side = into.activationWord
         case .chattering:
             kind = "chattering"
             gate = event.gate
-        }
-        if label.sample == SurfaceLabel.normLevel, case .crossing(let into) = event.kind {
+        case .watched(let into):
             // A neuron's norm crossed the watched level: a jump (stage) time.
             kind = "stage"
-            sample = nil
-            side = into == .positive ? "above" : "below"
+            side = into.levelWord
         }
         normalSpeedInactive = event.negativeSideSpeed
         normalSpeedActive = event.positiveSideSpeed
     }
-
-    /// The run files' word for a side of a (neuron, sample) surface: `active` for the
-    /// positive side (pre-activation > 0), `inactive` for the negative one.
-    public static func activityWord(_ side: Side) -> String { side == .positive ? "active" : "inactive" }
 
     /// `plateau_start` or `plateau_end` of a loss plateau, with its level as the loss and,
     /// where the model has one, the floor Q_0 of the partition at the plateau's start.

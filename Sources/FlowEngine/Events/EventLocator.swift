@@ -1,4 +1,5 @@
-/// Refines the earliest root among several switching functions inside one step.
+/// Refines the earliest root among several watched functions (switching functions and
+/// `WatchedFunctions` alike) inside one step.
 ///
 /// Works on signed distances d_j (positive on the side the current mode is on). On entry
 /// every candidate has d_j(lo) ≥ 0 and d_j(hi) ≤ 0 for at least one of them. Each trial
@@ -14,29 +15,23 @@
 /// Reference: Hiebert & Shampine, "Implicitly defined output points for solutions of
 /// ODEs", SAND80-0180 (1980); SUNDIALS CVODE `cvRootfind`.
 final class EventLocator {
-    private let surfaceCount: Int
+    private let buffers = ScratchBuffers()
     private let distanceLo: UnsafeMutablePointer<Double>
     private let distanceHi: UnsafeMutablePointer<Double>
     private let distanceMid: UnsafeMutablePointer<Double>
     static let maxIterations = 200
 
-    init(surfaceCount: Int) {
-        self.surfaceCount = surfaceCount
-        distanceLo = .allocate(capacity: max(surfaceCount, 1))
-        distanceHi = .allocate(capacity: max(surfaceCount, 1))
-        distanceMid = .allocate(capacity: max(surfaceCount, 1))
-    }
-
-    deinit {
-        distanceLo.deallocate()
-        distanceHi.deallocate()
-        distanceMid.deallocate()
+    /// - Parameter functionCount: how many signed distances each probe writes.
+    init(functionCount: Int) {
+        distanceLo = buffers.doubles(functionCount)
+        distanceHi = buffers.doubles(functionCount)
+        distanceMid = buffers.doubles(functionCount)
     }
 
     /// - Parameters:
     ///   - lo, hi: the bracket; `hi` is where the candidates were seen crossed.
-    ///   - distancesAtLo, distancesAtHi: d at both ends, `surfaceCount` values each.
-    ///   - candidates: the surfaces that may have crossed in (lo, hi].
+    ///   - distancesAtLo, distancesAtHi: d at both ends, one per function.
+    ///   - candidates: the functions that may have crossed in (lo, hi].
     ///   - firstEstimate: where to try first, if something better than the secant is known
     ///     (the Hermite interpolants' crossing); later trials are Illinois as usual.
     ///   - probe: writes d at a trial time into its buffer.

@@ -12,8 +12,8 @@ public struct EventTolerance: Sendable, Equatable {
     /// How far a sliding gate must be seen outside [0, 1] at a step end before an exit is
     /// located (the exit time is then the root of the gate reaching 0 or 1 itself).
     ///
-    /// A flow that converges to a point on a surface (common where the active samples do
-    /// not determine θ) drives its gate to 0 or 1 only asymptotically, and the equivalent
+    /// A flow that converges to a point on a surface (common where the surfaces the flow is
+    /// on do not determine x) drives its gate to 0 or 1 only asymptotically, and the equivalent
     /// control, a small difference of large terms there, then rounds to values up to
     /// ~1e-13 outside; 1e-12 keeps such noise from reading as an exit.
     public var gate: Double

@@ -16,8 +16,8 @@ public enum SurfaceBehavior: Sendable, Equatable {
 /// Grazing cases count as crossings: with σ+ = 0 and σ− < 0 the negative field still
 /// leaves strictly (support-vector notes §2.3, "the grazing case still crosses"). A speed
 /// below `relativeZero` times the other side's is rounding, not a direction, and counts as
-/// zero: a field that is tangent in exact arithmetic (e.g. an inactive pair on orthogonal
-/// data, whose field has no component along its own input) must not read as attracting
+/// zero: a field that is tangent in exact arithmetic (e.g. a coordinate frozen on the
+/// negative side, whose field has no component along its own normal) must not read as attracting
 /// because its ∇g·F came out 1e-17 instead of 0.
 public enum SurfaceClassifier {
     public static let relativeZero = 1e-12

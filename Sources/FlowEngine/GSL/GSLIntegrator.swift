@@ -101,7 +101,7 @@ final class GSLIntegrator {
             system, stepper.stepType, initialStep, absoluteTolerance, relativeTolerance)
         else {
             system.deallocate()
-            throw GSLError(status: 8, function: "gsl_odeiv2_driver_alloc_y_new", t: nil, h: nil)
+            throw GSLError(status: GSLError.outOfMemory, function: "gsl_odeiv2_driver_alloc_y_new", t: nil, h: nil)
         }
         self.driver = driver
         if stepper.canRestepFromStepStart {
@@ -115,7 +115,7 @@ final class GSLIntegrator {
         guard refinementStep != nil || refinementDriver != nil else {
             gsl_odeiv2_driver_free(driver)
             system.deallocate()
-            throw GSLError(status: 8, function: "gsl_odeiv2_step_alloc", t: nil, h: nil)
+            throw GSLError(status: GSLError.outOfMemory, function: "gsl_odeiv2_step_alloc", t: nil, h: nil)
         }
         refinementError = .allocate(capacity: dimension)
         self.errorScale = errorScale
@@ -183,8 +183,17 @@ final class GSLIntegrator {
     /// Forgets all step history. Needed after every mode switch: evolve reuses the last
     /// `dydt_out` as the next `dydt_in`, and multistep methods keep past values.
     func reset() {
+        forgetDerivative()
+        gsl_odeiv2_step_reset(driver.pointee.s)
+    }
+
+    /// Forgets the derivative evolve carries from one step to the next. Needed whenever the
+    /// state is changed between steps with the field unchanged (a projection back onto the
+    /// sliding surfaces): evolve reuses the last `dydt_out` as the next `dydt_in` while its
+    /// step count is nonzero, so the next step's first stage would use F at the old state.
+    /// The method's own history (multistep) is kept: the change is within the tolerance.
+    func forgetDerivative() {
         failedStepsBeforeReset += Int(driver.pointee.e.pointee.failed_steps)
         gsl_odeiv2_evolve_reset(driver.pointee.e)
-        gsl_odeiv2_step_reset(driver.pointee.s)
     }
 }

@@ -5,21 +5,16 @@ import Foundation
 /// rounding O(ε/h).
 final class FiniteDifferenceJacobian {
     private let dimension: Int
+    private let buffers = ScratchBuffers()
     private let shifted: UnsafeMutablePointer<Double>
     private let fieldPlus: UnsafeMutablePointer<Double>
     private let fieldMinus: UnsafeMutablePointer<Double>
 
     init(dimension: Int) {
         self.dimension = dimension
-        shifted = .allocate(capacity: dimension)
-        fieldPlus = .allocate(capacity: dimension)
-        fieldMinus = .allocate(capacity: dimension)
-    }
-
-    deinit {
-        shifted.deallocate()
-        fieldPlus.deallocate()
-        fieldMinus.deallocate()
+        shifted = buffers.doubles(dimension)
+        fieldPlus = buffers.doubles(dimension)
+        fieldMinus = buffers.doubles(dimension)
     }
 
     func evaluate(at x: UnsafePointer<Double>, into jacobian: UnsafeMutablePointer<Double>,

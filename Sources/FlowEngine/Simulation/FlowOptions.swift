@@ -17,9 +17,20 @@ public struct FlowOptions: Sendable {
     /// When set, the run ends with `Termination.reachedSteadyState` at the first accepted
     /// step where ‖F(x)‖∞ ≤ tol·max(1, ‖x‖∞) (the steady-state test of SciML's
     /// `TerminateSteadyState` callback). For flows that converge onto a point where
-    /// contacts keep recurring at the rounding level of a vanishing field (knots settling on
-    /// a sample at the edge of sliding), where going on would only accumulate events.
+    /// contacts keep recurring at the rounding level of a vanishing field (several surfaces
+    /// settling together at the edge of sliding), where going on would only accumulate events.
     public var steadyStateTolerance: Double?
+    /// Events closer together than ten event-time tolerances, this many times in a row,
+    /// stop the run with `FlowError.eventAccumulation` (Zeno behaviour).
+    public var accumulationLimit: Int
+    /// Accepted steps no longer than 16 ulps of t, this many in a row, stop the run with
+    /// `FlowError.stepSizeUnderflow`: the tolerance cannot be met.
+    public var stallLimit: Int
+    /// A surface met this many times within `chatteringWindow` event-time tolerances
+    /// chatters: the engine slides on it, or stops if it cannot.
+    public var chatteringContactLimit: Int
+    /// The chattering window, in event-time tolerances.
+    public var chatteringWindow: Double
 
     /// Tolerances below this relative size cannot be met in double precision.
     public static let smallestRelativeTolerance = 10 * Double.ulpOfOne
@@ -27,7 +38,9 @@ public struct FlowOptions: Sendable {
     public init(
         stepper: GSLStepper = .default, relativeTolerance: Double = 1e-10, absoluteTolerance: Double = 1e-12,
         initialStep: Double? = nil, maxSteps: Int = 10_000_000, eventTimeTolerance: EventTolerance = EventTolerance(),
-        repellingRule: RepellingSurfaceRule = .negativeSide, steadyStateTolerance: Double? = nil
+        repellingRule: RepellingSurfaceRule = .negativeSide, steadyStateTolerance: Double? = nil,
+        accumulationLimit: Int = 1000, stallLimit: Int = 100, chatteringContactLimit: Int = 8,
+        chatteringWindow: Double = 1000
     ) {
         self.stepper = stepper
         self.relativeTolerance = relativeTolerance
@@ -37,6 +50,10 @@ public struct FlowOptions: Sendable {
         self.eventTimeTolerance = eventTimeTolerance
         self.repellingRule = repellingRule
         self.steadyStateTolerance = steadyStateTolerance
+        self.accumulationLimit = accumulationLimit
+        self.stallLimit = stallLimit
+        self.chatteringContactLimit = chatteringContactLimit
+        self.chatteringWindow = chatteringWindow
     }
 
     func validate() throws(FlowError) {
@@ -56,6 +73,14 @@ public struct FlowOptions: Sendable {
         guard maxSteps > 0 else { throw .invalidProblem("the step limit must be positive, got \(maxSteps)") }
         if let steadyStateTolerance, !(steadyStateTolerance.isFinite && steadyStateTolerance > 0) {
             throw .invalidProblem("the steady-state tolerance must be positive and finite, got \(steadyStateTolerance)")
+        }
+        guard accumulationLimit > 0 else { throw .invalidProblem("the accumulation limit must be positive, got \(accumulationLimit)") }
+        guard stallLimit > 0 else { throw .invalidProblem("the stall limit must be positive, got \(stallLimit)") }
+        guard chatteringContactLimit > 1 else {
+            throw .invalidProblem("the chattering contact limit must be at least 2, got \(chatteringContactLimit)")
+        }
+        guard chatteringWindow.isFinite, chatteringWindow > 0 else {
+            throw .invalidProblem("the chattering window must be positive and finite, got \(chatteringWindow)")
         }
     }
 }

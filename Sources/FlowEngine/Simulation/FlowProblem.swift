@@ -1,19 +1,27 @@
-/// What to solve: a piecewise-smooth system, where it starts, and until when.
-/// How to solve it is `FlowOptions`.
+/// What to solve: a piecewise-smooth system, the functions watched beside its switching
+/// surfaces, where it starts, and until when. How to solve it is `FlowOptions`.
 public struct FlowProblem<System: PiecewiseSmoothSystem> {
     public let system: System
+    /// Functions whose zero crossings are located and recorded without switching anything
+    /// (`WatchedFunctions`), or nil.
+    public let watched: (any WatchedFunctions)?
     public let initialState: [Double]
     public let endTime: Double
     /// Times in (0, endTime], ascending, at which the state is handed to
     /// `FlowObserver.didReachOutputTime`; steps end exactly there (no interpolation).
     public let outputTimes: [Double]
 
-    public init(system: System, initialState: [Double], endTime: Double, outputTimes: [Double] = []) {
+    public init(system: System, initialState: [Double], endTime: Double, outputTimes: [Double] = [],
+                watching watched: (any WatchedFunctions)? = nil) {
         self.system = system
+        self.watched = watched
         self.initialState = initialState
         self.endTime = endTime
         self.outputTimes = outputTimes
     }
+
+    /// Number of watched functions.
+    var watchedCount: Int { watched?.count ?? 0 }
 
     /// Checks the up-front conditions; every message names the offending quantity.
     func validate() throws(FlowError) {
@@ -31,5 +39,6 @@ public struct FlowProblem<System: PiecewiseSmoothSystem> {
         else {
             throw .invalidProblem("output times must be ascending and within (0, \(endTime)]")
         }
+        guard watchedCount >= 0 else { throw .invalidProblem("the watched functions number \(watchedCount)") }
     }
 }

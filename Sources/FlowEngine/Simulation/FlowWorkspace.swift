@@ -1,57 +1,59 @@
 /// Fixed-size scratch buffers of one run, allocated once so that no step allocates.
+///
+/// The engine watches f = m + q functions: the m switching functions g_j first, then the
+/// q watched functions h_i (as f-index m + i). "Current" buffers hold the state the run is
+/// at (a step end or an event); "trial" buffers a re-stepped state inside a step.
 final class FlowWorkspace {
     let dimension: Int
     let surfaceCount: Int
+    /// m + q.
+    let functionCount: Int
+    private let buffers = ScratchBuffers()
 
-    /// x, F(x, s), g(x), ġ(x) at the current time.
+    /// x and F(x, s) at the current time.
     let state: UnsafeMutablePointer<Double>
     let field: UnsafeMutablePointer<Double>
-    let switching: UnsafeMutablePointer<Double>
+    /// The gates used by the latest evaluation at the current state (the solved s_S included).
+    let gates: UnsafeMutablePointer<Double>
+    /// g(x) then h(x), and their rates along F, at the current state.
+    let values: UnsafeMutablePointer<Double>
     let rates: UnsafeMutablePointer<Double>
     /// x at the start of the current step, and signed distances and their rates there.
     let stepStart: UnsafeMutablePointer<Double>
     let distanceStart: UnsafeMutablePointer<Double>
     let distanceRateStart: UnsafeMutablePointer<Double>
-    /// Signed distances and rates at the end of the step.
+    /// Signed distances and rates at the current state (the end of the step).
     let distanceEnd: UnsafeMutablePointer<Double>
     let distanceRateEnd: UnsafeMutablePointer<Double>
-    /// A re-stepped trial state with its field, switching values and rates.
+    /// A re-stepped trial state with its field, gates, values and rates.
     let trialState: UnsafeMutablePointer<Double>
     let trialField: UnsafeMutablePointer<Double>
-    let trialSwitching: UnsafeMutablePointer<Double>
+    let trialGates: UnsafeMutablePointer<Double>
+    let trialValues: UnsafeMutablePointer<Double>
     let trialRates: UnsafeMutablePointer<Double>
     /// Signed distances at the far end of a bracket.
     let distanceHi: UnsafeMutablePointer<Double>
 
-    init(dimension: Int, surfaceCount: Int) {
+    init(dimension: Int, surfaceCount: Int, watchedCount: Int) {
         self.dimension = dimension
         self.surfaceCount = surfaceCount
-        let m = max(surfaceCount, 1)
-        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
-            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: count)
-            pointer.initialize(repeating: 0, count: count)
-            return pointer
-        }
-        state = buffer(dimension)
-        field = buffer(dimension)
-        switching = buffer(m)
-        rates = buffer(m)
-        stepStart = buffer(dimension)
-        distanceStart = buffer(m)
-        distanceRateStart = buffer(m)
-        distanceEnd = buffer(m)
-        distanceRateEnd = buffer(m)
-        trialState = buffer(dimension)
-        trialField = buffer(dimension)
-        trialSwitching = buffer(m)
-        trialRates = buffer(m)
-        distanceHi = buffer(m)
-    }
-
-    deinit {
-        for pointer in [state, field, switching, rates, stepStart, distanceStart, distanceRateStart,
-                        distanceEnd, distanceRateEnd, trialState, trialField, trialSwitching, trialRates, distanceHi] {
-            pointer.deallocate()
-        }
+        functionCount = surfaceCount + watchedCount
+        let n = dimension, m = surfaceCount, f = functionCount
+        state = buffers.doubles(n)
+        field = buffers.doubles(n)
+        gates = buffers.doubles(m)
+        values = buffers.doubles(f)
+        rates = buffers.doubles(f)
+        stepStart = buffers.doubles(n)
+        distanceStart = buffers.doubles(f)
+        distanceRateStart = buffers.doubles(f)
+        distanceEnd = buffers.doubles(f)
+        distanceRateEnd = buffers.doubles(f)
+        trialState = buffers.doubles(n)
+        trialField = buffers.doubles(n)
+        trialGates = buffers.doubles(m)
+        trialValues = buffers.doubles(f)
+        trialRates = buffers.doubles(f)
+        distanceHi = buffers.doubles(f)
     }
 }

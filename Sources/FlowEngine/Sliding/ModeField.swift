@@ -7,20 +7,21 @@
 /// Σ_{k∈S} (∇g_i·J_k) s_k = −∇g_i·F(x, s_S = 0)   for every i ∈ S,
 /// ```
 /// so that every g_i, i ∈ S, stays constant (zero) along the flow. A solved gate in (0, 1)
-/// is the effective ReLU'(0) of that pair. It is the Filippov solution on S as long as the
-/// gates stay in [0, 1] (DESIGN.md; Filippov 1988, §2.4; Utkin 1977).
+/// is the switch's effective value on the surface. It is the Filippov solution on S as
+/// long as the gates stay in [0, 1] (DESIGN.md; Filippov 1988, §2.4; Utkin 1977).
 ///
-/// After every evaluation `gates` holds the gates used, the solved ones included, and the
-/// jumps and the matrix ∇g_S·J of that state stay available for projecting back onto S.
-/// The jumps come from the system when it provides them (`JumpProvidingSystem`), else as
-/// differences of two evaluations.
+/// The mode itself is `gates` (0 or 1 off S, 0 on S) and S; evaluating it changes neither:
+/// the solved gates are an output of each evaluation, and the jumps and the matrix ∇g_S·J
+/// of the last evaluation stay available for projecting back onto S. The jumps come from
+/// the system when it provides them (`JumpProvidingSystem`), else as differences of two
+/// evaluations.
 final class ModeField<System: PiecewiseSmoothSystem> {
     let system: System
     /// The system's own jumps and single rates, when it has them (`JumpProvidingSystem`).
     private let jumpProvider: (any JumpProvidingSystem)?
     let dimension: Int
     let surfaceCount: Int
-    /// s: fixed gates off S, the last solved ones on S.
+    /// The gate pattern: s_j ∈ {0, 1} off S, 0 on S (the solved values are outputs).
     let gates: UnsafeMutablePointer<Double>
     /// Whether each surface is in S.
     let isSliding: UnsafeMutablePointer<Bool>
@@ -29,77 +30,74 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// Field evaluations of the system (each costs one forward pass).
     private(set) var evaluationCount = 0
 
+    private let buffers = ScratchBuffers()
     private let baseField: UnsafeMutablePointer<Double>
     private let rates: UnsafeMutablePointer<Double>
-    private var jumps: UnsafeMutablePointer<Double>
-    private var controlMatrix: UnsafeMutablePointer<Double>
-    private var factoredMatrix: UnsafeMutablePointer<Double>
-    private var solution: UnsafeMutablePointer<Double>
-    private var capacity = 0
+    /// The equivalent-control system of S; replaced (never resized in place) when S grows.
+    private var control: EquivalentControlBuffers
+
+    /// Buffers for k sliding surfaces: the jumps J_S, the matrix ∇g_S·J_S, its factored
+    /// copy and the right-hand side, which becomes s_S.
+    private final class EquivalentControlBuffers {
+        private let buffers = ScratchBuffers()
+        let capacity: Int
+        let jumps: UnsafeMutablePointer<Double>
+        let matrix: UnsafeMutablePointer<Double>
+        let factored: UnsafeMutablePointer<Double>
+        let solution: UnsafeMutablePointer<Double>
+
+        init(capacity k: Int, dimension n: Int) {
+            capacity = k
+            jumps = buffers.doubles(k * n)
+            matrix = buffers.doubles(k * k)
+            factored = buffers.doubles(k * k)
+            solution = buffers.doubles(k)
+        }
+    }
 
     init(system: System) {
         self.system = system
         jumpProvider = system as? any JumpProvidingSystem
         dimension = system.dimension
         surfaceCount = system.surfaceCount
-        let m = max(surfaceCount, 1)
-        gates = .allocate(capacity: m)
-        gates.initialize(repeating: 0, count: m)
-        isSliding = .allocate(capacity: m)
-        isSliding.initialize(repeating: false, count: m)
-        baseField = .allocate(capacity: dimension)
-        rates = .allocate(capacity: m)
-        jumps = .allocate(capacity: 1)
-        controlMatrix = .allocate(capacity: 1)
-        factoredMatrix = .allocate(capacity: 1)
-        solution = .allocate(capacity: 1)
+        gates = buffers.doubles(surfaceCount)
+        isSliding = buffers.flags(surfaceCount)
+        baseField = buffers.doubles(dimension)
+        rates = buffers.doubles(surfaceCount)
+        control = EquivalentControlBuffers(capacity: 0, dimension: dimension)
     }
 
-    deinit {
-        gates.deallocate()
-        isSliding.deallocate()
-        baseField.deallocate()
-        rates.deallocate()
-        jumps.deallocate()
-        controlMatrix.deallocate()
-        factoredMatrix.deallocate()
-        solution.deallocate()
-    }
-
-    /// Makes S exactly `surfaces`. Buffers grow here, at events, never during a step.
+    /// Makes S exactly `surfaces`; their pattern gates become 0. Buffers grow here, at
+    /// events, never during a step.
     func setSlidingSurfaces(_ surfaces: [Int]) {
         for j in slidingSurfaces { isSliding[j] = false }
         slidingSurfaces = surfaces
-        for j in surfaces { isSliding[j] = true }
-        let k = surfaces.count
-        if k > capacity {
-            jumps.deallocate()
-            controlMatrix.deallocate()
-            factoredMatrix.deallocate()
-            solution.deallocate()
-            capacity = k
-            jumps = .allocate(capacity: k * dimension)
-            controlMatrix = .allocate(capacity: k * k)
-            factoredMatrix = .allocate(capacity: k * k)
-            solution = .allocate(capacity: k)
+        for j in surfaces {
+            isSliding[j] = true
+            gates[j] = 0
+        }
+        if surfaces.count > control.capacity {
+            control = EquivalentControlBuffers(capacity: surfaces.count, dimension: dimension)
         }
     }
 
-    /// F(x, s) for the current mode, and g(x) when `switching` is not nil.
+    /// F(x, s) for the current mode, g(x) when `switching` is not nil, and the gates used
+    /// (the pattern with the solved s_S) when `gatesUsed` is not nil.
     ///
     /// - Returns: false when the equivalent-control system is singular (then `field`
-    ///   holds F with s_S = 0).
+    ///   holds F with s_S = 0, and so does `gatesUsed`).
     @discardableResult
     func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
-                  switching: UnsafeMutablePointer<Double>?) -> Bool {
+                  switching: UnsafeMutablePointer<Double>?, gatesUsed: UnsafeMutablePointer<Double>? = nil) -> Bool {
         evaluationCount += 1
+        gatesUsed?.update(from: gates, count: surfaceCount)
         let surfaces = slidingSurfaces
         guard !surfaces.isEmpty else {
             system.evaluate(at: x, gates: gates, field: field, switching: switching)
             return true
         }
         let n = dimension, k = surfaces.count
-        for j in surfaces { gates[j] = 0 }
+        let jumps = control.jumps, controlMatrix = control.matrix, solution = control.solution
         system.evaluate(at: x, gates: gates, field: baseField, switching: switching)
         system.switchingRates(at: x, velocity: baseField, into: rates)
         for (row, i) in surfaces.enumerated() { solution[row] = -rates[i] }
@@ -112,6 +110,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
                 }
                 continue
             }
+            // A trial of the pattern with s_j = 1, restored at once: the mode is unchanged.
             gates[j] = 1
             evaluationCount += 1
             system.evaluate(at: x, gates: gates, field: jump, switching: nil)
@@ -120,13 +119,13 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             system.switchingRates(at: x, velocity: jump, into: rates)
             for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
         }
-        factoredMatrix.update(from: controlMatrix, count: k * k)
-        let solved = SmallLinearSolver.solve(factoredMatrix, solution, size: k)
+        control.factored.update(from: controlMatrix, count: k * k)
+        let solved = SmallLinearSolver.solve(control.factored, solution, size: k)
         field.update(from: baseField, count: n)
         guard solved else { return false }
         for (column, j) in surfaces.enumerated() {
             let s = solution[column]
-            gates[j] = s
+            gatesUsed?[j] = s
             let jump = jumps + column * n
             for r in 0..<n { field[r] += s * jump[r] }
         }
@@ -135,7 +134,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
 
     /// Moves x back onto S along the jump directions after an accepted step:
     /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), which is exact in one step for
-    /// switching functions linear in x (as a network's pre-activations are), using the
+    /// switching functions linear in x (affine surfaces), using the
     /// jumps of the last `evaluate`, which must have been at x.
     ///
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
@@ -143,16 +142,17 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         let surfaces = slidingSurfaces
         let n = dimension, k = surfaces.count
         guard k > 0 else { return 0 }
+        let solution = control.solution
         var drift = 0.0
         for (row, i) in surfaces.enumerated() {
             solution[row] = switching[i]
             drift = max(drift, abs(switching[i]))
         }
         guard drift > 0 else { return 0 }
-        factoredMatrix.update(from: controlMatrix, count: k * k)
-        guard SmallLinearSolver.solve(factoredMatrix, solution, size: k) else { return drift }
+        control.factored.update(from: control.matrix, count: k * k)
+        guard SmallLinearSolver.solve(control.factored, solution, size: k) else { return drift }
         for column in 0..<k {
-            let jump = jumps + column * n
+            let jump = control.jumps + column * n
             for r in 0..<n { x[r] -= solution[column] * jump[r] }
         }
         return drift

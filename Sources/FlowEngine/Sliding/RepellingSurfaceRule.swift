@@ -2,16 +2,17 @@
 /// fields push away from the surface and the Filippov solution is not unique: it may
 /// leave to either side, or (for a while) stay. Every such choice is recorded as a
 /// `TimelineEvent.Kind.choice`.
-public enum RepellingSurfaceRule: String, CaseIterable, Sendable {
-    /// The negative (inactive) side: ReLU'(0) = 0, the convention of the papers and of
-    /// PyTorch's `relu` backward. The default.
-    case negativeSide = "inactive"
-    /// The positive (active) side: ReLU'(0) = 1.
-    case positiveSide = "active"
+public enum RepellingSurfaceRule: CaseIterable, Sendable {
+    /// The negative side, gate 0: the convention of a one-sided derivative taken from the
+    /// left (σ'(0) = 0 for a gate σ). The default.
+    case negativeSide
+    /// The positive side, gate 1.
+    case positiveSide
     /// Stop the run with `FlowError.repellingSurface`.
     case fail
 
-    var side: Side? {
+    /// The side the rule takes, or nil for `fail`.
+    public var side: Side? {
         switch self {
         case .negativeSide: .negative
         case .positiveSide: .positive

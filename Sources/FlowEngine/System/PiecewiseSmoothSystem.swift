@@ -8,8 +8,8 @@
 /// speeds ∇g_j·F(x, s_j = 0) and ∇g_j·F(x, s_j = 1) (see `SurfaceClassifier`): the system
 /// never reads its own switching signs to pick a field.
 ///
-/// Conformers evaluate F and g in one pass (a network's pre-activations are its switching
-/// values), write into caller-owned buffers and must not allocate.
+/// Conformers evaluate F and g in one pass (the switching values are often
+/// intermediate results of the field), write into caller-owned buffers and must not allocate.
 public protocol PiecewiseSmoothSystem {
     /// Length of the state x.
     var dimension: Int { get }

@@ -1,0 +1,137 @@
+/// Screens one accepted step [t0, t1] for events, and keeps the departing marks.
+///
+/// Assumes: the workspace holds the signed distances d and their rates ḋ at both step ends
+/// (`distanceStart`, `distanceEnd`, ...), evaluated in the mode the step was taken in, and
+/// `probe` re-steps from the step start to a trial time and evaluates the trial buffers
+/// there (changing nothing else).
+/// Guarantees: an event is reported when some d_j is negative at t1 and is not rounding
+/// (`isFalseAlarm`), or when a `HermiteScreen` dip of a positive d_j is confirmed by a
+/// re-stepped negative value (then the bracket ends at that witness). Functions marked
+/// departing (a surface left tangentially or merely touched, which sits a rounding error
+/// from zero) count as crossed only while they also move further the wrong way, until they
+/// are clear (positive at a step end).
+///
+/// Reference: SUNDIALS CVODE `cvRcheck2`/`cvRcheck3` (roots at a previous root, roots in
+/// the step); Hiebert & Shampine, SAND80-0180 (1980).
+final class StepScreen<System: PiecewiseSmoothSystem> {
+    private let evaluator: StateEvaluator<System>
+    private let gateTolerance: Double
+    private let buffers = ScratchBuffers()
+    /// Functions sitting on their zero without having moved clear of it since an event.
+    private let isDeparting: UnsafeMutablePointer<Bool>
+
+    init(evaluator: StateEvaluator<System>, gateTolerance: Double) {
+        self.evaluator = evaluator
+        self.gateTolerance = gateTolerance
+        isDeparting = buffers.flags(evaluator.functionCount)
+    }
+
+    private var workspace: FlowWorkspace { evaluator.workspace }
+
+    /// Finds the functions that may have changed sign in [t0, t1].
+    ///
+    /// - Returns: nil when none did; otherwise the far end of the bracket to refine (t1,
+    ///   or the earliest re-stepped time that confirms a double crossing) with the signed
+    ///   distances there in `workspace.distanceHi`, and the functions on the far side.
+    func screen(from t0: Double, to t1: Double, probe: (Double) throws(FlowError) -> Void)
+        throws(FlowError) -> (hi: Double, candidates: [Int])?
+    {
+        let w = workspace
+        let stepLength = t1 - t0
+        var signChanged = false
+        var witnessTime: Double?
+        for j in 0..<w.functionCount {
+            let d0 = w.distanceStart[j], d1 = w.distanceEnd[j]
+            if d1 < 0 {
+                if isFalseAlarm(j) { continue }
+                signChanged = true
+                continue
+            }
+            guard !evaluator.isSliding(j), d0 > 0, d1 > 0,
+                  let dip = HermiteScreen.interiorDip(
+                    start: d0, end: d1, startSlope: stepLength * w.distanceRateStart[j],
+                    endSlope: stepLength * w.distanceRateEnd[j])
+            else { continue }
+            if let witness = try confirmDoubleCrossing(of: j, from: t0, to: t1, nearFraction: dip.fraction, probe: probe),
+               witness < (witnessTime ?? .infinity) {
+                witnessTime = witness
+            }
+        }
+        if let witnessTime {
+            try probe(witnessTime)
+            evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceHi, rateInto: nil)
+            return (witnessTime, (0..<w.functionCount).filter { w.distanceHi[$0] <= 0 })
+        }
+        guard signChanged else { return nil }
+        w.distanceHi.update(from: w.distanceEnd, count: w.functionCount)
+        return (t1, (0..<w.functionCount).filter { w.distanceEnd[$0] < 0 && !isFalseAlarm($0) })
+    }
+
+    /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants
+    /// (`HermiteScreen.crossing`), from d and ḋ at both step ends; surfaces slid on have no
+    /// rate and are left to the secant.
+    func hermiteCrossing(of candidates: [Int], from t0: Double, to t1: Double) -> Double? {
+        let w = workspace, stepLength = t1 - t0
+        var earliest: Double?
+        for j in candidates where !evaluator.isSliding(j) {
+            guard let fraction = HermiteScreen.crossing(
+                start: w.distanceStart[j], end: w.distanceEnd[j], startSlope: stepLength * w.distanceRateStart[j],
+                endSlope: stepLength * w.distanceRateEnd[j]) else { continue }
+            earliest = min(earliest ?? .infinity, t0 + fraction * stepLength)
+        }
+        return earliest
+    }
+
+    /// Functions not yet crossed at the current state that will cross within `tolerance`
+    /// time: they belong to the same event.
+    func functionsAboutToCross(excluding crossed: [Int], within tolerance: Double) -> [Int] {
+        let w = workspace
+        var result: [Int] = []
+        for j in 0..<w.functionCount where !crossed.contains(j) && !evaluator.isSliding(j) {
+            let d = w.distanceEnd[j], rate = w.distanceRateEnd[j]
+            if d > 0, rate < 0, d <= -rate * tolerance { result.append(j) }
+        }
+        return result
+    }
+
+    /// Marks a function as departing (it kept its side with the state a hair across) or
+    /// as crossed cleanly.
+    func setDeparting(_ j: Int, _ value: Bool) { isDeparting[j] = value }
+
+    /// Unmarks the departing functions that are clear at the current state.
+    func clearDepartures() {
+        let w = workspace
+        for j in 0..<w.functionCount where isDeparting[j] && w.distanceEnd[j] > 0 { isDeparting[j] = false }
+    }
+
+    /// Whether a negative distance at the step end is rounding, not an event: a function
+    /// left tangentially that still moves back to its side, or a sliding gate less than
+    /// the gate tolerance outside [0, 1].
+    private func isFalseAlarm(_ j: Int) -> Bool {
+        let w = workspace
+        if evaluator.isSliding(j) { return w.distanceEnd[j] >= -gateTolerance }
+        return isDeparting[j] && w.distanceRateEnd[j] > 0
+    }
+
+    /// Re-steps towards the Hermite minimum of function j, then follows the secant of its
+    /// rate ḋ_j, looking for a time with d_j < 0.
+    /// - Returns: such a time, or nil when the re-stepped values stay positive (a near
+    ///   miss that the interpolant exaggerated).
+    private func confirmDoubleCrossing(of j: Int, from t0: Double, to t1: Double, nearFraction fraction: Double,
+                                       probe: (Double) throws(FlowError) -> Void) throws(FlowError) -> Double? {
+        let w = workspace
+        let sign = evaluator.sign(of: j)
+        var (a, rateA) = (t0, w.distanceRateStart[j])
+        var (b, rateB) = (t1, w.distanceRateEnd[j])
+        var t = t0 + fraction * (t1 - t0)
+        for _ in 0..<4 {
+            try probe(t)
+            if sign * w.trialValues[j] < 0 { return t }
+            let rate = sign * w.trialRates[j]
+            if rate < 0 { (a, rateA) = (t, rate) } else { (b, rateB) = (t, rate) }
+            guard rateA < 0, rateB > 0 else { return nil }
+            t = a + (b - a) * (-rateA) / (rateB - rateA)
+        }
+        return nil
+    }
+}

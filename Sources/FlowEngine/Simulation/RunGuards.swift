@@ -1,0 +1,62 @@
+/// The guards that stop a run which can no longer make progress, with their counters.
+///
+/// Assumes: `checkStep` sees every accepted step, `checkEvent` every located event, and
+/// `chatteringSurfaces` the surfaces of every contact, in time order.
+/// Guarantees: a stall (`FlowOptions.stallLimit` steps in a row no longer than 16 ulps of
+/// t: GSL creeping on where a field breaks down, as rk4 and bsimp do) throws
+/// `stepSizeUnderflow`; `FlowOptions.accumulationLimit` events in a row closer together
+/// than ten event-time tolerances (Zeno behaviour) throw `eventAccumulation`; a surface met
+/// `FlowOptions.chatteringContactLimit` times within `FlowOptions.chatteringWindow`
+/// event-time tolerances is handed back once as chattering, for the driver to slide on.
+/// The guards change no state of the flow.
+struct RunGuards {
+    private let options: FlowOptions
+    private var stalledStepCount = 0
+    private var lastEventTime = -Double.infinity
+    private var eventsInAccumulation = 0
+    /// The last few contact times of each surface.
+    private var recentContacts: [[Double]]
+
+    init(options: FlowOptions, surfaceCount: Int) {
+        self.options = options
+        recentContacts = Array(repeating: [], count: surfaceCount)
+    }
+
+    /// After every accepted step of length `stepLength` ending at `t`.
+    mutating func checkStep(length stepLength: Double, endingAt t: Double) throws(FlowError) {
+        if stepLength <= 16 * t.ulp {
+            stalledStepCount += 1
+            if stalledStepCount >= options.stallLimit { throw .stepSizeUnderflow(t: t, h: stepLength) }
+        } else {
+            stalledStepCount = 0
+        }
+    }
+
+    /// After every located event at `t`.
+    mutating func checkEvent(at t: Double) throws(FlowError) {
+        if t - lastEventTime <= 10 * options.eventTimeTolerance.time(near: t) {
+            eventsInAccumulation += 1
+            if eventsInAccumulation >= options.accumulationLimit {
+                throw .eventAccumulation(count: eventsInAccumulation, t: t)
+            }
+        } else {
+            eventsInAccumulation = 0
+        }
+        lastEventTime = t
+    }
+
+    /// Records a contact of `surfaces` at `t`.
+    /// - Returns: those met `chatteringContactLimit` times within the window (their count
+    ///   starts afresh).
+    mutating func chatteringSurfaces(among surfaces: [Int], at t: Double) -> [Int] {
+        let window = options.chatteringWindow * options.eventTimeTolerance.time(near: t)
+        var chattering: [Int] = []
+        for j in surfaces {
+            recentContacts[j] = recentContacts[j].filter { t - $0 <= window } + [t]
+            guard recentContacts[j].count >= options.chatteringContactLimit else { continue }
+            recentContacts[j] = []
+            chattering.append(j)
+        }
+        return chattering
+    }
+}

@@ -1,0 +1,100 @@
+/// Evaluates everything the engine watches at one state, and says what each value means in
+/// the current mode.
+///
+/// Assumes: the workspace and the mode belong to one run; `watchedSides` holds the side
+/// each watched function is on (set at the start and at its crossings).
+/// Guarantees: an evaluation writes F, the gates used, the values of the f = m + q
+/// functions (g then h) and their rates along F into one set of buffers, and changes
+/// neither the mode nor any other buffer; signed distances d are positive while the mode
+/// and the watched sides hold:
+/// ```
+/// d_j = ±g_j          (the side of gate s_j) for a surface off the sliding set,
+/// d_j = min(s_j, 1 − s_j)   for a surface slid on (negative once s_j left [0, 1]; no rate),
+/// d_j = ±h_i          (the side h_i is on) for watched function i = j − m.
+/// ```
+/// Screening, location and "which functions are in this event" all work on d, so
+/// crossings, slide exits and watched crossings are one mechanism.
+final class StateEvaluator<System: PiecewiseSmoothSystem> {
+    let mode: ModeField<System>
+    let watched: (any WatchedFunctions)?
+    let workspace: FlowWorkspace
+    /// The side of each watched function h_i.
+    var watchedSides: [Side]
+
+    init(mode: ModeField<System>, watched: (any WatchedFunctions)?, workspace: FlowWorkspace) {
+        self.mode = mode
+        self.watched = watched
+        self.workspace = workspace
+        watchedSides = Array(repeating: .negative, count: watched?.count ?? 0)
+    }
+
+    var surfaceCount: Int { workspace.surfaceCount }
+    var functionCount: Int { workspace.functionCount }
+
+    /// Whether function j is a surface in the sliding set.
+    func isSliding(_ j: Int) -> Bool { j < surfaceCount && mode.isSliding[j] }
+
+    /// Whether function j is a watched function (f-index ≥ m).
+    func isWatched(_ j: Int) -> Bool { j >= surfaceCount }
+
+    /// +1 or −1: the side function j is on (off the sliding set).
+    func sign(of j: Int) -> Double {
+        j < surfaceCount ? Side(gate: mode.gates[j]).sign : watchedSides[j - surfaceCount].sign
+    }
+
+    /// F, the gates used, g, h and their rates at `x` into the given buffers.
+    ///
+    /// - Returns: false when the sliding set's equivalent control is singular there.
+    func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>, gates: UnsafeMutablePointer<Double>,
+                  values: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) -> Bool {
+        guard mode.evaluate(at: x, field: field, switching: values, gatesUsed: gates) else { return false }
+        mode.system.switchingRates(at: x, velocity: field, into: rates)
+        if let watched {
+            watched.values(at: x, into: values + surfaceCount)
+            watched.rates(at: x, velocity: field, into: rates + surfaceCount)
+        }
+        return true
+    }
+
+    /// Evaluates the current state and its signed distances into the current buffers.
+    ///
+    /// - Throws: `singularSlidingSystem` (an accepted state must have a sliding field).
+    func evaluateCurrentState(at t: Double) throws(FlowError) {
+        let w = workspace
+        guard evaluate(at: w.state, field: w.field, gates: w.gates, values: w.values, rates: w.rates) else {
+            throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
+        }
+        signedDistances(values: w.values, rates: w.rates, gates: w.gates, into: w.distanceEnd, rateInto: w.distanceRateEnd)
+    }
+
+    /// Evaluates the re-stepped trial state into the trial buffers.
+    func evaluateTrialState(at t: Double) throws(FlowError) {
+        let w = workspace
+        guard evaluate(at: w.trialState, field: w.trialField, gates: w.trialGates, values: w.trialValues,
+                       rates: w.trialRates) else {
+            throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
+        }
+    }
+
+    /// The signed distances d (and their rates, when both `rates` and `rateInto` are
+    /// given) of values evaluated with `gates`.
+    func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
+                         into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
+        for j in 0..<surfaceCount {
+            let s = gates[j]
+            if mode.isSliding[j] {
+                d[j] = min(s, 1 - s)
+                dr?[j] = .nan
+            } else {
+                let sign = s > 0.5 ? 1.0 : -1.0
+                d[j] = sign * values[j]
+                if let rates { dr?[j] = sign * rates[j] }
+            }
+        }
+        for (i, side) in watchedSides.enumerated() {
+            let j = surfaceCount + i
+            d[j] = side.sign * values[j]
+            if let rates { dr?[j] = side.sign * rates[j] }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+/// Decides the mode after surfaces were met together, and what to record about it.
+///
+/// Assumes: the current state is at the contact (an event time, or the start), the
+/// workspace's current buffers were evaluated there in the mode as it stands, and every
+/// surface in `contacts` is within the event tolerance of its zero.
+/// Guarantees: the returned resolution is consistent as a whole (codimension ≥ 2
+/// included): each contact is classified from its one-sided normal speeds with the rest of
+/// the mode as decided, Gauss–Seidel until nothing changes, and a surface slid on whose
+/// solved gate left [0, 1] leaves to that side and becomes a contact itself. The mode is
+/// handed back unchanged (the resolution is a value for the caller to apply); the current
+/// buffers end evaluated in the resolved mode.
+///
+/// The rules, from σ− = ∇g_j·F(x, s_j = 0) and σ+ = ∇g_j·F(x, s_j = 1) (`SurfaceClassifier`):
+/// crossing to one side, or attracting (the surface joins the sliding set). Repelling and
+/// tangential contacts are consistent on either side, so they keep the side they are on,
+/// and so does a contact whose own side's field is tangent (σ = 0 there, the other side
+/// leaving). Only a contact with no side yet (a start on the surface) takes the repelling
+/// rule's side, recorded as a choice, or, if tangential, the side of g. A start where one
+/// side's field is tangent and the other leaves (σ− = 0 < σ+, as where every gated term
+/// vanishes on the surface, or σ− < 0 = σ+) is non-unique too and also follows the rule.
+///
+/// Reference: Filippov (1988) §2.4; DESIGN.md.
+final class ContactResolver<System: PiecewiseSmoothSystem> {
+    /// What a surface does in a mode: the flow is on one side of it, or slides on it.
+    enum SurfaceState: Equatable {
+        case on(Side)
+        case sliding
+    }
+
+    /// The outcome of a contact, as values.
+    struct Resolution {
+        /// The sliding set afterwards, in solving order.
+        let slidingSurfaces: [Int]
+        /// The side of every contact that is off the sliding set afterwards.
+        let sides: [(surface: Int, side: Side)]
+        /// One entry per surface whose state changed (every contact at the start), in
+        /// surface order.
+        let events: [TimelineEvent]
+        /// Contacts that kept their side with the state on or across the surface (true: a
+        /// grazing touch, watched like a surface just left) and contacts crossed (false).
+        let departures: [(surface: Int, isDeparting: Bool)]
+    }
+
+    private let evaluator: StateEvaluator<System>
+    private let repellingRule: RepellingSurfaceRule
+    private let gateTolerance: Double
+
+    init(evaluator: StateEvaluator<System>, repellingRule: RepellingSurfaceRule, gateTolerance: Double) {
+        self.evaluator = evaluator
+        self.repellingRule = repellingRule
+        self.gateTolerance = gateTolerance
+    }
+
+    private var mode: ModeField<System> { evaluator.mode }
+    private var workspace: FlowWorkspace { evaluator.workspace }
+
+    /// - Parameters:
+    ///   - contacts: the surfaces met.
+    ///   - t: the time of the contact.
+    ///   - isStart: a start on the surfaces (t = 0): no contact has a side yet, and every
+    ///     one is recorded.
+    /// - Throws: `inconsistentSwitching` when the mode does not settle;
+    ///   `singularSlidingSystem`; `repellingSurface` under `RepellingSurfaceRule.fail`.
+    func resolve(_ contacts: [Int], at t: Double, isStart: Bool) throws(FlowError) -> Resolution {
+        let w = workspace
+        let originalSlidingSurfaces = mode.slidingSurfaces
+        var contacts = contacts.sorted()
+        var previous = Dictionary(uniqueKeysWithValues: contacts.map { ($0, state(of: $0)) })
+        // The trial modes tried below are undone: the caller applies the resolution.
+        defer { restore(slidingSurfaces: originalSlidingSurfaces, states: previous) }
+        var undecided = Set(isStart ? contacts : [])
+        var speeds = [Int: (negative: Double, positive: Double)]()
+        var choices = Set<Int>()
+        var settled = false
+        for _ in 0..<(2 * contacts.count + 4) {
+            var changed = false
+            for j in contacts {
+                let before = state(of: j)
+                // A surface slid on is classified from the side its latest solved gate is on.
+                if mode.isSliding[j] { apply(.on(Side(gate: w.gates[j])), to: j) }
+                let (negative, positive) = try normalSpeeds(of: j, at: t)
+                speeds[j] = (negative, positive)
+                let after = try decide(j, before: before, negative: negative, positive: positive,
+                                       isUndecided: undecided.contains(j), at: t, choices: &choices)
+                undecided.remove(j)
+                apply(after, to: j)
+                if after != before { changed = true }
+            }
+            try evaluator.evaluateCurrentState(at: t)
+            for j in mode.slidingSurfaces where w.gates[j] < -gateTolerance || w.gates[j] > 1 + gateTolerance {
+                if previous[j] == nil {
+                    previous[j] = .sliding
+                    contacts.append(j)
+                }
+                apply(.on(w.gates[j] > 1 ? .positive : .negative), to: j)
+                changed = true
+            }
+            if !changed {
+                settled = true
+                break
+            }
+            try evaluator.evaluateCurrentState(at: t)
+        }
+        guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
+        return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices, at: t,
+                          recordingEverySurface: isStart)
+    }
+
+    /// The state contact j goes to from `before`, given its one-sided speeds.
+    private func decide(_ j: Int, before: SurfaceState, negative: Double, positive: Double, isUndecided: Bool,
+                        at t: Double, choices: inout Set<Int>) throws(FlowError) -> SurfaceState {
+        func chosenSide() throws(FlowError) -> SurfaceState {
+            guard let side = repellingRule.side else { throw .repellingSurface(surface: j, t: t) }
+            choices.insert(j)
+            return .on(side)
+        }
+        let isNonUnique = isUndecided && negative <= 0 && positive >= 0 && (negative < 0 || positive > 0)
+        switch SurfaceClassifier.classify(negativeSideSpeed: negative, positiveSideSpeed: positive) {
+        case .crossing where isNonUnique:
+            // Starting on the surface with one side's field tangent and the other leaving:
+            // staying and leaving both solve the inclusion, so the rule decides.
+            return try chosenSide()
+        case .crossing(let side):
+            // The side the flow is on has a tangent field there (σ = 0): staying is a
+            // solution as much as leaving, so the flow stays, as on a repelling surface
+            // (a coordinate frozen at zero, whose field has no normal component at all).
+            if !isUndecided, case .on(let current) = before, current != side,
+               SurfaceClassifier.isNegligible(current == .negative ? negative : positive,
+                                              comparedTo: current == .negative ? positive : negative) {
+                return before
+            }
+            return .on(side)
+        case .attractingSliding:
+            return .sliding
+        case .repelling:
+            if !isUndecided, case .on = before { return before }
+            return try chosenSide()
+        case .tangential:
+            if !isUndecided, case .on = before { return before }
+            return .on(workspace.values[j] > 0 ? .positive : .negative)
+        }
+    }
+
+    /// The events, departures and final mode of settled contacts.
+    private func resolution(of contacts: [Int], previous: [Int: SurfaceState],
+                            speeds: [Int: (negative: Double, positive: Double)], choices: Set<Int>, at t: Double,
+                            recordingEverySurface: Bool) -> Resolution {
+        let w = workspace
+        var events: [TimelineEvent] = []
+        var departures: [(surface: Int, isDeparting: Bool)] = []
+        var sides: [(surface: Int, side: Side)] = []
+        for j in contacts {
+            let after = state(of: j)
+            if case .on(let side) = after {
+                sides.append((j, side))
+                // Kept its side while the state sits a hair across the surface (a grazing
+                // touch): it returns on its own, so watch it like a surface just left.
+                if w.distanceEnd[j] <= 0 { departures.append((j, true)) }
+            }
+            guard recordingEverySurface || after != previous[j] else { continue }
+            let speed = speeds[j] ?? (0, 0)
+            let kind: TimelineEvent.Kind
+            switch (previous[j]!, after) {
+            case (_, .sliding): kind = .slideStart
+            case (.sliding, .on(let side)): kind = .slideEnd(exit: side)
+            case (.on, .on(let side)): kind = choices.contains(j) ? .choice(into: side) : .crossing(into: side)
+            }
+            if case .crossing = kind { departures.append((j, false)) }
+            events.append(TimelineEvent(time: t, surface: j, kind: kind, negativeSideSpeed: speed.negative,
+                                        positiveSideSpeed: speed.positive, gate: w.gates[j]))
+        }
+        return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures)
+    }
+
+    private func state(of j: Int) -> SurfaceState {
+        mode.isSliding[j] ? .sliding : .on(Side(gate: mode.gates[j]))
+    }
+
+    /// σ− = ∇g_j·F(x, s_j = 0) and σ+ = ∇g_j·F(x, s_j = 1) for the rest of the mode as it is.
+    /// The gates solved on the way are the latest at x (`workspace.gates`).
+    private func normalSpeeds(of j: Int, at t: Double) throws(FlowError) -> (Double, Double) {
+        let w = workspace
+        let gate = mode.gates[j]
+        defer { mode.gates[j] = gate }
+        var speeds = (0.0, 0.0)
+        for side in [Side.negative, .positive] {
+            mode.gates[j] = side.gate
+            guard mode.evaluate(at: w.state, field: w.trialField, switching: nil, gatesUsed: w.gates) else {
+                throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
+            }
+            mode.system.switchingRates(at: w.state, velocity: w.trialField, into: w.trialRates)
+            if side == .negative { speeds.0 = w.trialRates[j] } else { speeds.1 = w.trialRates[j] }
+        }
+        return speeds
+    }
+
+    private func apply(_ state: SurfaceState, to j: Int) {
+        switch state {
+        case .sliding:
+            if !mode.isSliding[j] { mode.setSlidingSurfaces(mode.slidingSurfaces + [j]) }
+        case .on(let side):
+            if mode.isSliding[j] { mode.setSlidingSurfaces(mode.slidingSurfaces.filter { $0 != j }) }
+            mode.gates[j] = side.gate
+        }
+    }
+
+    private func restore(slidingSurfaces: [Int], states: [Int: SurfaceState]) {
+        mode.setSlidingSurfaces(slidingSurfaces)
+        for (j, state) in states { if case .on(let side) = state { mode.gates[j] = side.gate } }
+    }
+}
+
+extension ModeField {
+    /// Applies a contact's resolution: its sliding set, then the sides of its contacts.
+    func apply<S>(_ resolution: ContactResolver<S>.Resolution) {
+        setSlidingSurfaces(resolution.slidingSurfaces)
+        for (j, side) in resolution.sides { gates[j] = side.gate }
+    }
+}
