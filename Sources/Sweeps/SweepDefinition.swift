@@ -12,27 +12,23 @@ import Yams
 ///     derived:                      # formulas in the axes (DerivedExpression), in order
 ///       data.dimension: data.samples
 ///       model.width: floor(samples * 3 / 8)
-///     command: run                  # or compare (then give compare: {lr: [...]} or an axis lr)
 ///
 /// Relative paths (the base, and `file:` values) resolve against the sweep file's folder;
 /// the base's own `file:` values against the base's folder.
 public struct SweepDefinition {
     public enum Mode: String, Sendable { case product, zip }
-    public enum Command: String, Sendable { case run, compare }
 
     public let base: Node
     public let axes: [Axis]
     public let mode: Mode
     public let derived: [(key: String, formula: DerivedExpression)]
-    public let command: Command
 
     public init(base: Node, axes: [Axis], mode: Mode = .product,
-                derived: [(key: String, formula: DerivedExpression)] = [], command: Command = .run) {
+                derived: [(key: String, formula: DerivedExpression)] = []) {
         self.base = base
         self.axes = axes
         self.mode = mode
         self.derived = derived
-        self.command = command
     }
 
     public static func load(from file: URL) throws(SweepError) -> SweepDefinition {
@@ -49,7 +45,7 @@ public struct SweepDefinition {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch { throw SweepError("malformed YAML: \(error)") }
         guard let mapping = root?.mapping else { throw SweepError("a sweep file is a mapping with base and axes") }
-        let known: Set<String> = ["description", "base", "axes", "mode", "derived", "command"]
+        let known: Set<String> = ["description", "base", "axes", "mode", "derived"]
         if let unknown = mapping.keys.compactMap(\.string).first(where: { !known.contains($0) }) {
             throw SweepError("unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -67,8 +63,6 @@ public struct SweepDefinition {
         self.axes = axes
         guard let mode = Mode(rawValue: mapping["mode"]?.string ?? "product") else { throw SweepError("mode: product or zip") }
         self.mode = mode
-        guard let command = Command(rawValue: mapping["command"]?.string ?? "run") else { throw SweepError("command: run or compare") }
-        self.command = command
         var derived: [(key: String, formula: DerivedExpression)] = []
         for (keyNode, formulaNode) in mapping["derived"]?.mapping ?? [:] {
             guard let key = keyNode.string, let formula = formulaNode.string else { throw SweepError("derived: give key: formula") }

@@ -8,12 +8,10 @@ public struct SweepManifest: Equatable, Sendable {
         public let values: [String]
     }
 
-    public let command: String
     public let columns: [String]
     public let points: [Entry]
 
     public init(definition: SweepDefinition, points: [SweepPoint]) {
-        command = definition.command.rawValue
         columns = definition.columns
         self.points = points.map { Entry(name: $0.name, values: $0.assignments.map(\.value.text)) }
     }
@@ -21,7 +19,7 @@ public struct SweepManifest: Equatable, Sendable {
     /// The same bytes from every shard, so concurrent shards may each write it.
     public func write(to url: URL) throws {
         let object: [String: Any] = [
-            "command": command, "columns": columns,
+            "columns": columns,
             "points": points.map { ["name": $0.name, "values": $0.values] as [String: Any] },
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -31,7 +29,7 @@ public struct SweepManifest: Equatable, Sendable {
     public static func read(_ url: URL) throws(SweepError) -> SweepManifest {
         guard let data = try? Data(contentsOf: url),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let command = object["command"] as? String, let columns = object["columns"] as? [String],
+              let columns = object["columns"] as? [String],
               let points = object["points"] as? [[String: Any]] else {
             throw SweepError("\(url.path): missing or not a sweep point list (run `reluflow sweep` into this folder first)")
         }
@@ -39,11 +37,10 @@ public struct SweepManifest: Equatable, Sendable {
             (point["name"] as? String).flatMap { name in (point["values"] as? [String]).map { Entry(name: name, values: $0) } }
         }
         guard entries.count == points.count else { throw SweepError("\(url.path): a point has no name or values") }
-        return SweepManifest(command: command, columns: columns, points: entries)
+        return SweepManifest(columns: columns, points: entries)
     }
 
-    private init(command: String, columns: [String], points: [Entry]) {
-        self.command = command
+    private init(columns: [String], points: [Entry]) {
         self.columns = columns
         self.points = points
     }
