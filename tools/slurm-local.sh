@@ -3,8 +3,9 @@
 #   apt-get install slurm-wlm munge   (Debian), then, as root: tools/slurm-local.sh [reluflow binary]
 # Starts munged, slurmctld and slurmd (foreground daemons, in the background of this script,
 # with a minimal slurm.conf under a scratch folder), submits a 3-task array with
-# `reluflow sweep --emit-slurm`, waits, collects, runs the same sweep locally and compares
-# the two sweep.csv tables (all but the wall-time column). Stops the daemons it started.
+# `reluflow sweep --emit-slurm` for scenarios/sweeps/teacher-student-seeds.yaml, waits, collects,
+# runs the same sweep locally and compares the two sweep.csv tables (all but the wall-time
+# column). Stops the daemons it started.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 reluflow=$(readlink -f "${1:-$here/.build/release/reluflow}")
@@ -65,19 +66,7 @@ for _ in $(seq 60); do
 done
 sinfo
 
-sweep=$work/sweep.yaml
-cat > "$sweep" <<'YAML'
-description: 12 teacher-student fits (3 data seeds x 4 init seeds)
-base:
-  model: {kind: two_layer, width: 3, bias: true}
-  data: {generator: gaussian, samples: 8, dimension: 2, seed: 1, labels: teacher, teacher: {width: 2, bias: true, scale: 1.0}}
-  init: {scheme: balanced, scale: 0.5, seed: 1}
-  loss: {normalization: half_mean}
-  flow: {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd}
-axes:
-  data.seed: {seeds: 3}
-  init.seed: {seeds: 4}
-YAML
+sweep=$here/scenarios/sweeps/teacher-student-seeds.yaml
 
 echo "== emitting and submitting the job array"
 "$reluflow" sweep "$sweep" --out "$work/cluster" --emit-slurm "$work/sweep.sbatch" --array-tasks 3 --time 00:10:00 --mem 500M
