@@ -157,6 +157,9 @@ public struct SweepPoint {
             throw SweepError("cannot write the resolved scenario (\(error))")
         }
     }
+
+    /// The resolved scenario's value at a dotted path, if set.
+    public func value(at path: String) -> Node? { ScenarioTree.value(at: path, in: scenario) }
 }
 
 /// Folder names `<index>-<key=value,...>`: the index zero-padded (so folders sort in

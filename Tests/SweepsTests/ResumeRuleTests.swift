@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Sweeps
+import Sweeps
 
 @Suite struct ResumeRuleTests {
     private let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweeps-resume-\(UUID().uuidString)")

@@ -1,5 +1,5 @@
 import Testing
-@testable import Sweeps
+import Sweeps
 
 @Suite struct ShardTests {
     @Test(arguments: [1, 2, 3, 7]) func shardsAreDisjointCoveringAndDeterministic(count: Int) {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Yams
-@testable import Sweeps
+import Sweeps
 
 private let folder = URL(fileURLWithPath: "/sweeps")
 
@@ -16,8 +16,8 @@ private let base = "base: {model: {kind: two_layer, width: 4}, data: {generator:
         let points = try definition(base + "axes: {data.seed: [1, 2], model.width: [3, 5, 7]}").points()
         #expect(points.count == 6)
         #expect(points.map { $0.assignments.map(\.value.text) } == [["1", "3"], ["1", "5"], ["1", "7"], ["2", "3"], ["2", "5"], ["2", "7"]])
-        #expect(ScenarioTree.value(at: "model.width", in: points[4].scenario)?.int == 5)
-        #expect(ScenarioTree.value(at: "data.samples", in: points[4].scenario)?.int == 8)
+        #expect(points[4].value(at: "model.width")?.int == 5)
+        #expect(points[4].value(at: "data.samples")?.int == 8)
     }
 
     @Test func zipPairsValuesSideBySide() throws {
@@ -48,15 +48,15 @@ private let base = "base: {model: {kind: two_layer, width: 4}, data: {generator:
             axes: {data.samples: [16, 32]}
             derived: {model.width: "floor(samples * 3 / 8)", data.dimension: data.samples, flow.t_end: "2^-1 * model.width"}
             """).points()
-        #expect(points.map { ScenarioTree.value(at: "model.width", in: $0.scenario)?.int } == [6, 12])
-        #expect(points.map { ScenarioTree.value(at: "data.dimension", in: $0.scenario)?.int } == [16, 32])
-        #expect(points.map { ScenarioTree.value(at: "flow.t_end", in: $0.scenario)?.int } == [3, 6])
+        #expect(points.map { $0.value(at: "model.width")?.int } == [6, 12])
+        #expect(points.map { $0.value(at: "data.dimension")?.int } == [16, 32])
+        #expect(points.map { $0.value(at: "flow.t_end")?.int } == [3, 6])
         #expect(points[1].assignments.map(\.key) == ["data.samples", "model.width", "data.dimension", "flow.t_end"])
     }
 
     @Test func relativeFilesBecomeAbsoluteAgainstTheSweepFolder() throws {
         let point = try definition(base + "axes: {data.seed: [1]}").points()[0]
-        #expect(ScenarioTree.value(at: "init.file", in: point.scenario)?.string == "/sweeps/init.json")
+        #expect(point.value(at: "init.file")?.string == "/sweeps/init.json")
     }
 
     @Test func pointNamesAreIndexedReadableAndSafe() throws {

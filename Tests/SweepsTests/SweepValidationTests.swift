@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Sweeps
+import Sweeps
 
 private func error(_ yaml: String) -> String? {
     do { _ = try SweepDefinition(yaml: yaml, folder: URL(fileURLWithPath: "/")).points() } catch { return error.description }
