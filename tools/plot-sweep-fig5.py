@@ -2,7 +2,7 @@
 """Orthogonal-data Fig. 5 from a sweep's table: ||theta||^2 at the end of the flow and eq. (15)'s
 ||theta_inf||^2 against n on log-log axes (mean over seeds, min/max band), with ||theta*||^2,
 and the ratio ||theta||^2 / ||theta*||^2 below. Usage: tools/plot-sweep-fig5.py DIR
-(the sweep of scenarios/sweeps/fig5-norm-vs-n*.yaml); writes DIR/fig5.png and prints the ratios."""
+(the sweep of sweeps/fig5-norm-vs-n*.yaml); writes DIR/fig5.png and prints the ratios."""
 import sys
 from pathlib import Path
 

@@ -3,7 +3,7 @@
 #   apt-get install slurm-wlm munge   (Debian), then, as root: tools/slurm-local.sh [reluflow binary]
 # Starts munged, slurmctld and slurmd (foreground daemons, in the background of this script,
 # with a minimal slurm.conf under a scratch folder), submits a 3-task array with
-# `reluflow sweep --emit-slurm` for scenarios/sweeps/teacher-student-seeds.yaml, waits, collects,
+# `reluflow sweep --emit-slurm` for sweeps/teacher-student-seeds.yaml, waits, collects,
 # runs the same sweep locally and compares the two sweep.csv tables (all but the wall-time
 # column). Stops the daemons it started.
 set -euo pipefail
@@ -66,7 +66,7 @@ for _ in $(seq 60); do
 done
 sinfo
 
-sweep=$here/scenarios/sweeps/teacher-student-seeds.yaml
+sweep=$here/sweeps/teacher-student-seeds.yaml
 
 echo "== emitting and submitting the job array"
 "$reluflow" sweep "$sweep" --out "$work/cluster" --emit-slurm "$work/sweep.sbatch" --array-tasks 3 --time 00:10:00 --mem 500M

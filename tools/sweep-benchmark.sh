@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The 32-point sweep scenarios/sweeps/teacher-student-seeds.yaml at --jobs 1 and at --jobs 2:
+# The 32-point sweep sweeps/teacher-student-seeds.yaml at --jobs 1 and at --jobs 2:
 # wall times and their ratio; the target is at most 0.6 on two cores. Usage: tools/sweep-benchmark.sh [reluflow binary]
 # (default: .build/release/reluflow). The tables of both runs must agree but for wall time.
 set -euo pipefail
 reluflow=${1:-$(dirname "$0")/../.build/release/reluflow}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-sweep=$(dirname "$0")/../scenarios/sweeps/teacher-student-seeds.yaml
+sweep=$(dirname "$0")/../sweeps/teacher-student-seeds.yaml
 seconds() {
   local start end
   start=$(date +%s.%N)

@@ -101,6 +101,18 @@ import Testing
         #expect(!folder.exists("out"))
     }
 
+    @Test func everyBundledSweepIsValid() throws {
+        let folder = try ScratchFolder()
+        let sweeps = ReLUFlowProcess.packageRoot.appendingPathComponent("sweeps")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sweeps.path).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let check = try ReLUFlowProcess.run(["sweep", sweeps.appendingPathComponent(file).path, "--out", folder.path(file),
+                                                 "--emit-slurm", folder.path("\(file).sbatch")])
+            #expect(check.status == 0, "\(file): \(check.stderr)")
+        }
+    }
+
     @Test func emitSlurmWritesAnArrayScriptAndRunsNothing() throws {
         let folder = try ScratchFolder()
         try folder.write("sweep.yaml", Self.sweepFile())
