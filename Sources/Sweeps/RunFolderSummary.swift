@@ -15,7 +15,9 @@ public struct RunFolderSummary: Equatable, Sendable {
     public var eventCounts: [String: Int]
     /// The flow's jump times (`jump_process.jumps[].t_flow`), for two-layer orthogonal runs.
     public var jumpTimes: [Double]
-    /// ‖θ‖² of the final parameters: the sum of squares of every number in `final_params`.
+    /// ‖θ‖² at the end: `jump_process.flow_squared_norm` when the run has it, else the sum of
+    /// squares of every number in `final_params` — unless those are log-scale coordinates
+    /// (a `log_scale` entry), whose squares are not ‖θ‖².
     public var squaredNorm: Double?
     /// Eq. (15)'s ‖θ_∞‖² (`jump_process.predicted_squared_norm`), for orthogonal data.
     public var predictedSquaredNorm: Double?
@@ -47,7 +49,7 @@ public struct RunFolderSummary: Equatable, Sendable {
             plateauCount: (summary["plateaus"] as? [Any])?.count,
             eventCounts: try eventCounts(folder.appendingPathComponent("timeline.jsonl")),
             jumpTimes: jumps.compactMap { $0["t_flow"] as? Double },
-            squaredNorm: summary["final_params"].map(sumOfSquares),
+            squaredNorm: jumpProcess?["flow_squared_norm"] as? Double ?? plainSquaredNorm(summary["final_params"]),
             predictedSquaredNorm: jumpProcess?["predicted_squared_norm"] as? Double,
             minimumNormSquared: jumpProcess?["minimum_norm_squared"] as? Double)
     }
@@ -61,6 +63,11 @@ public struct RunFolderSummary: Equatable, Sendable {
             counts[kind, default: 0] += 1
         }
         return counts
+    }
+
+    private static func plainSquaredNorm(_ parameters: Any?) -> Double? {
+        guard let parameters, (parameters as? [String: Any])?["log_scale"] == nil else { return nil }
+        return sumOfSquares(parameters)
     }
 
     private static func sumOfSquares(_ value: Any) -> Double {

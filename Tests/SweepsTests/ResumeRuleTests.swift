@@ -38,4 +38,18 @@ import Sweeps
         #expect(summary.squaredNorm == 9 && summary.steps == 12 && summary.plateauCount == 0 && summary.finalLoss == 0.125)
         #expect(summary.eventCounts == ["activation": 2, "plateau_start": 1])
     }
+
+    @Test func logScaleParametersGiveTheNormOnlyThroughTheJumpProcess() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let summary = { (jumps: String) in
+            "{\"status\": \"completed\", \"final_params\": {\"log_scale\": [300.0], \"sign\": [1.0]}\(jumps)}"
+        }
+        try summary("").write(to: folder.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+        #expect(try RunFolderSummary.read(folder)?.squaredNorm == nil)
+        try summary(", \"jump_process\": {\"flow_squared_norm\": 4.5, \"predicted_squared_norm\": 5.0, \"jumps\": [{\"t_flow\": 7.0}, {\"t_flow\": null}]}")
+            .write(to: folder.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+        let read = try #require(try RunFolderSummary.read(folder))
+        #expect(read.squaredNorm == 4.5 && read.predictedSquaredNorm == 5.0 && read.jumpTimes == [7.0])
+    }
 }
