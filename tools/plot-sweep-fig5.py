@@ -2,7 +2,8 @@
 """Orthogonal-data Fig. 5 from a sweep's table: ||theta||^2 at the end of the flow and eq. (15)'s
 ||theta_inf||^2 against n on log-log axes (mean over seeds, min/max band), with ||theta*||^2,
 and the ratio ||theta||^2 / ||theta*||^2 below. Usage: tools/plot-sweep-fig5.py DIR
-(the sweep of sweeps/fig5-norm-vs-n*.yaml); writes DIR/fig5.png and prints the ratios."""
+(the sweep of sweeps/fig5-norm-vs-n*.yaml); writes DIR/fig5.png and prints the ratios.
+Only finished points (completed, steady_state) are drawn."""
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 folder = Path(sys.argv[1])
 table = pd.read_csv(folder / "sweep.csv")
+table = table[table["status"].isin(["completed", "steady_state"])]  # failed runs stop part way
 table["ratio"] = table["squared_norm"] / table["minimum_norm_squared"]
 by_n = table.groupby("data.samples")
 figure, (norms, ratios) = plt.subplots(2, 1, figsize=(6, 7), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
