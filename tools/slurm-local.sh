@@ -71,13 +71,13 @@ sweep=$here/sweeps/teacher-student-seeds.yaml
 echo "== emitting and submitting the job array"
 "$reluflow" sweep "$sweep" --out "$work/cluster" --emit-slurm "$work/sweep.sbatch" --array-tasks 3 --time 00:10:00 --mem 500M
 cat "$work/sweep.sbatch"
-sbatch --wait "$work/sweep.sbatch"
+sbatch --wait "$work/sweep.sbatch" || echo "(a task exited non-zero: some of its points failed; the table says which)"
 echo "== task logs"
 for log in "$work"/cluster/slurm/*.out; do echo "--- $(basename "$log")"; cat "$log"; done
 echo "== collect"
-"$reluflow" sweep collect "$work/cluster"
+"$reluflow" sweep collect "$work/cluster" || true
 echo "== the same sweep locally"
-"$reluflow" sweep "$sweep" --out "$work/local" --quiet
+"$reluflow" sweep "$sweep" --out "$work/local" --quiet || true
 strip() { sed 's/,[^,]*$//' "$1"; }
 if diff <(strip "$work/cluster/sweep.csv") <(strip "$work/local/sweep.csv"); then
   echo "== RESULT: the Slurm array's sweep.csv equals the local one (wall time aside): $(($(wc -l < "$work/local/sweep.csv") - 1)) points"
