@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Sweeps", targets: ["Sweeps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,10 +27,11 @@ let package = Package(
         .target(name: "FlowEngine", dependencies: ["CGSL"], exclude: ["README.md"]),
         .target(name: "Models", dependencies: ["FlowEngine"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["FlowEngine", "Models"]),
+        .target(name: "Sweeps", dependencies: [.product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ReLUFlowCLI",
             dependencies: [
-                "FlowEngine", "Models", "Experiments",
+                "FlowEngine", "Models", "Experiments", "Sweeps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -48,5 +50,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "_TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "_TestSupport"]),
         .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps"]),
     ]
 )
