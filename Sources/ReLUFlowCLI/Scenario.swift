@@ -100,20 +100,11 @@ struct Scenario {
             }
             options.repellingRule = rule
         }
-        guard options.relativeTolerance > 0 else {
-            throw flow.failure("rtol", "must be positive, got \(options.relativeTolerance)")
-        }
-        guard options.relativeTolerance >= FlowOptions.smallestRelativeTolerance else {
-            throw flow.failure("rtol", "\(options.relativeTolerance) is below \(FlowOptions.smallestRelativeTolerance), "
-                + "which double precision cannot meet")
-        }
-        guard options.absoluteTolerance > 0 else {
-            throw flow.failure("atol", "must be positive, got \(options.absoluteTolerance)")
-        }
-        guard options.maxSteps > 0 else { throw flow.failure("max_steps", "must be positive, got \(options.maxSteps)") }
         options.steadyStateTolerance = try flow.optionalDouble("steady_state")
-        if let tolerance = options.steadyStateTolerance, !(tolerance > 0 && tolerance.isFinite) {
-            throw flow.failure("steady_state", "must be positive, got \(tolerance)")
+        if let (setting, reason) = options.firstInvalidSetting() {
+            let keys: [FlowOptions.Setting: String] = [.relativeTolerance: "rtol", .absoluteTolerance: "atol",
+                                                       .maxSteps: "max_steps", .steadyStateTolerance: "steady_state"]
+            throw flow.failure(keys[setting] ?? setting.rawValue, reason)
         }
         self.options = options
 

@@ -56,31 +56,52 @@ public struct FlowOptions: Sendable {
         self.chatteringWindow = chatteringWindow
     }
 
-    func validate() throws(FlowError) {
-        guard relativeTolerance.isFinite, relativeTolerance > 0 else {
-            throw .invalidProblem("the relative tolerance must be positive and finite, got \(relativeTolerance)")
+    /// A setting `firstInvalidSetting()` can reject, with its name in messages.
+    public enum Setting: String, Sendable, CaseIterable {
+        case relativeTolerance = "relative tolerance"
+        case absoluteTolerance = "absolute tolerance"
+        case initialStep = "initial step"
+        case maxSteps = "step limit"
+        case steadyStateTolerance = "steady-state tolerance"
+        case accumulationLimit = "accumulation limit"
+        case stallLimit = "stall limit"
+        case chatteringContactLimit = "chattering contact limit"
+        case chatteringWindow = "chattering window"
+    }
+
+    /// The first setting that cannot be used, and why (`"must be positive and finite, got 0"`),
+    /// or nil when all are valid. Callers that name settings in their own words (a scenario
+    /// file's `rtol`) map `Setting` to them; the checks themselves exist only here.
+    public func firstInvalidSetting() -> (setting: Setting, reason: String)? {
+        func positive(_ value: Double?) -> Bool { value.map { $0.isFinite && $0 > 0 } ?? true }
+        if !positive(relativeTolerance) {
+            return (.relativeTolerance, "must be positive and finite, got \(relativeTolerance)")
         }
-        guard relativeTolerance >= Self.smallestRelativeTolerance else {
-            throw .invalidProblem("the relative tolerance \(relativeTolerance) is below \(Self.smallestRelativeTolerance), "
+        if relativeTolerance < Self.smallestRelativeTolerance {
+            return (.relativeTolerance, "\(relativeTolerance) is below \(Self.smallestRelativeTolerance), "
                 + "which double precision cannot meet")
         }
-        guard absoluteTolerance.isFinite, absoluteTolerance > 0 else {
-            throw .invalidProblem("the absolute tolerance must be positive and finite, got \(absoluteTolerance)")
+        if !positive(absoluteTolerance) {
+            return (.absoluteTolerance, "must be positive and finite, got \(absoluteTolerance)")
         }
-        if let initialStep, !(initialStep.isFinite && initialStep > 0) {
-            throw .invalidProblem("the initial step must be positive and finite, got \(initialStep)")
+        if !positive(initialStep) { return (.initialStep, "must be positive and finite, got \(initialStep!)") }
+        if maxSteps <= 0 { return (.maxSteps, "must be positive, got \(maxSteps)") }
+        if !positive(steadyStateTolerance) {
+            return (.steadyStateTolerance, "must be positive and finite, got \(steadyStateTolerance!)")
         }
-        guard maxSteps > 0 else { throw .invalidProblem("the step limit must be positive, got \(maxSteps)") }
-        if let steadyStateTolerance, !(steadyStateTolerance.isFinite && steadyStateTolerance > 0) {
-            throw .invalidProblem("the steady-state tolerance must be positive and finite, got \(steadyStateTolerance)")
+        if accumulationLimit <= 0 { return (.accumulationLimit, "must be positive, got \(accumulationLimit)") }
+        if stallLimit <= 0 { return (.stallLimit, "must be positive, got \(stallLimit)") }
+        if chatteringContactLimit < 2 {
+            return (.chatteringContactLimit, "must be at least 2, got \(chatteringContactLimit)")
         }
-        guard accumulationLimit > 0 else { throw .invalidProblem("the accumulation limit must be positive, got \(accumulationLimit)") }
-        guard stallLimit > 0 else { throw .invalidProblem("the stall limit must be positive, got \(stallLimit)") }
-        guard chatteringContactLimit > 1 else {
-            throw .invalidProblem("the chattering contact limit must be at least 2, got \(chatteringContactLimit)")
+        if !positive(chatteringWindow) {
+            return (.chatteringWindow, "must be positive and finite, got \(chatteringWindow)")
         }
-        guard chatteringWindow.isFinite, chatteringWindow > 0 else {
-            throw .invalidProblem("the chattering window must be positive and finite, got \(chatteringWindow)")
-        }
+        return nil
+    }
+
+    /// - Throws: `FlowError.invalidProblem` naming the first invalid setting.
+    func validate() throws(FlowError) {
+        if let (setting, reason) = firstInvalidSetting() { throw .invalidProblem("the \(setting.rawValue) \(reason)") }
     }
 }
