@@ -23,25 +23,27 @@ struct CompareCommand: ParsableCommand {
     var scenario: String
 
     @Option(parsing: .upToNextOption,
-            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001.")
-    var lr: [StepSizes]
+            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001 (default: the scenario's gd.learning_rates).")
+    var lr: [StepSizes] = []
 
     @Option(name: .shortAndLong, help: "Output folder (default: runs/<scenario name>-compare).")
     var out: String?
 
-    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1.")
-    var reluDerivativeAtZero: Double = 0
+    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1 (default: the scenario's gd.relu_derivative_at_zero, else 0).")
+    var reluDerivativeAtZero: Double?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
 
     /// Every step size given, in order.
     var learningRates: [Double] { lr.flatMap(\.values) }
 
     func validate() throws {
-        guard !learningRates.isEmpty else { throw ValidationError("--lr: give at least one step size") }
         if let bad = learningRates.first(where: { !($0 > 0 && $0.isFinite) }) {
             throw ValidationError("--lr: step sizes must be positive and finite, got \(bad)")
         }
-        guard (0...1).contains(reluDerivativeAtZero) else {
-            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(reluDerivativeAtZero)")
+        if let sigma = reluDerivativeAtZero, !(0...1).contains(sigma) {
+            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(sigma)")
         }
     }
 
@@ -50,9 +52,13 @@ struct CompareCommand: ParsableCommand {
         do {
             let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
             let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            let rates = learningRates.isEmpty ? loaded.descent?.learningRates ?? [] : learningRates
+            guard !rates.isEmpty else {
+                throw ScenarioError(file: loaded.file.path, "no GD step sizes: give --lr, or gd.learning_rates in the scenario")
+            }
             record = try ScenarioRun.withModel(of: loaded, FlowAndDescent(
-                scenario: loaded, folder: folder, learningRates: learningRates,
-                reluDerivativeAtZero: reluDerivativeAtZero))
+                scenario: loaded, folder: folder, learningRates: rates,
+                reluDerivativeAtZero: reluDerivativeAtZero ?? loaded.descent?.reluDerivativeAtZero ?? 0))
         } catch let error as ScenarioError {
             RunCommand.printError(error.description)
             throw ExitCode(2)
@@ -60,7 +66,7 @@ struct CompareCommand: ParsableCommand {
             RunCommand.printError("the runs are done, but their results are not all written: \(error)")
             throw ExitCode(1)
         }
-        print(ComparisonTable(record).text)
+        if !quiet { print(ComparisonTable(record).text) }
         guard record.failures.isEmpty else {
             for failure in record.failures { RunCommand.printError(failure) }
             throw ExitCode(1)
