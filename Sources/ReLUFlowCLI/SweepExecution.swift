@@ -2,7 +2,7 @@ import Foundation
 import Sweeps
 
 /// Runs a sweep's points that need it, each as `reluflow run POINT/scenario.yaml --out
-/// POINT --quiet` in a child process, at most `width` at once. Every point's result depends
+/// POINT --quiet --force` (a rerun replaces the point's earlier run) in a child process, at most `width` at once. Every point's result depends
 /// only on its scenario, so neither `width` nor the order changes it.
 struct SweepExecution {
     struct Outcome {
@@ -34,7 +34,7 @@ struct SweepExecution {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent("summary.json"))
             let scenario = folder.appendingPathComponent(SweepLayout.scenarioFile)
             try point.scenarioText.write(to: scenario, atomically: true, encoding: .utf8)
-            jobs.append(.init(arguments: ["run", scenario.path, "--out", folder.path, "--quiet"],
+            jobs.append(.init(arguments: ["run", scenario.path, "--out", folder.path, "--quiet", "--force"],
                               log: folder.appendingPathComponent(SweepLayout.logFile)))
         }
         var outcome = Outcome()
