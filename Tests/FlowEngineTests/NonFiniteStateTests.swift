@@ -21,3 +21,14 @@ struct NonFiniteStateTests {
         #expect(FlowError.nonFiniteState(t: t, cause: cause).description.contains("at t = \(t)"))
     }
 }
+
+/// Failure messages name surfaces in the caller's words.
+struct FlowErrorNamingTests {
+    @Test("description(surfaceName:) names every surface of a failure by the namer")
+    func surfacesAreNamedByTheNamer() {
+        let error = FlowError.inconsistentSwitching(surfaces: [15, 16], t: 2)
+        let named = error.description(surfaceName: { "(neuron \($0 / 4), sample \($0 % 4))" })
+        #expect(named == "no consistent gate pattern for (neuron 3, sample 3), (neuron 4, sample 0) met together at t = 2.0")
+        #expect(error.description == "no consistent gate pattern for surface 15, surface 16 met together at t = 2.0")
+    }
+}

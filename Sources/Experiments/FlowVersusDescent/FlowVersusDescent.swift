@@ -123,16 +123,18 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
 
     /// GD's modified-equation flow at step η, stopped exactly at the grid times: its
     /// states there, and why it stopped early if it did.
-    private func modifiedFlowStates(learningRate eta: Double, grid: [Double], endTime: Double,
-                                    shouldStop: @escaping () -> Bool) throws -> (states: [Double: [Double]], failure: String?) {
+    private func modifiedFlowStates(
+        learningRate eta: Double, grid: [Double], endTime: Double, shouldStop: @escaping () -> Bool
+    ) throws -> (states: [Double: [Double]], failure: String?) {
         var states = [Double: [Double]]()
         let result = try FlowSimulator(
             problem: FlowProblem(system: ModifiedEquationFlow(model, learningRate: eta), initialState: initial,
                                  endTime: endTime, outputTimes: grid),
             options: options
-        ).run(observer: FlowObserver(didReachOutputTime: { t, state in states[t] = Array(state) }, shouldStop: shouldStop))
+        ).run(observer: FlowObserver(didReachOutputTime: { t, state in states[t] = Array(state) },
+                                     shouldStop: shouldStop))
         guard case .failed(let error) = result.termination else { return (states, nil) }
-        return (states, error.description)
+        return (states, error.description(surfaceName: { model.surfaceLabel($0).name }))
     }
 }
 

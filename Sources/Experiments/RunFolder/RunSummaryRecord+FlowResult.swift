@@ -15,7 +15,8 @@ extension RunSummaryRecord {
         let statistics = result.statistics
         self.init(
             status: Self.status(of: result.termination), error: Self.errorMessage(of: result, surfaceName: surfaceName),
-            scenario: scenario, model: model, lossNormalization: lossNormalization, stepper: stepper, repellingRule: repellingRule,
+            scenario: scenario, model: model, lossNormalization: lossNormalization, stepper: stepper,
+            repellingRule: repellingRule,
             relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance, endTime: endTime,
             timeMapping: TimeMapping(halfSumTimeFactor: halfSumTimeFactor), finalTime: result.finalTime,
             finalLoss: finalLoss, finalParameters: finalParameters, finalActive: finalActive,

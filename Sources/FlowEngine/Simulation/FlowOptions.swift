@@ -78,7 +78,8 @@ public struct FlowOptions: Sendable {
             return (.relativeTolerance, "must be positive and finite, got \(relativeTolerance)")
         }
         if relativeTolerance >= 1 {
-            return (.relativeTolerance, "\(relativeTolerance) is not below 1: an error of 100% or more controls nothing")
+            return (.relativeTolerance,
+                    "\(relativeTolerance) is not below 1: an error of 100% or more controls nothing")
         }
         if relativeTolerance < Self.smallestRelativeTolerance {
             return (.relativeTolerance, "\(relativeTolerance) is below \(Self.smallestRelativeTolerance), "
