@@ -53,7 +53,7 @@ struct Scenario {
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
-            throw ScenarioError(file: path, "cannot read the scenario (\(Self.reason(error)))")
+            throw .unreadable(file, as: "a scenario file", error)
         }
         let root: Node
         do {

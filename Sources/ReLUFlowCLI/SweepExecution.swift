@@ -2,8 +2,9 @@ import Foundation
 import Sweeps
 
 /// Runs a sweep's points that need it, each as `reluflow run POINT/scenario.yaml --out
-/// POINT --quiet` in a child process (`reluflow compare` when the point's scenario has a
-/// `gd` block), at most `width` at once. Every point's result depends
+/// POINT --quiet --force` (a rerun replaces the point's earlier run) in a child process
+/// (`reluflow compare` when the point's scenario has a `gd` block), at most `width` at once.
+/// Every point's result depends
 /// only on its scenario, so neither `width` nor the order changes it.
 struct SweepExecution {
     struct Outcome {
@@ -34,7 +35,7 @@ struct SweepExecution {
             for file in SweepLayout.resultFiles { try? FileManager.default.removeItem(at: folder.appendingPathComponent(file)) }
             let scenario = folder.appendingPathComponent(SweepLayout.scenarioFile)
             try point.scenarioText.write(to: scenario, atomically: true, encoding: .utf8)
-            jobs.append(.init(arguments: [Self.command(point), scenario.path, "--out", folder.path, "--quiet"],
+            jobs.append(.init(arguments: [Self.command(point), scenario.path, "--out", folder.path, "--quiet", "--force"],
                               log: folder.appendingPathComponent(SweepLayout.logFile)))
         }
         var outcome = Outcome()
