@@ -82,13 +82,15 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let record: CompareRecord
+        var folder: URL?
         InterruptSignal.installDuringSetUp()
         do {
             let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
             try checkStepSizes(against: loaded)
-            let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            let outputFolder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            folder = outputFolder
             record = try ScenarioRun.withModel(of: loaded, FlowAndDescent(
-                scenario: loaded, folder: folder, learningRates: learningRates,
+                scenario: loaded, folder: outputFolder, learningRates: learningRates,
                 reluDerivativeAtZero: reluDerivativeAtZero, replacesEarlierRun: force))
         } catch let error as ScenarioError {
             RunCommand.printError(error.description)
@@ -103,7 +105,7 @@ struct CompareCommand: ParsableCommand {
         print(ComparisonTable(record).text)
         for failure in record.failures { RunCommand.printError(failure) }
         if InterruptSignal.isRaised {
-            RunCommand.printError("interrupted: what was computed is in \(out ?? "the output folder")")
+            RunCommand.printError("interrupted: what was computed is in \(folder?.path ?? "the output folder")")
             throw ExitCode(130)
         }
         guard record.failures.isEmpty else { throw ExitCode(1) }
