@@ -84,17 +84,19 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let record: CompareRecord
+        var folder: URL?
         InterruptSignal.installDuringSetUp()
         do {
             let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
-            let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            let outputFolder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            folder = outputFolder
             let rates = learningRates.isEmpty ? loaded.descent?.learningRates ?? [] : learningRates
             guard !rates.isEmpty else {
                 throw ScenarioError(file: loaded.file.path, "no GD step sizes: give --lr, or gd.learning_rates in the scenario")
             }
             try checkStepSizes(rates, against: loaded)
             record = try ScenarioRun.withModel(of: loaded, FlowAndDescent(
-                scenario: loaded, folder: folder, learningRates: rates,
+                scenario: loaded, folder: outputFolder, learningRates: rates,
                 reluDerivativeAtZero: reluDerivativeAtZero ?? loaded.descent?.reluDerivativeAtZero ?? 0,
                 replacesEarlierRun: force))
         } catch let error as ScenarioError {
@@ -110,7 +112,7 @@ struct CompareCommand: ParsableCommand {
         if !quiet { print(ComparisonTable(record).text) }
         for failure in record.failures { RunCommand.printError(failure) }
         if InterruptSignal.isRaised {
-            RunCommand.printError("interrupted: what was computed is in \(out ?? "the output folder")")
+            RunCommand.printError("interrupted: what was computed is in \(folder?.path ?? "the output folder")")
             throw ExitCode(130)
         }
         guard record.failures.isEmpty else { throw ExitCode(1) }
