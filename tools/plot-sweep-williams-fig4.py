@@ -57,7 +57,7 @@ for index, row in table.iterrows():
     axes.set_ylim(-1.5, 1.3)
     finished = row["status"] in reluflow_runs.FINISHED_STATUSES
     axes.set_title(f"{label}: loss {row['final_loss']:.2g}, {sitting}/{len(inside)} knots on samples"
-                   + ("" if finished else f" — NOT FINISHED ({row['status']})"), fontsize=9,
+                   + ("" if finished else f"\nNOT FINISHED ({row['status']} at t = {row['final_time']:.4g})"), fontsize=9,
                    color="black" if finished else "red")
     if index == 0:
         axes.legend(fontsize=7, loc="upper left")
@@ -65,6 +65,10 @@ for index, row in table.iterrows():
           f"knots on samples {sitting}/{len(inside)}")
 share = figure.add_subplot(grid[rows, :])
 share.plot(range(len(labels)), on_sample, "o-")
+unfinished = [i for i, status in enumerate(table["status"]) if status not in reluflow_runs.FINISHED_STATUSES]
+share.plot(unfinished, [on_sample[i] for i in unfinished], "x", color="red", ms=10, mew=2, label="not finished")
+if unfinished:
+    share.legend(fontsize=8)
 share.set_xticks(range(len(labels)), labels, fontsize=8)
 share.set_ylabel("share of knots on samples")
 share.set_xlabel("delta grows ->  (kernel end, rescaling k, adaptive end)")
