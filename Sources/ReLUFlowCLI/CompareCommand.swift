@@ -16,7 +16,7 @@ struct CompareCommand: ParsableCommand {
             Each GD run also gets a run folder DIR/gd-eta-<eta> in the flow's formats \
             (t = eta*k): trajectory.csv (its iterates on the comparison grid), timeline.jsonl \
             (every flip with its iteration and chattering mark, neuron deaths and revivals, \
-            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run.             Exit status: 0 done; 1 GD's modified-equation flow stopped early at some step size             (compare.json says why) or a file could not be written after the runs; 2 bad             input; 64 a malformed option.
+            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run.             Exit status: 0 done; 1 the flow, or GD's modified-equation flow at some step size, stopped early             (compare.json says why) or a file could not be written after the runs; 2 bad             input; 64 a malformed option.
             """)
 
     @Argument(help: "Scenario YAML file.")
@@ -131,7 +131,9 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             try writer.finish(summary: summary, timeline: comparison.timeline.entries)
             return comparison.record
         }
-        let record = CompareRecord(flowTime: flow.result.finalTime, flowEventCount: flow.result.timeline.count, runs: runs)
+        let flowError: String? = if case .failed(let error) = flow.result.termination { error.description } else { nil }
+        let record = CompareRecord(flowTime: flow.result.finalTime, flowEventCount: flow.result.timeline.count,
+                                   flowError: flowError, runs: runs)
         let file = try OutputFile(folder.appendingPathComponent(RunFolder.compareFile))
         try file.write(try JSONTextEncoder(layout: .linePerKey(expandedKeys: ["runs"])).encode(record) + "\n")
         try file.commit()
