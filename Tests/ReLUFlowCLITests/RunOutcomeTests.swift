@@ -44,6 +44,33 @@ import Testing
         #expect((runs.first?["modified_flow_error"] as? String)?.contains("step limit") == true)
     }
 
+    /// The issue-10 reproduction: sample 2 of the two-layer teacher–student data repeated as
+    /// sample 16 made the flow fail at t = 13.91 ("sliding gates on surfaces [2, 16] are not
+    /// unique"), and compare exited 0 over the failed flow.
+    @Test("A repeated sample: run and compare complete, and the repeat's surfaces switch with the original's")
+    func repeatedSampleRunsAndCompares() throws {
+        let scratch = try ScratchFolder()
+        let data = try String(contentsOf: ReLUFlowProcess.packageRoot.appendingPathComponent(
+            "scenarios/two-layer/teacher-student-data.csv"), encoding: .utf8)
+        let rows = data.split(separator: "\n")
+        try scratch.write("repeated.csv", data + rows[3] + "\n")
+        let scenario = try Self.copyScenario("two-layer", "teacher-student.yaml", inputs: ["teacher-student-init.json"],
+                                             into: scratch) {
+            $0.replacingOccurrences(of: "teacher-student-data.csv", with: "repeated.csv")
+        }
+        let output = try ReLUFlowProcess.run(["compare", scenario, "--lr", "0.5", "--out", scratch.path("cmp")])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(try scratch.json("cmp/flow/summary.json")["status"] as? String == "completed")
+        #expect(try scratch.json("cmp/compare.json")["flow_error"] == nil)
+        let events = try scratch.lines("cmp/flow/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        func switches(of sample: Int) -> [String] {
+            events.filter { $0["sample"] as? Int == sample }
+                .map { "\($0["t"] as? Double ?? -1) \($0["kind"] as? String ?? "") \($0["neuron"] as? Int ?? -1)" }
+        }
+        #expect(!switches(of: 2).isEmpty && switches(of: 16) == switches(of: 2))
+    }
+
     @Test("With trajectory_every > 1 every event still has a trajectory row at its time")
     func everyEventHasATrajectoryRow() throws {
         let scratch = try ScratchFolder()
