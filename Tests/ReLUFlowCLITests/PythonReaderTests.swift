@@ -78,7 +78,7 @@ import Testing
             import reluflow_runs as r
             folder = sys.argv[1]
             run = r.load(folder)
-            data = pd.read_csv(folder + "/data.csv", float_precision="round_trip")
+            data = pd.read_csv(folder + "/data.csv")
             x, y = data["x1"].to_numpy(), data["y"].to_numpy()
             knots = run.knot_positions()
             plateaus = run.plateaus()
