@@ -45,8 +45,8 @@ TIMELINE_COLUMNS = {
     "gate": "float64",
     "position": "float64",
     "chattering": "boolean",
-    "floor": "float64",
-    "gap": "float64",
+    "projection_floor": "float64",
+    "fixed_knot_floor": "float64",
     "loss": "float64",
     "normal_speed_inactive": "float64",
     "normal_speed_active": "float64",
@@ -106,6 +106,12 @@ class Run:
         """t and log‖w_j‖ per neuron j (0-based columns), computed in the stored coordinates,
         so it stays finite where the weights underflow (orthogonal data at λ = e^-500)."""
         return neuron_log_norms(self.stored_trajectory, self.groups)
+
+    def plateaus(self):
+        """summary.json's plateaus: start, end, level, duration and, for the univariate knot
+        model, projection_floor (Q_0) and fixed_knot_floor at the plateau's start."""
+        columns = ["start", "end", "level", "duration", "projection_floor", "fixed_knot_floor"]
+        return pd.DataFrame(self.summary.get("plateaus", []), columns=columns).astype("float64")
 
     def knot_positions(self):
         """t and the knot position of each neuron (b_k, or b_k/a_k in the full form), for

@@ -48,7 +48,11 @@ struct RunReport {
         }
         lines += ["", "plateaus \(common.plateaus.count)"]
         for plateau in common.plateaus {
-            lines.append(String(format: "  [%.6g, %.6g]  level %.6g", plateau.start, plateau.end, plateau.level))
+            var line = String(format: "  [%.6g, %.6g]  level %.6g", plateau.start, plateau.end, plateau.level)
+            if let projection = plateau.projectionFloor, let fixedKnots = plateau.fixedKnotFloor {
+                line += String(format: "  projection floor %.6g, fixed-knot floor %.6g", projection, fixedKnots)
+            }
+            lines.append(line)
         }
         let jumps = timeline.filter { $0.kind == "stage" }
         if !jumps.isEmpty {

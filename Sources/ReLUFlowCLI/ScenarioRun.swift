@@ -134,10 +134,7 @@ enum ScenarioRun {
         }
         var entries: [TimelineRecord] = []
         var writeError: Error?
-        var lossCurve: [(time: Double, loss: Double)] = []
-        // Q_0 of the current partition at every accepted step, for models that have one.
-        let floorProvider = model.plateauFloorProvider
-        var floors: [Double] = []
+        var plateaus = RunPlateaus(detector: scenario.plateauDetector, floorProvider: model.plateauFloorProvider)
         var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
         entries += neuronEvents.initialEntries
         var advanceCount = 0
@@ -157,8 +154,7 @@ enum ScenarioRun {
             didAdvance: { t, state in
                 defer { advanceCount += 1 }
                 progress.report(time: t, eventCount: entries.count)
-                lossCurve.append((t, model.loss(at: state.baseAddress!)))
-                if let floorProvider { floors.append(floorProvider.plateauFloor(at: Array(state))) }
+                plateaus.add(time: t, loss: model.loss(at: state.baseAddress!), state: state)
                 defer { hasEventSinceLastAdvance = false }
                 guard advanceCount % scenario.trajectoryEvery == 0 || hasEventSinceLastAdvance else { return }
                 appendRow(t, state)
@@ -174,8 +170,7 @@ enum ScenarioRun {
         let result = simulator.run(observer: observer)
         progress.finish()
         if lastRowTime != result.finalTime { result.finalState.withUnsafeBufferPointer { appendRow(result.finalTime, $0) } }
-        let analysis = FlowRunAnalysis(events: entries, lossCurve: lossCurve, floors: floors,
-                                       detector: scenario.plateauDetector)
+        let analysis = FlowRunAnalysis(events: entries, plateaus: plateaus.finish())
         let pairs = FlowRunAnalysis.finalPairs(gates: result.finalGates, label: model.surfaceLabel)
         let summary = RunSummaryRecord(
             scenario: scenario.file.path, model: scenario.model.name,

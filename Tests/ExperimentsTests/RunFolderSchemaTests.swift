@@ -25,10 +25,12 @@ struct RunFolderSchemaTests {
         #expect(decoded.iteration == 7 && decoded.isChattering == true && decoded.sample == 2)
     }
 
-    @Test("A plateau entry with a floor writes floor and gap = level − floor before the loss")
-    func plateauEntryWritesItsGap() {
-        let record = TimelineRecord(plateauBoundaryAt: 2, isStart: true, level: 0.75, floor: 0.5)
-        #expect(record.jsonLine == #"{"t": 2.0, "kind": "plateau_start", "floor": 0.5, "gap": 0.25, "loss": 0.75}"#)
+    @Test("A plateau entry with floors writes projection_floor and fixed_knot_floor before the loss")
+    func plateauEntryWritesItsFloors() {
+        let floors = PlateauFloors(projection: 0.25, fixedKnots: 0.5)
+        let record = TimelineRecord(plateauBoundaryAt: 2, isStart: true, level: 0.75, floors: floors)
+        #expect(record.jsonLine
+            == #"{"t": 2.0, "kind": "plateau_start", "projection_floor": 0.25, "fixed_knot_floor": 0.5, "loss": 0.75}"#)
     }
 
     @Test("A flow summary writes one key per line, null for a missing error, and reads back equal")

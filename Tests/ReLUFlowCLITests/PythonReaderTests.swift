@@ -103,4 +103,48 @@ import Testing
             """, arguments: [scratch.path("out")])
         #expect(status == 0 && output.contains("ok"), "\(output)")
     }
+
+    @Test("Each E1-small plateau's two floors agree with numpy's lstsq at the knots of its start, to 1e-12")
+    func plateauFloorsMatchNumpy() throws {
+        let scratch = try ScratchFolder()
+        let scenario = try RunOutcomeTests.copyScenario("plateau", "e1-fig1-sin-5pi-small.yaml", inputs: [], into: scratch) {
+            $0.replacingOccurrences(of: "trajectory_every: 4", with: "trajectory_every: 1")
+        }
+        let run = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet", "--dump-init"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let (status, output) = try Self.python("""
+            import sys
+            import numpy as np, pandas as pd
+            import reluflow_runs as r
+            folder = sys.argv[1]
+            run = r.load(folder)
+            data = pd.read_csv(folder + "/data.csv")
+            x, y = data["x1"].to_numpy(), data["y"].to_numpy()
+            knots = run.knot_positions()
+            plateaus = run.plateaus()
+            assert len(plateaus) >= 1, plateaus
+            worst = 0.0
+            for _, p in plateaus.iterrows():
+                row = (knots["t"] - p["start"]).abs().idxmin()
+                assert abs(knots["t"][row] - p["start"]) <= 1e-15 * p["start"]
+                b = knots.drop(columns="t").iloc[row].to_numpy(float)
+                # Fixed knots: least squares over c on the features relu(x - b_k).
+                phi = np.maximum(x[:, None] - b[None, :], 0)
+                c = np.linalg.lstsq(phi, y, rcond=None)[0]
+                fixed = np.sum((phi @ c - y) ** 2) / len(x)
+                # Q_0: 0 left of every knot, any line on each cell (b_(l), b_(l+1)].
+                cell = np.searchsorted(np.sort(b), x, side="left")
+                total = np.sum(y[cell == 0] ** 2)
+                for l in set(cell) - {0}:
+                    design = np.stack([np.ones((cell == l).sum()), x[cell == l]], axis=1)
+                    fit = np.linalg.lstsq(design, y[cell == l], rcond=None)[0]
+                    total += np.sum((design @ fit - y[cell == l]) ** 2)
+                projection = total / len(x)
+                for mine, theirs in ((p["fixed_knot_floor"], fixed), (p["projection_floor"], projection)):
+                    worst = max(worst, abs(mine - theirs) / theirs)
+            print(f"worst relative difference {worst:.3g} over {len(plateaus)} plateaus")
+            assert worst <= 1e-12, worst
+            """, arguments: [scratch.path("run")])
+        #expect(status == 0, "\(output)")
+    }
 }
