@@ -90,11 +90,12 @@ enum ScenarioRun {
         _ scenario: Scenario, model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?, settings: Settings
     ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
+        let saveTimes = scenario.trajectory.outputTimes
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
                 problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
-                                     outputTimes: settings.outputTimes,
+                                     outputTimes: Set(saveTimes + settings.outputTimes).sorted(),
                                      watching: watched),
                 options: scenario.options)
         } catch {
@@ -120,10 +121,12 @@ enum ScenarioRun {
         entries += neuronEvents.initialEntries
         var advanceCount = 0
         var lastRowTime = -Double.infinity
-        // Every event gets a trajectory row, whatever `trajectory_every` skips: the engine
+        // Every event gets a trajectory row, whatever the schedule skips: the engine
         // reports the state after an event through `didAdvance` right after recording it.
         var hasEventSinceLastAdvance = false
+        let keptTimes = Set(saveTimes)
         func appendRow(_ t: Double, _ state: UnsafeBufferPointer<Double>) {
+            guard t != lastRowTime else { return }
             do {
                 try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
                 lastRowTime = t
@@ -138,7 +141,9 @@ enum ScenarioRun {
                 lossCurve.append((t, model.loss(at: state.baseAddress!)))
                 if let floorProvider { floors.append(floorProvider.plateauFloor(at: Array(state))) }
                 defer { hasEventSinceLastAdvance = false }
-                guard advanceCount % scenario.trajectoryEvery == 0 || hasEventSinceLastAdvance else { return }
+                guard advanceCount == 0 || hasEventSinceLastAdvance
+                    || scenario.trajectory.keepsStep(advanceCount, at: t, lastRowTime: lastRowTime, endTime: scenario.endTime)
+                else { return }
                 appendRow(t, state)
             },
             didRecordEvent: { event, state in
@@ -147,7 +152,10 @@ enum ScenarioRun {
                 entries.append(TimelineRecord(event, label: NeuronLevelEvents.label(of: event, in: model), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
             },
-            didReachOutputTime: settings.didReachOutputTime,
+            didReachOutputTime: { t, state in
+                settings.didReachOutputTime?(t, state)
+                if keptTimes.contains(t) { appendRow(t, state) }
+            },
             shouldStop: { InterruptSignal.isRaised })
         InterruptSignal.install()
         let result = simulator.run(observer: observer)
