@@ -24,7 +24,7 @@ struct RunDigest {
             "model     \(summary.model), loss \(summary.lossNormalization), stepper \(summary.stepper) "
                 + "(rtol \(summary.relativeTolerance), atol \(summary.absoluteTolerance)), t_end \(summary.endTime)",
             "",
-            "timeline: \(outcome.entries.count) event\(outcome.entries.count == 1 ? "" : "s")",
+            "timeline: " + TimelineCounts(outcome.entries).text,
         ]
         if !outcome.entries.isEmpty {
             lines.append("  " + Self.pad("t", 16) + "  " + Self.pad("kind", 13, left: true) + Self.pad("neuron", 7)

@@ -179,7 +179,7 @@ enum ScenarioRun {
                                   timeline: analysis.timeline,
                                   flowSquaredNorm: network.squaredParameterNorm(at: result.finalState))
             },
-            wallSeconds: Date().timeIntervalSince(start))
+            timeline: analysis.timeline, wallSeconds: Date().timeIntervalSince(start))
         if let writeError {
             writer.discard()
             throw writeError
@@ -209,7 +209,7 @@ final class ProgressReporter {
         hasReported = true
         let percent = 100 * time / endTime
         FileHandle.standardError.write(Data(String(
-            format: "  t = %.6g of %.6g (%.1f%%), %d events, %.0f s\n", time, endTime, percent, eventCount,
+            format: "  t = %.6g of %.6g (%.1f%%), %d timeline entries, %.0f s\n", time, endTime, percent, eventCount,
             Date().timeIntervalSince(start)).utf8))
     }
 

@@ -78,7 +78,8 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     }
 
     public let flowTime: Double
-    public let flowEventCount: Int
+    /// The flow's `TimelineCounts.transitions`.
+    public let flowTransitions: Int
     public let runs: [Run]
     /// The observed orders in η of the gaps (`FlowGDComparison.observedOrder`); null with
     /// fewer than two usable step sizes.
@@ -88,15 +89,15 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     @WrittenAsNull public var finalPointOrder: Double?
 
     enum CodingKeys: String, CodingKey {
-        case flowTime = "flow_time", flowEventCount = "flow_events", runs
+        case flowTime = "flow_time", flowTransitions = "flow_transitions", runs
         case eventTimeOrder = "observed_order_event_time", trajectoryOrder = "observed_order_trajectory"
         case modifiedFlowOrder = "observed_order_modified_flow", finalPointOrder = "observed_order_final_point"
     }
 
     /// The runs with the observed orders of their gaps.
-    public init(flowTime: Double, flowEventCount: Int, runs: [Run]) {
+    public init(flowTime: Double, flowTransitions: Int, runs: [Run]) {
         self.flowTime = flowTime
-        self.flowEventCount = flowEventCount
+        self.flowTransitions = flowTransitions
         self.runs = runs
         func order(_ gap: (Run) -> Double) -> Double? {
             FlowGDComparison.observedOrder(learningRates: runs.map(\.learningRate), gaps: runs.map(gap))

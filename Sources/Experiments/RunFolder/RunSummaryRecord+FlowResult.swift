@@ -6,11 +6,12 @@ extension RunSummaryRecord {
     ///   - lossNormalization: `half_sum`, `half_mean`, `mean`, or `population` for a
     ///     closed-form loss.
     ///   - halfSumTimeFactor: s with ∇L = s·∇L_½Σ; nil for a population loss.
+    ///   - timeline: the entries timeline.jsonl gets, counted as `TimelineCounts`.
     public init(scenario: String, model: String, lossNormalization: String, stepper: String, repellingRule: String,
                 relativeTolerance: Double, absoluteTolerance: Double, endTime: Double, halfSumTimeFactor: Double?,
                 result: FlowResult, finalLoss: Double, finalParameters: ParameterValues, finalActive: [SurfacePair],
                 finalSliding: [SurfacePair], plateaus: [PlateauRecord], jumpProcess: JumpProcessRecord?,
-                wallSeconds: Double) {
+                timeline: [TimelineRecord], wallSeconds: Double) {
         let statistics = result.statistics
         self.init(
             status: Self.status(of: result.termination), error: Self.errorMessage(of: result), scenario: scenario,
@@ -19,7 +20,7 @@ extension RunSummaryRecord {
             timeMapping: TimeMapping(halfSumTimeFactor: halfSumTimeFactor), finalTime: result.finalTime,
             finalLoss: finalLoss, finalParameters: finalParameters, finalActive: finalActive,
             finalSliding: finalSliding, plateaus: plateaus, jumpProcess: jumpProcess,
-            eventCount: statistics.eventCount, stepCount: statistics.stepCount,
+            counts: TimelineCounts(timeline), stepCount: statistics.stepCount,
             failedStepCount: statistics.failedStepCount, rhsEvaluationCount: statistics.rhsEvaluationCount,
             restepCount: statistics.restepCount, slidingStepCount: statistics.slidingStepCount,
             maxSlidingDrift: statistics.maxSlidingDrift, wallSeconds: wallSeconds)
