@@ -6,6 +6,7 @@
     run.timeline                                      # one row per timeline.jsonl entry
     run.trajectory                                    # t, loss, the network's own parameters
     run.summary                                       # summary.json as a dict
+    run.summary_series                                # its fields as a pandas Series
     cmp = reluflow_runs.load("runs/ex5.2-compare")    # a compare folder (reluflow compare)
     cmp.flow, cmp.gd[0.01]                            # the flow's and each GD step size's Run
     cmp.runs, cmp.matches, cmp.gd_loss                # compare.json as tables
@@ -97,6 +98,13 @@ class Run:
 
     def __post_init__(self):
         self.trajectory = own_parameters(self.stored_trajectory, self.groups)
+
+    @property
+    def summary_series(self):
+        """summary.json as a pandas Series: one entry per field, nested mappings flattened to
+        dotted names (time_mapping.half_sum_time_factor), lists kept as lists, null as None;
+        the counts (transitions, start_entries, timeline_entries, steps, ...) stay integers."""
+        return summary_series(self.summary)
 
     @property
     def is_descent(self):
@@ -222,6 +230,21 @@ def read_timeline(path):
     entries = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
     frame = pd.DataFrame(entries, columns=list(TIMELINE_COLUMNS))
     return frame.astype(TIMELINE_COLUMNS)
+
+
+def summary_series(summary):
+    """A summary dict as a Series with dotted names for nested mappings (final_params stays
+    one entry: its groups differ by model)."""
+    flat = {}
+
+    def add(prefix, value):
+        if isinstance(value, dict) and prefix != "final_params":
+            for key, item in value.items():
+                add(f"{prefix}.{key}" if prefix else key, item)
+        else:
+            flat[prefix] = value
+    add("", summary)
+    return pd.Series(flat, dtype=object)
 
 
 def parameter_groups(final_params):

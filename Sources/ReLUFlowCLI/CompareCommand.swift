@@ -191,7 +191,7 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             try writer.finish(summary: summary, timeline: comparison.timeline.entries)
             return comparison.record
         }
-        let record = CompareRecord(flowTime: flow.result.finalTime, flowEventCount: flow.result.timeline.count,
+        let record = CompareRecord(flowTime: flow.result.finalTime, flowTransitions: TimelineCounts(flow.entries).transitions,
                                    flowStatus: flow.summary.status, flowError: flow.summary.error, runs: runs)
         let file = try OutputFile(folder.appendingPathComponent(RunFolder.compareFile))
         try file.write(try JSONTextEncoder(layout: .linePerKey(expandedKeys: ["runs"])).encode(record) + "\n")
@@ -209,7 +209,7 @@ struct ComparisonTable {
     init(_ record: CompareRecord) { self.record = record }
 
     var text: String {
-        var lines = ["flow: t = \(record.flowTime), \(record.flowEventCount) events",
+        var lines = ["flow: t = \(record.flowTime), \(record.flowTransitions) transitions",
                      "        eta  iterations  matched  flow-only  gd-only  max |eta*k - t|  max |θ_gd - θ_flow|  final |θ_gd - θ_flow|"]
         for run in record.runs {
             lines.append(String(format: "%11.4g  %10d  %7d  %9d  %7d  %15.3e  %19.3e  %21.3e", run.learningRate,

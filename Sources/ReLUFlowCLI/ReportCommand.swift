@@ -40,6 +40,7 @@ struct RunReport {
         var lines = ["run      \(common.scenario)",
                      "status   \(common.status) at t = \(common.finalTime), loss \(common.finalLoss)"]
         let counts = Dictionary(grouping: timeline, by: \.kind).mapValues(\.count)
+        lines.append("timeline " + TimelineCounts(timeline).text)
         lines.append("events   " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         lines += ["", "stages   \(stages.stages.count) (constant activation pattern); the longest:"]
         for stage in stages.longest(8) {

@@ -13,7 +13,7 @@ import Yams
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 ///         # steady_state: 1.0e-8 ends the run once ‖F‖∞ ≤ 1e-8·max(1, ‖θ‖∞)
-/// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
+/// output: {save_at: [0.5, 1, 2]}      # trajectory.csv rows (TrajectorySchedule); default: a bounded grid
 /// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
 /// plateaus: {flatness: 0.05, span: 3}  # |d ln L/d ln t| ≤ flatness over a factor ≥ span in t
 /// gd:     {learning_rates: [0.02, 0.01], relu_derivative_at_zero: 0}   # for `reluflow compare`
@@ -29,7 +29,8 @@ struct Scenario {
     let normalization: LossNormalization
     let endTime: Double
     let options: FlowOptions
-    let trajectoryEvery: Int
+    /// Which states trajectory.csv keeps besides the start, the events and the end.
+    let trajectory: TrajectorySchedule
     /// `watch: {neuron_norm_level: ν}`: record a `stage` event whenever a neuron's norm
     /// ‖(w_k, b_k)‖ crosses ν (jump times of small-initialisation runs).
     let neuronNormLevel: Double?
@@ -144,16 +145,7 @@ struct Scenario {
         }
 
         descent = try Self.descent(try root.optionalFields("gd"))
-
-        if let output = try root.optionalFields("output") {
-            try output.requireOnly(["trajectory_every"])
-            trajectoryEvery = try output.optionalInt("trajectory_every") ?? 1
-            guard trajectoryEvery > 0 else {
-                throw output.failure("trajectory_every", "must be a positive integer, got \(trajectoryEvery)")
-            }
-        } else {
-            trajectoryEvery = 1
-        }
+        trajectory = try TrajectorySchedule(try root.optionalFields("output"), endTime: endTime)
     }
 
     private static func descent(_ fields: YAMLFields?) throws(ScenarioError) -> DescentSettings? {

@@ -109,11 +109,12 @@ enum ScenarioRun {
             throw ScenarioError(file: scenario.file.path, "init", "the initial loss is \(initialLoss): "
                 + "the initial parameters are too large for double precision")
         }
+        let saveTimes = scenario.trajectory.outputTimes
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
                 problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
-                                     outputTimes: settings.outputTimes,
+                                     outputTimes: Set(saveTimes + settings.outputTimes).sorted(),
                                      watching: watched),
                 options: scenario.options)
         } catch {
@@ -139,10 +140,12 @@ enum ScenarioRun {
         entries += neuronEvents.initialEntries
         var advanceCount = 0
         var lastRowTime = -Double.infinity
-        // Every event gets a trajectory row, whatever `trajectory_every` skips: the engine
+        // Every event gets a trajectory row, whatever the schedule skips: the engine
         // reports the state after an event through `didAdvance` right after recording it.
         var hasEventSinceLastAdvance = false
+        let keptTimes = Set(saveTimes)
         func appendRow(_ t: Double, _ state: UnsafeBufferPointer<Double>) {
+            guard t != lastRowTime else { return }
             do {
                 try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
                 lastRowTime = t
@@ -156,7 +159,9 @@ enum ScenarioRun {
                 progress.report(time: t, eventCount: entries.count)
                 plateaus.add(time: t, loss: model.loss(at: state.baseAddress!), state: state)
                 defer { hasEventSinceLastAdvance = false }
-                guard advanceCount % scenario.trajectoryEvery == 0 || hasEventSinceLastAdvance else { return }
+                guard advanceCount == 0 || hasEventSinceLastAdvance
+                    || scenario.trajectory.keepsStep(advanceCount, at: t, lastRowTime: lastRowTime, endTime: scenario.endTime)
+                else { return }
                 appendRow(t, state)
             },
             didRecordEvent: { event, state in
@@ -165,7 +170,10 @@ enum ScenarioRun {
                 entries.append(TimelineRecord(event, label: NeuronLevelEvents.label(of: event, in: model), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
             },
-            didReachOutputTime: settings.didReachOutputTime,
+            didReachOutputTime: { t, state in
+                settings.didReachOutputTime?(t, state)
+                if keptTimes.contains(t) { appendRow(t, state) }
+            },
             shouldStop: { InterruptSignal.isRaised })
         let result = simulator.run(observer: observer)
         progress.finish()
@@ -187,7 +195,8 @@ enum ScenarioRun {
                                   timeline: analysis.timeline,
                                   flowSquaredNorm: network.squaredParameterNorm(at: result.finalState))
             },
-            wallSeconds: Date().timeIntervalSince(start), surfaceName: { model.surfaceLabel($0).name })
+            timeline: analysis.timeline, wallSeconds: Date().timeIntervalSince(start),
+            surfaceName: { model.surfaceLabel($0).name })
         if let writeError {
             writer.discard()
             throw writeError
@@ -219,7 +228,7 @@ final class ProgressReporter {
         lastReport = Date()
         hasReported = true
         let percent = 100 * time / endTime
-        let events = eventCount.map { ", \($0) events" } ?? ""
+        let events = eventCount.map { ", \($0) timeline entries" } ?? ""
         FileHandle.standardError.write(Data(String(
             format: "  %@t = %.6g of %.6g (%.1f%%)%@, %.0f s\n", label, time, endTime, percent, events,
             Date().timeIntervalSince(start)).utf8))

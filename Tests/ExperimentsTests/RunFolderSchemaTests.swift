@@ -43,7 +43,9 @@ struct RunFolderSchemaTests {
             finalParameters: ParameterValues([1, 2, 3, 4, 0.5], layout: layout),
             finalActive: [.init(neuron: 0, sample: 1)], finalSliding: [.init(neuron: 1, sample: 0, gate: 0.25)],
             plateaus: [PlateauRecord(Self.plateau(start: 1, end: 10, level: 0.5))], jumpProcess: nil,
-            eventCount: 3, stepCount: 100, failedStepCount: 1, rhsEvaluationCount: 1300, restepCount: 12,
+            counts: TimelineCounts([TimelineRecord(time: 0, kind: "neuron_death", neuron: 1, loss: 1),
+                                    TimelineRecord(time: 2, kind: "activation", neuron: 0, sample: 1, loss: 0.5)]),
+            stepCount: 100, failedStepCount: 1, rhsEvaluationCount: 1300, restepCount: 12,
             slidingStepCount: 5, maxSlidingDrift: 0, wallSeconds: 0.5)
         let text = try JSONTextEncoder(layout: .linePerKey()).encode(summary)
         let lines = text.split(separator: "\n")
@@ -52,6 +54,8 @@ struct RunFolderSchemaTests {
         #expect(text.contains(#""final_params": {"W": [[1.0, 2.0], [3.0, 4.0]], "b": 0.5}"#))
         #expect(text.contains(#""final_active": [{"neuron": 0, "sample": 1}]"#))
         #expect(!text.contains("jump_process"))
+        #expect(text.contains(#""transitions": 1,"#) && text.contains(#""start_entries": 1,"#)
+                && text.contains(#""timeline_entries": 2,"#))
         let decoded = try JSONDecoder().decode(RunSummaryRecord.self, from: Data(text.utf8))
         #expect(decoded == summary)
         #expect(decoded.finalParameters["W"]?.flattened == [1, 2, 3, 4])
@@ -64,7 +68,7 @@ struct RunFolderSchemaTests {
             flowOnlyEventCount: 0, gdOnlyFlipCount: 0, maxParameterDeviation: 0.5, maxLossDeviation: 0.25,
             maxModifiedFlowDeviation: 0.125, finalParameterDifference: 0.5, finalLossDifference: 0.25,
             gdPlateaus: [], gdLoss: [[0, 1], [1, 0.5]], modifiedFlowError: nil)
-        let record = CompareRecord(flowTime: 1, flowEventCount: 0, runs: [run, run])
+        let record = CompareRecord(flowTime: 1, flowTransitions: 0, runs: [run, run])
         let text = try JSONTextEncoder(layout: .linePerKey(expandedKeys: ["runs"])).encode(record)
         #expect(text.contains("\"runs\": [\n    {\"learning_rate\": 0.1, "))
         #expect(text.contains("\"gd_loss\": [[0.0, 1.0], [1.0, 0.5]]},\n    {"))
@@ -105,5 +109,22 @@ struct RunFolderSchemaTests {
         guard case .descent(let decoded) = read else { Issue.record("read as a flow summary"); return }
         #expect(decoded == summary && read.common.finalTime == 2)
         #expect(throws: RunFolder.ReadError.self) { try RunFolder(folder).readTimeline() }
+    }
+
+    @Test("TimelineCounts: transitions are surface kinds after t = 0; t = 0 bookkeeping and the rest apart")
+    func timelineCountsSeparateTransitionsFromStartEntries() {
+        let timeline = [
+            TimelineRecord(time: 0, kind: "neuron_death", neuron: 3, loss: 2),
+            TimelineRecord(time: 0, kind: "knot_exit", neuron: 4, loss: 2),
+            TimelineRecord(time: 0, kind: "choice", neuron: 0, sample: 2, loss: 2),
+            TimelineRecord(time: 0.5, kind: "plateau_start", loss: 2),
+            TimelineRecord(time: 1, kind: "deactivation", neuron: 0, sample: 1, loss: 1),
+            TimelineRecord(time: 1, kind: "neuron_death", neuron: 0, loss: 1),
+            TimelineRecord(time: 2, kind: "slide_start", neuron: 1, sample: 1, loss: 0.5),
+            TimelineRecord(time: 3, kind: "stage", neuron: 1, loss: 0.25),
+        ]
+        let counts = TimelineCounts(timeline)
+        #expect(counts.transitions == 2 && counts.startEntries == 3 && counts.timelineEntries == 8)
+        #expect(counts.text == "2 transitions, 3 start entries (t = 0), 8 timeline entries")
     }
 }

@@ -50,6 +50,13 @@ import Testing
             assert (t["kind"] == "neuron_death").sum() == 2 and t.loc[t["kind"] == "neuron_death", "sample"].isna().all()
             assert list(run.trajectory.columns[:5]) == ["t", "loss", "W1_1", "W1_2", "W2_1"], run.trajectory.columns
             assert run.summary["status"] == "completed"
+            # summary.json as a Series; the counts are integers, named as in the README.
+            s = run.summary_series
+            assert (s["transitions"], s["start_entries"], s["timeline_entries"]) == (17, 1, len(t)), s
+            assert all(isinstance(s[key], int) for key in ("transitions", "start_entries", "timeline_entries", "steps"))
+            assert s["time_mapping.half_sum_time_factor"] == run.summary["time_mapping"]["half_sum_time_factor"]
+            assert s["error"] is None
+            assert empty.summary_series["transitions"] == 0 and empty.summary_series["timeline_entries"] == 0
             assert sorted(cmp.gd) == [0.01, 0.02] and all(gd.is_descent for gd in cmp.gd.values())
             assert list(cmp.runs["learning_rate"]) == [0.02, 0.01] and list(cmp.matches["gd_iteration"]) == [37, 76]
             assert str(cmp.gd[0.02].timeline["iteration"].dtype) == "Int64"
@@ -108,7 +115,8 @@ import Testing
     func plateauFloorsMatchNumpy() throws {
         let scratch = try ScratchFolder()
         let scenario = try RunOutcomeTests.copyScenario("plateau", "e1-fig1-sin-5pi-small.yaml", inputs: [], into: scratch) {
-            $0.replacingOccurrences(of: "trajectory_every: 4", with: "trajectory_every: 1")
+            // Every accepted step, so that each plateau's start has its row.
+            $0 + "\noutput: {trajectory_every: 1}\n"
         }
         let run = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet", "--dump-init"])
         #expect(run.status == 0, "\(run.stderr)")

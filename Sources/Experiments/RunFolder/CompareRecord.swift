@@ -78,7 +78,8 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     }
 
     public let flowTime: Double
-    public let flowEventCount: Int
+    /// The flow's `TimelineCounts.transitions`.
+    public let flowTransitions: Int
     /// How the flow ended (`RunSummaryRecord.status`): `completed`, `steady_state`,
     /// `interrupted` or `failed`.
     public let flowStatus: String
@@ -93,17 +94,17 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     @WrittenAsNull public var finalPointOrder: Double?
 
     enum CodingKeys: String, CodingKey {
-        case flowTime = "flow_time", flowEventCount = "flow_events", flowStatus = "flow_status"
+        case flowTime = "flow_time", flowTransitions = "flow_transitions", flowStatus = "flow_status"
         case flowError = "flow_error", runs
         case eventTimeOrder = "observed_order_event_time", trajectoryOrder = "observed_order_trajectory"
         case modifiedFlowOrder = "observed_order_modified_flow", finalPointOrder = "observed_order_final_point"
     }
 
     /// The runs with the observed orders of their gaps.
-    public init(flowTime: Double, flowEventCount: Int, flowStatus: String = "completed", flowError: String? = nil,
+    public init(flowTime: Double, flowTransitions: Int, flowStatus: String = "completed", flowError: String? = nil,
                 runs: [Run]) {
         self.flowTime = flowTime
-        self.flowEventCount = flowEventCount
+        self.flowTransitions = flowTransitions
         self.flowStatus = flowStatus
         self.flowError = flowError
         self.runs = runs

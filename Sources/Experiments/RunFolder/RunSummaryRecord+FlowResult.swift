@@ -6,12 +6,13 @@ extension RunSummaryRecord {
     ///   - lossNormalization: `half_sum`, `half_mean`, `mean`, or `population` for a
     ///     closed-form loss.
     ///   - halfSumTimeFactor: s with ∇L = s·∇L_½Σ; nil for a population loss.
+    ///   - timeline: the entries timeline.jsonl gets, counted as `TimelineCounts`.
     ///   - surfaceName: how a failure message calls surface j (`GatedNetwork.surfaceName`).
     public init(scenario: String, model: String, lossNormalization: String, stepper: String, repellingRule: String,
                 relativeTolerance: Double, absoluteTolerance: Double, endTime: Double, halfSumTimeFactor: Double?,
                 result: FlowResult, finalLoss: Double, finalParameters: ParameterValues, finalActive: [SurfacePair],
                 finalSliding: [SurfacePair], plateaus: [PlateauRecord], jumpProcess: JumpProcessRecord?,
-                wallSeconds: Double, surfaceName: (Int) -> String = { "surface \($0)" }) {
+                timeline: [TimelineRecord], wallSeconds: Double, surfaceName: (Int) -> String = { "surface \($0)" }) {
         let statistics = result.statistics
         self.init(
             status: Self.status(of: result.termination), error: Self.errorMessage(of: result, surfaceName: surfaceName),
@@ -21,7 +22,7 @@ extension RunSummaryRecord {
             timeMapping: TimeMapping(halfSumTimeFactor: halfSumTimeFactor), finalTime: result.finalTime,
             finalLoss: finalLoss, finalParameters: finalParameters, finalActive: finalActive,
             finalSliding: finalSliding, plateaus: plateaus, jumpProcess: jumpProcess,
-            eventCount: statistics.eventCount, stepCount: statistics.stepCount,
+            counts: TimelineCounts(timeline), stepCount: statistics.stepCount,
             failedStepCount: statistics.failedStepCount, rhsEvaluationCount: statistics.rhsEvaluationCount,
             restepCount: statistics.restepCount, slidingStepCount: statistics.slidingStepCount,
             maxSlidingDrift: statistics.maxSlidingDrift, wallSeconds: wallSeconds)
