@@ -8,8 +8,10 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     case nonFiniteField(t: Double)
     /// Any other GSL failure, with the GSL function, status, time and step size.
     indirect case integrator(GSLError)
-    /// The equivalent-control system of the surfaces slid on is singular (their normals
-    /// are dependent, e.g. two identical surfaces), so the sliding gates are not unique.
+    /// The equivalent-control system of the surfaces slid on has no solution: it is
+    /// singular (their jumps' normal components are dependent) and inconsistent, so no
+    /// sliding velocity keeps all of them at zero. (A singular consistent system has many
+    /// gates and one velocity; `SmallLinearSolver` picks the gates.)
     case singularSlidingSystem(surfaces: [Int], t: Double)
     /// A repelling contact under `RepellingSurfaceRule.fail`.
     case repellingSurface(surface: Int, t: Double)
@@ -42,8 +44,8 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
         case .integrator(let error):
             return "GSL failed: \(error)"
         case .singularSlidingSystem(let surfaces, let t):
-            return "the sliding gates on \(names(surfaces)) are not unique at t = \(t) "
-                + "(their normals are linearly dependent)"
+            return "no sliding velocity keeps \(names(surfaces)) at zero together at t = \(t) "
+                + "(their equivalent control is singular and inconsistent)"
         case .repellingSurface(let surface, let t):
             return "\(surfaceName(surface)) repels the flow on both sides at t = \(t): the solution is not unique "
                 + "(choose a side with the repelling rule)"

@@ -30,14 +30,17 @@ struct CompareCommand: ParsableCommand {
     var scenario: String
 
     @Option(parsing: .upToNextOption,
-            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001.")
-    var lr: [StepSizes]
+            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001 (default: the scenario's gd.learning_rates).")
+    var lr: [StepSizes] = []
 
     @Option(name: .shortAndLong, help: "Output folder (default: runs/<scenario name>-compare).")
     var out: String?
 
-    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1.")
-    var reluDerivativeAtZero: Double = 0
+    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1 (default: the scenario's gd.relu_derivative_at_zero, else 0).")
+    var reluDerivativeAtZero: Double?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
 
     @Option(help: "The most GD iterations at any step size, t_end/eta (a guard against a step size too small to finish).")
     var maxIterations: Double = 1e8
@@ -49,12 +52,11 @@ struct CompareCommand: ParsableCommand {
     var learningRates: [Double] { lr.flatMap(\.values) }
 
     func validate() throws {
-        guard !learningRates.isEmpty else { throw ValidationError("--lr: give at least one step size") }
         if let bad = learningRates.first(where: { !($0 > 0 && $0.isFinite) }) {
             throw ValidationError("--lr: step sizes must be positive and finite, got \(bad)")
         }
-        guard (0...1).contains(reluDerivativeAtZero) else {
-            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(reluDerivativeAtZero)")
+        if let sigma = reluDerivativeAtZero, !(0...1).contains(sigma) {
+            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(sigma)")
         }
         guard maxIterations >= 1, maxIterations <= Double(Int.max / 2) else {
             throw ValidationError("--max-iterations: must be at least 1 and below 4.6e18, got \(maxIterations)")
@@ -64,17 +66,17 @@ struct CompareCommand: ParsableCommand {
 
     /// - Throws: `ScenarioError` naming the scenario when a step size exceeds its t_end or
     ///   needs more than `maxIterations` iterations to reach it.
-    func checkStepSizes(against scenario: Scenario) throws(ScenarioError) {
+    func checkStepSizes(_ learningRates: [Double], against scenario: Scenario) throws(ScenarioError) {
         let endTime = scenario.endTime
         for eta in learningRates {
             guard eta <= endTime else {
                 throw ScenarioError(file: scenario.file.path, "flow.t_end",
-                                    "--lr \(eta) is above t_end = \(endTime): GD would not take a single step within it")
+                                    "step size \(eta) is above t_end = \(endTime): GD would not take a single step within it")
             }
             let iterations = endTime / eta
             guard iterations <= maxIterations else {
                 throw ScenarioError(file: scenario.file.path, "flow.t_end", String(
-                    format: "--lr %g needs t_end/eta = %.3g GD iterations, above --max-iterations %.3g "
+                    format: "step size %g needs t_end/eta = %.3g GD iterations, above --max-iterations %.3g "
                         + "(raise it, or give a larger step size)", eta, iterations, maxIterations))
             }
         }
@@ -86,12 +88,17 @@ struct CompareCommand: ParsableCommand {
         InterruptSignal.installDuringSetUp()
         do {
             let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
-            try checkStepSizes(against: loaded)
             let outputFolder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
             folder = outputFolder
+            let rates = learningRates.isEmpty ? loaded.descent?.learningRates ?? [] : learningRates
+            guard !rates.isEmpty else {
+                throw ScenarioError(file: loaded.file.path, "no GD step sizes: give --lr, or gd.learning_rates in the scenario")
+            }
+            try checkStepSizes(rates, against: loaded)
             record = try ScenarioRun.withModel(of: loaded, FlowAndDescent(
-                scenario: loaded, folder: outputFolder, learningRates: learningRates,
-                reluDerivativeAtZero: reluDerivativeAtZero, replacesEarlierRun: force))
+                scenario: loaded, folder: outputFolder, learningRates: rates,
+                reluDerivativeAtZero: reluDerivativeAtZero ?? loaded.descent?.reluDerivativeAtZero ?? 0,
+                replacesEarlierRun: force))
         } catch let error as ScenarioError {
             RunCommand.printError(error.description)
             throw ExitCode(2)
@@ -102,7 +109,7 @@ struct CompareCommand: ParsableCommand {
             RunCommand.printError("the runs are done, but their results are not all written: \(Scenario.reason(error))")
             throw ExitCode(1)
         }
-        print(ComparisonTable(record).text)
+        if !quiet { print(ComparisonTable(record).text) }
         for failure in record.failures { RunCommand.printError(failure) }
         if InterruptSignal.isRaised {
             RunCommand.printError("interrupted: what was computed is in \(folder?.path ?? "the output folder")")

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Sweeps
 
 /// Reads initial parameters from JSON with one key per parameter group of the model's
 /// layout: `{"w": [...], "b": 0.1}` for a single neuron with bias.
@@ -70,32 +71,5 @@ enum InitFile {
             result += try flatten(element, shape: Array(shape.dropFirst()), file: file, field: "\(field)[\(index)]")
         }
         return result
-    }
-}
-
-/// A parsed JSON value; decoding is strict, so `0` is a number and never a Bool.
-enum JSONValue: Decodable {
-    case number(Double)
-    case bool(Bool)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    case null
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 }

@@ -62,4 +62,24 @@ import Testing
         // The first row, the events', the every-1000th step's and the last: far fewer than the 268 steps.
         #expect(rowTimes.count < 30)
     }
+
+    @Test("Issue 10's S4: a neuron dying on its last active sample (inactive-side speed exactly 0) runs to t_end")
+    func neuronDyingOnItsLastSampleRunsToTheEnd() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot
+            .appendingPathComponent("scenarios/two-layer/student-s4-last-sample-death.yaml").path
+        let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"])
+        // Before the fix: status failed at t = 0.18275, the screen re-finding the departing
+        // pair (14, 7) at a double-crossing witness, 1000 events accumulated (chattering).
+        #expect(output.status == 0, "\(output.stderr)")
+        let summary = try scratch.json("run/summary.json")
+        #expect(summary["status"] as? String == "completed")
+        #expect(summary["final_time"] as? Double == 1000)
+        struct Event: Decodable { let t: Double; let kind: String; let neuron: Int? }
+        let events = try scratch.lines("run/timeline.jsonl").map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+        let deaths = events.filter { $0.kind == "neuron_death" && $0.neuron == 14 }
+        // Neuron 14 dies once, near t = 0.18275, and stays dead.
+        #expect(deaths.count == 1 && abs((deaths.first?.t ?? 0) - 0.18275) < 1e-5, "\(deaths.map(\.t))")
+        #expect(!events.contains { $0.kind == "neuron_revival" && $0.neuron == 14 })
+    }
 }
