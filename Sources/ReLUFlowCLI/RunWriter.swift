@@ -32,6 +32,18 @@ final class RunWriter {
         try initFile.commit()
     }
 
+    /// `teacher.json` of a `--dump-init` run against a teacher in closed form:
+    /// `{"w": w*, "v": [v*_1, ...]}`, for the angle ∠(w, w*) (tools/plot-run.py).
+    func writeTeacher(weights: [Double], scalarWeights: [Double]) throws {
+        struct Teacher: Encodable {
+            let w: [Double]
+            let v: [Double]
+        }
+        let file = try OutputFile(folder.appendingPathComponent("teacher.json"))
+        try file.write(try JSONTextEncoder().encode(Teacher(w: weights, v: scalarWeights)) + "\n")
+        try file.commit()
+    }
+
     private func writeData(_ data: Dataset) throws {
         let dataFile = try OutputFile(folder.appendingPathComponent(RunFolder.dataFile))
         let d = data.inputDimension

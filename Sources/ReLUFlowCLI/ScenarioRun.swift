@@ -129,7 +129,12 @@ enum ScenarioRun {
         do {
             // Before the run: a folder that cannot be written is bad input (exit status 2).
             writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
-            if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
+            if settings.dumpInputs {
+                try writer.writeInputs(data: data, initial: initial)
+                if let population = model as? PopulationSingleNeuron {
+                    try writer.writeTeacher(weights: population.teacherWeights, scalarWeights: population.teacherScalarWeights)
+                }
+            }
         } catch {
             throw ScenarioError(file: outputFolder.path, "cannot write the run folder: \(OutputFileError.reason(error))")
         }

@@ -127,6 +127,20 @@ import _TestSupport
         #expect(try scratch.lines("first/timeline.jsonl").count >= 3)
     }
 
+    @Test("A population run with --dump-init writes teacher.json with the scenario's w* and v*")
+    func dumpedTeacherIsTheScenarios() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("population.yaml", """
+            model: {kind: population_single_neuron, teacher: {w: [1.5, -0.25, 2], v: [0.75]}}
+            init: {scheme: balanced, scale: 0.5, seed: 2}
+            flow: {t_end: 0.1}
+            """)
+        let run = try ReLUFlowProcess.run(
+            ["run", scratch.path("population.yaml"), "--out", scratch.path("run"), "--dump-init", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try scratch.lines("run/teacher.json") == [#"{"w": [1.5, -0.25, 2.0], "v": [0.75]}"#])
+    }
+
     @Test("SIGINT stops a long run with exit 130 and writes everything computed so far")
     func interruptedRunKeepsResults() throws {
         let scratch = try ScratchFolder()
