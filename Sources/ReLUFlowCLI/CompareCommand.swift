@@ -209,7 +209,7 @@ struct ComparisonTable {
     init(_ record: CompareRecord) { self.record = record }
 
     var text: String {
-        var lines = ["flow: t = \(record.flowTime), \(record.flowTransitions) transitions",
+        var lines = ["flow: t = \(record.flowTime), \(record.flowTransitions) transition\(record.flowTransitions == 1 ? "" : "s")",
                      "        eta  iterations  matched  flow-only  gd-only  max |eta*k - t|  max |θ_gd - θ_flow|  final |θ_gd - θ_flow|"]
         for run in record.runs {
             lines.append(String(format: "%11.4g  %10d  %7d  %9d  %7d  %15.3e  %19.3e  %21.3e", run.learningRate,
