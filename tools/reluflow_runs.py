@@ -9,9 +9,13 @@
     cmp = reluflow_runs.load("runs/ex5.2-compare")    # a compare folder (reluflow compare)
     cmp.flow, cmp.gd[0.01]                            # the flow's and each GD step size's Run
     cmp.runs, cmp.matches, cmp.gd_loss                # compare.json as tables
+    sweep = reluflow_runs.load_sweep("sweeps-out/fig5")  # DIR/sweep.csv of reluflow sweep
+    sweep.table                                       # one row per point (per step size for GD)
+    sweep.run(sweep.table["point"][0])                # a point's run or compare folder
 
 The schema is the one the Swift side defines once in Sources/Experiments/RunFolder
-(TimelineRecord, RunSummaryRecord, DescentSummaryRecord, TrajectoryTable, CompareRecord).
+(TimelineRecord, RunSummaryRecord, DescentSummaryRecord, TrajectoryTable, CompareRecord),
+and for sweep.csv Sources/Sweeps/SweepTable.
 The parameter groups and their shapes are read from summary.json's `final_params` (the init
 file's keys), not from the model's name or the trajectory's column names; models stored in
 other coordinates than the network's weights are converted here, and only here:
@@ -47,6 +51,34 @@ TIMELINE_COLUMNS = {
     "normal_speed_inactive": "float64",
     "normal_speed_active": "float64",
 }
+
+# sweep.csv's columns after the axes (SweepTable), with their dtypes; events_<kind> are Int64,
+# and the `;`-separated lists become lists of floats. Compare points add learning_rate and
+# the columns from gd_iterations on.
+SWEEP_COLUMNS = {
+    "point": "string",
+    "learning_rate": "float64",
+    "status": "string",
+    "final_time": "float64",
+    "final_loss": "float64",
+    "plateaus": "Int64",
+    "squared_norm": "float64",
+    "eq15_squared_norm": "float64",
+    "minimum_norm_squared": "float64",
+    "gd_iterations": "Int64",
+    "matched_events": "Int64",
+    "max_event_time_difference": "float64",
+    "max_parameter_deviation": "float64",
+    "final_parameter_difference": "float64",
+    "order_event_time": "float64",
+    "order_trajectory": "float64",
+    "order_final_point": "float64",
+    "order_modified_flow": "float64",
+    "steps": "Int64",
+    "wall_seconds": "float64",
+}
+SWEEP_LIST_COLUMNS = ("plateau_levels", "jump_times")
+FINISHED_STATUSES = ("completed", "steady_state")
 
 
 @dataclass
@@ -107,6 +139,43 @@ class Compare:
     matches: pd.DataFrame
     # learning_rate, t, loss: GD's loss on the comparison grid
     gd_loss: pd.DataFrame
+
+
+@dataclass
+class Sweep:
+    """A sweep folder (reluflow sweep --out DIR): its table and its points' folders."""
+
+    folder: Path
+    # sweep.csv: the axis and derived columns (as pandas infers them; text as "string"), then
+    # SWEEP_COLUMNS typed, events_<kind> as Int64, and SWEEP_LIST_COLUMNS as lists of floats.
+    table: pd.DataFrame
+    # the axis and derived keys, in the table's order (sweep-points.json)
+    axes: list
+
+    def run(self, point):
+        """The point's run folder (a Run), or compare folder (a Compare) for a GD point."""
+        return load(self.folder / "runs" / point)
+
+    @property
+    def finished(self):
+        """The rows whose run finished its integration (completed or steady_state)."""
+        return self.table[self.table["status"].isin(FINISHED_STATUSES)]
+
+
+def load_sweep(folder):
+    folder = Path(folder)
+    axes = json.loads((folder / "sweep-points.json").read_text())["columns"]
+    table = pd.read_csv(folder / "sweep.csv", dtype={column: "string" for column in SWEEP_LIST_COLUMNS})
+    for column in table.columns:
+        if column in SWEEP_COLUMNS:
+            table[column] = table[column].astype(SWEEP_COLUMNS[column])
+        elif column.startswith("events_"):
+            table[column] = table[column].astype("Int64")
+        elif column in SWEEP_LIST_COLUMNS:
+            table[column] = [[] if pd.isna(text) else [float(item) for item in text.split(";")] for text in table[column]]
+        elif table[column].dtype == object:
+            table[column] = table[column].astype("string")
+    return Sweep(folder=folder, table=table, axes=axes)
 
 
 def load(folder):

@@ -42,6 +42,15 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
     public var dimension: Int { signOffset + width }
     public var surfaceCount: Int { width * data.sampleCount }
 
+    /// Non-finite entries, signs other than ±1, and zero directions v_j are refused.
+    public func parameterProblem(_ theta: [Double]) -> String? {
+        if let problem = nonFiniteParameter(theta) ?? signProblem(theta, offset: signOffset, count: width) { return problem }
+        guard let j = (0..<width).first(where: { j in (0..<d).allSatisfy { theta[directionOffset + j * d + $0] == 0 } }) else {
+            return nil
+        }
+        return "the direction of neuron \(j) is zero (it has no direction to normalise)"
+    }
+
     public var parameterLayout: ParameterLayout {
         ParameterLayout(groups: [
             .init(name: "log_norm", shape: [width]),

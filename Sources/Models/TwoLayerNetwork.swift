@@ -147,6 +147,7 @@ extension TwoLayerNetwork {
         public static let keys = ["bias", "width", "scaling", "train"]
         public static let teacherKeys = ["width", "bias"]
         public let width: Int
+        public var neuronCount: Int { width }
         public let hasBias: Bool
         public let scaling: OutputScaling
         /// nil: every group the network has.

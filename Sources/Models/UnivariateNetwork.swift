@@ -254,6 +254,7 @@ extension UnivariateNetwork {
         public static let keys = ["width", "form", "scaling", "train"]
         public static let teacherKeys = ["width", "form"]
         public let width: Int
+        public var neuronCount: Int { width }
         public let form: Form
         public let scaling: OutputScaling
         /// nil: every group of the form.

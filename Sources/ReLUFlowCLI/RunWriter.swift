@@ -14,10 +14,10 @@ final class RunWriter {
     private let timeline: OutputFile
     private let trajectory: OutputFile
 
+    /// - Parameter folder: an existing folder (`OutputFolder.prepare`).
     init(folder: URL, layout: ParameterLayout) throws {
         self.folder = folder
         self.layout = layout
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         timeline = try OutputFile(folder.appendingPathComponent(RunFolder.timelineFile))
         trajectory = try OutputFile(folder.appendingPathComponent(RunFolder.trajectoryFile))
         try trajectory.write(TrajectoryTable.headerLine(parameterNames: layout.columnNames) + "\n")
@@ -27,13 +27,13 @@ final class RunWriter {
     /// the inputs, generated or read.
     func writeInputs(data: Dataset?, initial: [Double]) throws {
         if let data { try writeData(data) }
-        let initFile = try OutputFile(folder.appendingPathComponent("init.json"))
+        let initFile = try OutputFile(folder.appendingPathComponent(RunFolder.initFile))
         try initFile.write(try JSONTextEncoder().encode(ParameterValues(initial, layout: layout)) + "\n")
         try initFile.commit()
     }
 
     private func writeData(_ data: Dataset) throws {
-        let dataFile = try OutputFile(folder.appendingPathComponent("data.csv"))
+        let dataFile = try OutputFile(folder.appendingPathComponent(RunFolder.dataFile))
         let d = data.inputDimension
         try dataFile.write(((1...d).map { "x\($0)" } + ["y"]).joined(separator: ",") + "\n")
         for i in 0..<data.sampleCount {

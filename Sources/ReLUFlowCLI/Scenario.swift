@@ -16,6 +16,7 @@ import Yams
 /// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
 /// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
 /// plateaus: {flatness: 0.05, span: 3}  # |d ln L/d ln t| ≤ flatness over a factor ≥ span in t
+/// gd:     {learning_rates: [0.02, 0.01], relu_derivative_at_zero: 0}   # for `reluflow compare`
 /// ```
 /// Relative paths resolve against the scenario file's folder.
 struct Scenario {
@@ -34,6 +35,14 @@ struct Scenario {
     let neuronNormLevel: Double?
     /// `plateaus: {flatness: f, span: r}`: how flat and how long (end/start) a plateau is.
     let plateauDetector: PlateauDetector
+    /// `gd:`: GD's step sizes and σ'(0) for `reluflow compare` (its options override them);
+    /// a sweep runs its points that have one as compare points. `reluflow run` ignores it.
+    let descent: DescentSettings?
+
+    struct DescentSettings {
+        let learningRates: [Double]
+        let reluDerivativeAtZero: Double?
+    }
 
     /// The name runs are filed under by default: the file name without extension.
     var name: String { file.deletingPathExtension().lastPathComponent }
@@ -44,7 +53,7 @@ struct Scenario {
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
-            throw ScenarioError(file: path, "cannot read the scenario (\(Self.reason(error)))")
+            throw .unreadable(file, as: "a scenario file", error)
         }
         let root: Node
         do {
@@ -61,7 +70,7 @@ struct Scenario {
     }
 
     private init(root: YAMLFields, file: URL) throws(ScenarioError) {
-        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch", "plateaus"])
+        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch", "plateaus", "gd"])
         self.file = file
         description = try root.optionalString("description")
         let folder = file.deletingLastPathComponent()
@@ -134,6 +143,8 @@ struct Scenario {
             plateauDetector = PlateauDetector()
         }
 
+        descent = try Self.descent(try root.optionalFields("gd"))
+
         if let output = try root.optionalFields("output") {
             try output.requireOnly(["trajectory_every"])
             trajectoryEvery = try output.optionalInt("trajectory_every") ?? 1
@@ -143,6 +154,21 @@ struct Scenario {
         } else {
             trajectoryEvery = 1
         }
+    }
+
+    private static func descent(_ fields: YAMLFields?) throws(ScenarioError) -> DescentSettings? {
+        guard let fields else { return nil }
+        try fields.requireOnly(["learning_rates", "relu_derivative_at_zero"])
+        let texts = fields.optionalTexts("learning_rates") ?? []
+        let rates = texts.compactMap { $0.flatMap(Double.init) }
+        guard !texts.isEmpty, rates.count == texts.count, rates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw fields.failure("learning_rates", "give a list of positive step sizes, e.g. [0.02, 0.01]")
+        }
+        let sigma = try fields.optionalDouble("relu_derivative_at_zero")
+        if let sigma, !(0...1).contains(sigma) {
+            throw fields.failure("relu_derivative_at_zero", "σ'(0) must be in [0, 1], got \(sigma)")
+        }
+        return DescentSettings(learningRates: rates, reluDerivativeAtZero: sigma)
     }
 
     /// The model block, read by the kind its `kind` names.

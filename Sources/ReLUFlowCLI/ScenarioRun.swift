@@ -21,6 +21,8 @@ enum ScenarioRun {
         var dumpInputs = false
         /// Stop once every input is read and the problem is set up (`--check`).
         var checkOnly = false
+        /// Replace an earlier run in the output folder (`--force`, `OutputFolder`).
+        var replacesEarlierRun = false
         /// Times the flow stops at exactly, each handed to `didReachOutputTime` with the state.
         var outputTimes: [Double] = []
         var didReachOutputTime: ((Double, UnsafeBufferPointer<Double>) -> Void)?
@@ -57,11 +59,23 @@ enum ScenarioRun {
     private static func withModel<Kind: ModelKind, Consumer: ModelConsumer>(
         of kind: Kind, scenario: Scenario, _ consumer: Consumer
     ) throws -> Consumer.Output {
-        let data = try scenario.data?.load()
+        let planned = scenario.data?.plannedSize
+        try checkMemory(scenario, kind, samples: planned?.samples ?? 0, dimension: planned?.dimension ?? 1)
+        let data = try scenario.data?.load(scenarioFile: scenario.file.path)
+        // A data file's size is known once it is read (its text took as much memory already).
+        if planned == nil, let data { try checkMemory(scenario, kind, samples: data.sampleCount, dimension: data.inputDimension) }
         let network = try build(scenario) { () throws(ModelError) in
             try kind.network(data: data, normalization: scenario.normalization)
         }
         return try kind.hand(network, to: Delivery(consumer: consumer, data: data, scenario: scenario))
+    }
+
+    /// Refuses sizes whose `MemoryEstimate` exceeds the memory available.
+    private static func checkMemory(_ scenario: Scenario, _ kind: some ModelKind, samples n: Int, dimension d: Int)
+        throws(ScenarioError)
+    {
+        try MemoryEstimate(samples: n, dimension: d, neurons: kind.neuronCount)
+            .check(scenarioFile: scenario.file.path, sizes: "\(n) samples of dimension \(d), \(kind.neuronCount) neurons")
     }
 
     private static func build<Model>(_ scenario: Scenario, _ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
@@ -90,6 +104,11 @@ enum ScenarioRun {
         _ scenario: Scenario, model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?, settings: Settings
     ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
+        let initialLoss = model.loss(at: initial)
+        guard initialLoss.isFinite else {
+            throw ScenarioError(file: scenario.file.path, "init", "the initial loss is \(initialLoss): "
+                + "the initial parameters are too large for double precision")
+        }
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
@@ -103,6 +122,9 @@ enum ScenarioRun {
         guard !settings.checkOnly else { return nil }
         let outputFolder = settings.outputFolder
         let writer: RunWriter
+        // From here on a signal stops the run, which still writes what it computed.
+        InterruptSignal.keepResults()
+        try OutputFolder.prepare(outputFolder, replacing: settings.replacesEarlierRun)
         do {
             // Before the run: a folder that cannot be written is bad input (exit status 2).
             writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
@@ -149,7 +171,6 @@ enum ScenarioRun {
             },
             didReachOutputTime: settings.didReachOutputTime,
             shouldStop: { InterruptSignal.isRaised })
-        InterruptSignal.install()
         let result = simulator.run(observer: observer)
         progress.finish()
         if lastRowTime != result.finalTime { result.finalState.withUnsafeBufferPointer { appendRow(result.finalTime, $0) } }
@@ -171,7 +192,7 @@ enum ScenarioRun {
                                   timeline: analysis.timeline,
                                   flowSquaredNorm: network.squaredParameterNorm(at: result.finalState))
             },
-            wallSeconds: Date().timeIntervalSince(start))
+            wallSeconds: Date().timeIntervalSince(start), surfaceName: { model.surfaceLabel($0).name })
         if let writeError {
             writer.discard()
             throw writeError
@@ -186,22 +207,26 @@ enum ScenarioRun {
 final class ProgressReporter {
     private let endTime: Double
     private let isEnabled: Bool
+    /// What the lines start with ("GD eta = 0.01:"), if anything.
+    private let label: String
     private let start = Date()
     private var lastReport = Date()
     private var hasReported = false
 
-    init(endTime: Double, isEnabled: Bool) {
+    init(endTime: Double, isEnabled: Bool, label: String = "") {
         self.endTime = endTime
         self.isEnabled = isEnabled
+        self.label = label.isEmpty ? "" : label + " "
     }
 
-    func report(time: Double, eventCount: Int) {
+    func report(time: Double, eventCount: Int? = nil) {
         guard isEnabled, Date().timeIntervalSince(lastReport) >= 2 else { return }
         lastReport = Date()
         hasReported = true
         let percent = 100 * time / endTime
+        let events = eventCount.map { ", \($0) events" } ?? ""
         FileHandle.standardError.write(Data(String(
-            format: "  t = %.6g of %.6g (%.1f%%), %d events, %.0f s\n", time, endTime, percent, eventCount,
+            format: "  %@t = %.6g of %.6g (%.1f%%)%@, %.0f s\n", label, time, endTime, percent, events,
             Date().timeIntervalSince(start)).utf8))
     }
 

@@ -77,9 +77,15 @@ struct RunFolderSchemaTests {
             + TrajectoryTable.rowLine(time: 0, loss: 2.5, parameters: [1, -0.5]) + "\n"
             + TrajectoryTable.rowLine(time: 1, loss: .infinity, parameters: [1, .nan]) + "\n"
         #expect(text == "t,loss,w1,b\n0.0,2.5,1.0,-0.5\n1.0,nan,1.0,nan\n")
-        let table = try #require(TrajectoryTable(csv: text))
+        let table = try TrajectoryTable(csv: text)
         #expect(table.parameterNames == ["w1", "b"] && table.initialLoss == 2.5 && table.rows.count == 2)
-        #expect(TrajectoryTable(csv: "time,loss\n") == nil)
+        #expect(throws: TrajectoryTable.FormatError(reason: "line 1: the header is not t,loss,...")) {
+            try TrajectoryTable(csv: "time,loss\n")
+        }
+        // A file cut short: the last row has fewer fields than the header.
+        #expect(throws: TrajectoryTable.FormatError(reason: "line 3: 1 field(s), the header has 4")) {
+            try TrajectoryTable(csv: String(text.dropLast(13)) + "\n")
+        }
     }
 
     @Test("A folder's summary is read as a GD run's when it says method gradient_descent")

@@ -63,4 +63,44 @@ import Testing
             """, arguments: ["run", "cmp", "orth", "empty"].map(scratch.path))
         #expect(status == 0 && output.contains("ok"), "\(output)")
     }
+
+    @Test("load_sweep gives sweep.csv typed: Int64 counts, string statuses, jump times and plateau levels as lists of the runs' exact numbers")
+    func readerLoadsASweepTable() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("sweep.yaml", """
+            base:
+              model: {kind: two_layer, width: 4, bias: false}
+              data: {generator: orthonormal, samples: 8, dimension: 8, identity: true, seed: 6, labels: normal}
+              init: {scheme: balanced, scale: 0.001, seed: 1}
+              loss: {normalization: half_mean}
+              flow: {t_end: 300, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd}
+              watch: {neuron_norm_level: 0.1}
+            axes:
+              init.seed: [1, 2]
+            """)
+        let sweep = try ReLUFlowProcess.run(["sweep", scratch.path("sweep.yaml"), "--out", scratch.path("out"), "--quiet"])
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        let (status, output) = try Self.python("""
+            import json, sys
+            import reluflow_runs as r
+            sweep = r.load_sweep(sys.argv[1])
+            t = sweep.table
+            assert sweep.axes == ["init.seed"] and list(t["init.seed"]) == [1, 2], sweep.axes
+            assert str(t["status"].dtype) == "string" and str(t["point"].dtype) == "string"
+            for column in ["steps", "plateaus", "events_stage"]:
+                assert str(t[column].dtype) == "Int64", (column, t[column].dtype)
+            assert len(sweep.finished) == 2
+            for _, row in t.iterrows():
+                run = sweep.run(row["point"])
+                # Each neuron's first upward crossing of the watched level, sorted, and the plateaus' levels.
+                stages = run.timeline[(run.timeline["kind"] == "stage") & (run.timeline["side"] == "above")]
+                assert row["jump_times"] == sorted(stages.groupby("neuron")["t"].min()), (row["jump_times"], stages)
+                assert len(row["jump_times"]) >= 2
+                assert row["plateau_levels"] == [p["level"] for p in run.summary["plateaus"]] and row["plateau_levels"]
+                assert row["final_loss"] == run.summary["final_loss"] and row["steps"] == run.summary["steps"]
+                assert row["eq15_squared_norm"] != row["eq15_squared_norm"]  # NaN: not orthogonal data
+            print("ok")
+            """, arguments: [scratch.path("out")])
+        #expect(status == 0 && output.contains("ok"), "\(output)")
+    }
 }

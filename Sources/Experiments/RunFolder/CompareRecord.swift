@@ -79,8 +79,10 @@ public struct CompareRecord: Codable, Sendable, Equatable {
 
     public let flowTime: Double
     public let flowEventCount: Int
-    /// Why the flow stopped before its end time (its `FlowError`), absent when it did not:
-    /// the flow's side of the comparison then ends at `flow_time`.
+    /// How the flow ended (`RunSummaryRecord.status`): `completed`, `steady_state`,
+    /// `interrupted` or `failed`.
+    public let flowStatus: String
+    /// Why the flow stopped early, if it did.
     public let flowError: String?
     public let runs: [Run]
     /// The observed orders in η of the gaps (`FlowGDComparison.observedOrder`); null with
@@ -91,15 +93,18 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     @WrittenAsNull public var finalPointOrder: Double?
 
     enum CodingKeys: String, CodingKey {
-        case flowTime = "flow_time", flowEventCount = "flow_events", flowError = "flow_error", runs
+        case flowTime = "flow_time", flowEventCount = "flow_events", flowStatus = "flow_status"
+        case flowError = "flow_error", runs
         case eventTimeOrder = "observed_order_event_time", trajectoryOrder = "observed_order_trajectory"
         case modifiedFlowOrder = "observed_order_modified_flow", finalPointOrder = "observed_order_final_point"
     }
 
     /// The runs with the observed orders of their gaps.
-    public init(flowTime: Double, flowEventCount: Int, flowError: String? = nil, runs: [Run]) {
+    public init(flowTime: Double, flowEventCount: Int, flowStatus: String = "completed", flowError: String? = nil,
+                runs: [Run]) {
         self.flowTime = flowTime
         self.flowEventCount = flowEventCount
+        self.flowStatus = flowStatus
         self.flowError = flowError
         self.runs = runs
         func order(_ gap: (Run) -> Double) -> Double? {
@@ -111,10 +116,10 @@ public struct CompareRecord: Codable, Sendable, Equatable {
         finalPointOrder = order(\.finalParameterDifference)
     }
 
-    /// The flow, then the runs, that stopped early, one message each.
+    /// The flow's failure and the runs that stopped early, one message each.
     public var failures: [String] {
-        let flow = flowError.map { "the flow stopped early at t = \(flowTime): \($0)" }
-        return [flow].compactMap { $0 } + runs.compactMap { run in
+        let flow = flowStatus == "failed" ? ["the flow failed at t = \(flowTime): \(flowError ?? "?")"] : []
+        return flow + runs.compactMap { run in
             run.modifiedFlowError.map { "the modified-equation flow for eta = \(run.learningRate) stopped early: \($0)" }
         }
     }

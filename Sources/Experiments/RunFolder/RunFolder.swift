@@ -16,9 +16,13 @@ public struct RunFolder: Sendable {
     public static let trajectoryFile = "trajectory.csv"
     public static let compareFile = "compare.json"
     public static let flowFolder = "flow"
+    public static let dataFile = "data.csv"
+    public static let initFile = "init.json"
+    /// What the name of every GD run folder starts with.
+    public static let descentFolderPrefix = "gd-eta-"
 
     /// The folder of GD's run at step size η in a compare folder.
-    public static func descentFolder(learningRate: Double) -> String { "gd-eta-\(learningRate)" }
+    public static func descentFolder(learningRate: Double) -> String { "\(descentFolderPrefix)\(learningRate)" }
 
     public let url: URL
 
@@ -77,10 +81,10 @@ public struct RunFolder: Sendable {
     }
 
     public func readTrajectory() throws(ReadError) -> TrajectoryTable {
-        guard let table = TrajectoryTable(csv: String(decoding: try contents(of: Self.trajectoryFile), as: UTF8.self)) else {
-            throw ReadError(path: file(Self.trajectoryFile).path, reason: "not a trajectory table (header t,loss,...)")
+        let text = String(decoding: try contents(of: Self.trajectoryFile), as: UTF8.self)
+        do { return try TrajectoryTable(csv: text) } catch {
+            throw ReadError(path: file(Self.trajectoryFile).path, reason: error.reason)
         }
-        return table
     }
 
     public func readComparison() throws(ReadError) -> CompareRecord {

@@ -31,8 +31,10 @@ final class FlowWorkspace {
     let trialGates: UnsafeMutablePointer<Double>
     let trialValues: UnsafeMutablePointer<Double>
     let trialRates: UnsafeMutablePointer<Double>
-    /// Signed distances at the far end of a bracket.
+    /// Signed distances and their rates at the far end of a bracket (the rates are set at
+    /// a re-stepped witness only).
     let distanceHi: UnsafeMutablePointer<Double>
+    let distanceRateHi: UnsafeMutablePointer<Double>
 
     init(dimension: Int, surfaceCount: Int, watchedCount: Int) {
         self.dimension = dimension
@@ -55,5 +57,6 @@ final class FlowWorkspace {
         trialValues = buffers.doubles(f)
         trialRates = buffers.doubles(f)
         distanceHi = buffers.doubles(f)
+        distanceRateHi = buffers.doubles(f)
     }
 }
