@@ -32,21 +32,43 @@ import _TestSupport
         }
     }
 
-    /// A bias-free single neuron with a negative-label sample duplicated, against the exact
-    /// flow (matrix exponentials per region) of the merged instance.
-    /// Seeds 105 and 109 are left out: there the reference itself gives up (events
-    /// accumulate at a codimension-2 contact; `ExactSingleNeuronFlow.isUnsupported`).
-    @Test("Single neuron, one sample duplicated: the exact flow of the merged sample",
-          arguments: [0, 1, 2, 3, 4, 6, 7, 8, 10, 11])
+    /// A bias-free single neuron (a random instance with negative labels, half-sum loss) with
+    /// the first sample its flow slides on (or meets at all) repeated as sample n.
+    struct DuplicatedSingleNeuron {
+        let base: SingleNeuronInstance
+        let sample: Int
+        let duplicated: SingleNeuronInstance
+
+        init(seed: Int) {
+            let random = SingleNeuronInstance.random(seed: UInt64(100 + seed), negativeLabels: true)
+            base = SingleNeuronInstance(rows: random.rows, targets: random.targets, bias: false, normalization: .halfSum,
+                                        initial: Array(random.initial.prefix(random.rows[0].count)), endTime: 5)
+            let events = base.exactFlow().events
+            sample = (events.first { $0.kind == .slideStart } ?? events.first)?.sample ?? 0
+            duplicated = SingleNeuronInstance(rows: base.rows + [base.rows[sample]],
+                                              targets: base.targets + [base.targets[sample]], bias: false,
+                                              normalization: .halfSum, initial: base.initial, endTime: base.endTime)
+        }
+
+        /// The repeat's index.
+        var copy: Int { base.rows.count }
+
+        func run() throws -> FlowResult {
+            try FlowSimulator(problem: FlowProblem(system: try duplicated.model(), initialState: base.initial,
+                                                   endTime: base.endTime), options: RepeatedSampleTests.options).run()
+        }
+    }
+
+    /// Seeds 5 and 9 are left out: there the reference itself gives up (events accumulate at
+    /// a codimension-2 contact; `ExactSingleNeuronFlow.isUnsupported`).
+    static let singleNeuronSeeds = [0, 1, 2, 3, 4, 6, 7, 8, 10, 11]
+
+    /// The engine's run against the exact flow (matrix exponentials per region) of the merged
+    /// instance, sample (√2 x, √2 y) once.
+    @Test("Single neuron, one sample duplicated: the exact flow of the merged sample", arguments: singleNeuronSeeds)
     func singleNeuronWithDuplicateFollowsExactMergedFlow(seed: Int) throws {
-        let random = SingleNeuronInstance.random(seed: UInt64(100 + seed), negativeLabels: true)
-        let d = random.rows[0].count
-        let base = SingleNeuronInstance(rows: random.rows, targets: random.targets, bias: false,
-                                        normalization: .halfSum, initial: Array(random.initial.prefix(d)),
-                                        endTime: 5)
-        // Duplicate the first sample the flow slides on (or meets at all).
-        let baseEvents = base.exactFlow().events
-        let sample = (baseEvents.first { $0.kind == .slideStart } ?? baseEvents.first)?.sample ?? 0
+        let instance = DuplicatedSingleNeuron(seed: seed)
+        let base = instance.base, sample = instance.sample, copy = instance.copy
         let root2 = 2.0.squareRoot()
         var mergedRows = base.rows, mergedTargets = base.targets
         mergedRows[sample] = mergedRows[sample].map { root2 * $0 }
@@ -54,13 +76,8 @@ import _TestSupport
         let exact = ExactSingleNeuronFlow(rows: mergedRows, targets: mergedTargets, bias: false, gradientFactor: 1,
                                           initial: base.initial, until: base.endTime)
         try #require(!exact.isUnsupported)
-        let duplicated = SingleNeuronInstance(rows: base.rows + [base.rows[sample]],
-                                              targets: base.targets + [base.targets[sample]], bias: false,
-                                              normalization: .halfSum, initial: base.initial, endTime: base.endTime)
-        let result = try FlowSimulator(problem: FlowProblem(system: try duplicated.model(), initialState: base.initial,
-                                                            endTime: base.endTime), options: Self.options).run()
+        let result = try instance.run()
         #expect(result.termination == .reachedEndTime)
-        let copy = base.rows.count
         let ofCopy = result.timeline.filter { $0.surface == copy }
         let ofSample = result.timeline.filter { $0.surface == sample }
         #expect(ofCopy.map(\.kind) == ofSample.map(\.kind) && ofCopy.map(\.time) == ofSample.map(\.time))
@@ -74,28 +91,13 @@ import _TestSupport
         #expect(parameterError <= 1e-11)
     }
 
-    @Test("The duplicated samples of the single-neuron checks are slid on (the checks are not vacuous)")
+    @Test("The repeated samples of the single-neuron checks are slid on (the checks are not vacuous)")
     func singleNeuronDuplicatesAreSlidOn() throws {
-        // Counted on the engine's runs above: the duplicate's own slide starts.
-        var slides = 0
-        for seed in 0..<12 {
-            let random = SingleNeuronInstance.random(seed: UInt64(100 + seed), negativeLabels: true)
-            let d = random.rows[0].count
-            let base = SingleNeuronInstance(rows: random.rows, targets: random.targets, bias: false,
-                                            normalization: .halfSum, initial: Array(random.initial.prefix(d)),
-                                            endTime: 5)
-            let events = base.exactFlow().events
-            if let sample = events.first(where: { $0.kind == .slideStart })?.sample {
-                let duplicated = SingleNeuronInstance(rows: base.rows + [base.rows[sample]],
-                                                      targets: base.targets + [base.targets[sample]], bias: false,
-                                                      normalization: .halfSum, initial: base.initial, endTime: 5)
-                let result = try FlowSimulator(problem: FlowProblem(system: try duplicated.model(),
-                                                                    initialState: base.initial, endTime: 5),
-                                               options: Self.options).run()
-                slides += result.timeline.filter { $0.surface == base.rows.count && $0.kind == .slideStart }.count
-            }
+        let slides = try Self.singleNeuronSeeds.map { seed in
+            let instance = DuplicatedSingleNeuron(seed: seed)
+            return try instance.run().timeline.filter { $0.surface == instance.copy && $0.kind == .slideStart }.count
         }
-        #expect(slides >= 3)
+        #expect(slides.filter { $0 > 0 }.count >= 3)
     }
 
     /// A bias-free two-layer teacher–student network with one row duplicated against the
