@@ -8,6 +8,25 @@ import _TestSupport
     static let ex52Scenario = ReLUFlowProcess.packageRoot
         .appendingPathComponent("scenarios/support-vectors/ex5.2-fig12-deactivation.yaml").path
 
+    /// Issue 12 item 12: the digest printed every final parameter (45 MB at width 1e6).
+    @Test("The digest gives each parameter group its shape, norm and 4 leading values, however wide the model")
+    func digestSummarisesParameterGroups() throws {
+        let scratch = try ScratchFolder()
+        let kernel = ReLUFlowProcess.packageRoot
+            .appendingPathComponent("scenarios/univariate/fig3-square-wave-kernel-small.yaml").path
+        let output = try ReLUFlowProcess.run(["run", kernel, "--out", scratch.path("run")])
+        #expect(output.status == 0, "\(output.stderr)")
+        let summary = try scratch.json("run/summary.json")
+        let parameters = try #require(summary["final_params"] as? [String: Any])
+        let groupLines = output.stdout.split(separator: "\n").filter { $0.contains("  norm ") }
+        #expect(groupLines.count == parameters.count, "\(output.stdout)")
+        for line in groupLines {
+            // Width 200: each group shows 4 values, then how many more there are.
+            #expect(line.contains("[200]") && line.hasSuffix("(196 more)"), "\(line)")
+        }
+        #expect(output.stdout.utf8.count < 8_000)
+    }
+
     @Test("Example 5.2 writes timeline.jsonl, summary.json and trajectory.csv as the contract says")
     func runWritesTheContractFiles() throws {
         let scratch = try ScratchFolder()
