@@ -46,7 +46,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         resolver = ContactResolver(evaluator: evaluator, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
-        guards = RunGuards(options: options, surfaceCount: system.surfaceCount)
+        guards = RunGuards(options: options)
         integrator = try ModeIntegrator(mode: mode, options: options,
                                         initialStep: Self.initialStep(options: options, endTime: problem.endTime))
     }
