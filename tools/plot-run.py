@@ -18,9 +18,10 @@ reads the folder with tools/reluflow_runs.py (pandas) and writes next to the run
   DIR/knots.png   univariate models only: the knot positions b_k (or b_k/a_k) against time,
                   with the sample positions as dotted lines when DIR/data.csv exists
                   (run with --dump-init);
-  DIR/magnitude-angle.png  single-neuron models with a teacher file DIR/teacher.json
-                  ({"w": [...]}) or without: ‖w‖ against time and, with the teacher, the angle
-                  between w and w* (the magnitude/angle paper's two quantities).
+  DIR/magnitude-angle.png  single-neuron models: ‖w‖ against time and, when DIR/teacher.json
+                  has a w* of w's size (a --dump-init run with a single-neuron teacher, in
+                  the population loss or labelling the data), the angle between w and w*
+                  (the magnitude/angle paper's two quantities).
 
 A log time axis cannot show t = 0: entries and rows at t = 0 (neurons dead from the start,
 knots outside the data, the initial state) are drawn in a narrow strip labelled "t = 0" left of
@@ -320,7 +321,9 @@ def plot_magnitude_angle(run):
     w = trajectory[columns].to_numpy()
     norms = np.linalg.norm(w, axis=1)
     teacher_file = run.folder / "teacher.json"
-    teacher = np.array(json.loads(teacher_file.read_text())["w"]) if teacher_file.exists() else None
+    # A teacher without a w of the student's size (a two-layer teacher) has no angle to w.
+    teacher = json.loads(teacher_file.read_text()).get("w") if teacher_file.exists() else None
+    teacher = np.array(teacher) if teacher is not None and len(teacher) == len(columns) else None
     panels = 2 if teacher is not None else 1
     fig, axes = plt.subplots(panels, 1, figsize=(9, 3.2 * panels), sharex=True, squeeze=False)
     later = (trajectory["t"] > 0).to_numpy()

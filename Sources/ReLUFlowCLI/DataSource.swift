@@ -93,6 +93,14 @@ enum DataSource {
         return try kind.labels(fields, dimension: dimension, scale: scale, seed: seed &+ 0x7EAC4E5)
     }
 
+    /// The network and parameters that label generated data, if a teacher does.
+    var teacher: (network: any NetworkFunction & Sendable, parameters: [Double])? {
+        guard case .generated(let generator) = self, case .teacher(let network, let parameters) = generator.labels else {
+            return nil
+        }
+        return (network, parameters)
+    }
+
     /// n and d of a generated data set, known before it is drawn; nil for a file.
     var plannedSize: (samples: Int, dimension: Int)? {
         guard case .generated(let generator) = self else { return nil }

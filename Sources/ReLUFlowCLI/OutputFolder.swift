@@ -13,7 +13,7 @@ enum OutputFolder {
     static func earlierRunFiles(in folder: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let files: Set = [RunFolder.timelineFile, RunFolder.summaryFile, RunFolder.trajectoryFile, RunFolder.compareFile,
-                          RunFolder.dataFile, RunFolder.initFile]
+                          RunFolder.dataFile, RunFolder.initFile, RunFolder.teacherFile]
         return names.filter { name in
             var isFolder: ObjCBool = false
             FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)

@@ -27,20 +27,19 @@ final class RunWriter {
     /// the inputs, generated or read.
     func writeInputs(data: Dataset?, initial: [Double]) throws {
         if let data { try writeData(data) }
-        let initFile = try OutputFile(folder.appendingPathComponent(RunFolder.initFile))
-        try initFile.write(try JSONTextEncoder().encode(ParameterValues(initial, layout: layout)) + "\n")
-        try initFile.commit()
+        try writeParameters(initial, layout: layout, to: RunFolder.initFile)
     }
 
-    /// `teacher.json` of a `--dump-init` run against a teacher in closed form:
-    /// `{"w": w*, "v": [v*_1, ...]}`, for the angle ∠(w, w*) (tools/plot-run.py).
-    func writeTeacher(weights: [Double], scalarWeights: [Double]) throws {
-        struct Teacher: Encodable {
-            let w: [Double]
-            let v: [Double]
-        }
-        let file = try OutputFile(folder.appendingPathComponent("teacher.json"))
-        try file.write(try JSONTextEncoder().encode(Teacher(w: weights, v: scalarWeights)) + "\n")
+    /// `teacher.json` of a `--dump-init` run with a teacher, in the closed-form loss or
+    /// labelling the data: its parameters under its own layout (`{"w": w*, "v": [v*_1, ...]}`
+    /// for a deep neuron), for the angle ∠(w, w*) (tools/plot-run.py).
+    func writeTeacher(_ parameters: [Double], layout: ParameterLayout) throws {
+        try writeParameters(parameters, layout: layout, to: RunFolder.teacherFile)
+    }
+
+    private func writeParameters(_ parameters: [Double], layout: ParameterLayout, to name: String) throws {
+        let file = try OutputFile(folder.appendingPathComponent(name))
+        try file.write(try JSONTextEncoder().encode(ParameterValues(parameters, layout: layout)) + "\n")
         try file.commit()
     }
 

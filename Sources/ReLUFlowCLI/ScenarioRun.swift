@@ -132,7 +132,10 @@ enum ScenarioRun {
             if settings.dumpInputs {
                 try writer.writeInputs(data: data, initial: initial)
                 if let population = model as? PopulationSingleNeuron {
-                    try writer.writeTeacher(weights: population.teacherWeights, scalarWeights: population.teacherScalarWeights)
+                    try writer.writeTeacher(population.teacherWeights + population.teacherScalarWeights,
+                                            layout: population.parameterLayout)
+                } else if let teacher = scenario.data?.teacher {
+                    try writer.writeTeacher(teacher.parameters, layout: teacher.network.parameterLayout)
                 }
             }
         } catch {

@@ -156,9 +156,12 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.stderr.contains(scratch.path("run")) && refused.stderr.contains("--force"), "\(refused.stderr)")
         #expect(try scratch.lines("run/summary.json") == before)
+        // As a --dump-init run with a teacher leaves it: a stale one would give a wrong angle.
+        try scratch.write("run/teacher.json", #"{"w": [1.0, 0.0]}"#)
         let forced = try goodRun(scratch, extra: ["--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(scratch.exists("run/summary.json") && !scratch.exists("run/init.json") && !scratch.exists("run/data.csv"))
+        #expect(scratch.exists("run/summary.json") && !scratch.exists("run/init.json") && !scratch.exists("run/data.csv")
+            && !scratch.exists("run/teacher.json"))
         let names = try FileManager.default.contentsOfDirectory(atPath: scratch.path("run"))
         #expect(!names.contains { $0.hasSuffix(".partial") })
     }

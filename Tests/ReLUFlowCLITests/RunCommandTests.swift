@@ -160,6 +160,39 @@ import _TestSupport
         #expect(try scratch.lines("run/teacher.json") == [#"{"w": [1.5, -0.25, 2.0], "v": [0.75]}"#])
     }
 
+    @Test("A --dump-init run on teacher-labelled data writes teacher.json, whose teacher gives data.csv's labels")
+    func dumpedDataTeacherGivesTheLabels() throws {
+        let scratch = try ScratchFolder()
+        let teachers = [("single", "{kind: single_neuron, bias: true}", ["w", "b"]),
+                        ("deep", "{kind: deep_single_neuron, depth: 2, scale: 0.5}", ["w", "v"])]
+        for (name, teacher, keys) in teachers {
+            try scratch.write("\(name).yaml", """
+                model: {kind: deep_single_neuron, depth: 1}
+                data: {generator: gaussian, samples: 20, dimension: 3, seed: 1, labels: teacher, teacher: \(teacher)}
+                init: {scheme: balanced, scale: 0.5, seed: 2}
+                flow: {t_end: 0.01}
+                """)
+            let run = try ReLUFlowProcess.run(
+                ["run", scratch.path("\(name).yaml"), "--out", scratch.path(name), "--dump-init", "--quiet"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let parameters = try scratch.json("\(name)/teacher.json")
+            #expect(parameters.keys.sorted() == keys.sorted())
+            let w = try #require(parameters["w"] as? [Double])
+            let b = parameters["b"] as? Double ?? 0
+            let v = parameters["v"] as? [Double] ?? []
+            let rows = try scratch.lines("\(name)/data.csv").dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
+            #expect(rows.count == 20 && rows.contains { $0[3] > 0 })
+            for row in rows {
+                // σ(w·x + b), then v_1 σ(v_2 ⋯ σ(v_m σ(w·x))) for a deep neuron.
+                var output = max(zip(w, row).reduce(b) { $0 + $1.0 * $1.1 }, 0)
+                for k in v.indices.reversed() { output = k == 0 ? v[k] * output : max(v[k] * output, 0) }
+                // Both files hold every double to the last digit: the labels agree up to a
+                // few roundings of a 3-term dot product and two products.
+                #expect(abs(output - row[3]) <= 1e-14 * max(abs(row[3]), 1), "\(name): \(row)")
+            }
+        }
+    }
+
     @Test("SIGINT stops a long run with exit 130 and writes everything computed so far")
     func interruptedRunKeepsResults() throws {
         let scratch = try ScratchFolder()

@@ -8,6 +8,8 @@ import Foundation
 ///   `"method": "gradient_descent"`);
 /// - `trajectory.csv`: a `TrajectoryTable`;
 /// - `data.csv`, `init.json` (`--dump-init`): the inputs, `init.json` as `ParameterValues`;
+/// - `teacher.json` (`--dump-init`, when a teacher labels the data or is in the loss): the
+///   teacher's parameters as `ParameterValues` of the teacher's layout (`w` and `v`, `b`, …);
 /// - a compare folder holds `compare.json` (a `CompareRecord`), the flow's run folder
 ///   `flow/` and one GD run folder `gd-eta-<η>/` per step size.
 public struct RunFolder: Sendable {
@@ -18,6 +20,7 @@ public struct RunFolder: Sendable {
     public static let flowFolder = "flow"
     public static let dataFile = "data.csv"
     public static let initFile = "init.json"
+    public static let teacherFile = "teacher.json"
     /// What the name of every GD run folder starts with.
     public static let descentFolderPrefix = "gd-eta-"
 
