@@ -20,7 +20,7 @@ reads the folder with tools/reluflow_runs.py (pandas) and writes next to the run
                   (run with --dump-init);
   DIR/magnitude-angle.png  single-neuron models: ‖w‖ against time and, when DIR/teacher.json
                   has a w* of w's size (a --dump-init run with a single-neuron teacher, in
-                  the population loss or labelling the data), the angle between w and w*
+                  the population loss or labelling the data), the paper's angle φ = π − ∠(w, w*)
                   (the magnitude/angle paper's two quantities).
 
 A log time axis cannot show t = 0: entries and rows at t = 0 (neurons dead from the start,
@@ -311,7 +311,7 @@ def plot_knots(run):
 
 
 def plot_magnitude_angle(run):
-    """‖w‖ and, with DIR/teacher.json, the angle between w and w*: for single-neuron models
+    """‖w‖ and, with DIR/teacher.json, the paper's angle φ = π − ∠(w, w*): for single-neuron models
     (a first-layer group w)."""
     names = [name for name, _ in run.groups]
     if "w" not in names or "W" in names:
@@ -331,8 +331,11 @@ def plot_magnitude_angle(run):
     if teacher is not None:
         axes[0][0].axhline(np.linalg.norm(teacher), color="0.4", ls="--", lw=0.8, label="‖w*‖")
         cosine = (w @ teacher) / np.maximum(norms * np.linalg.norm(teacher), 1e-300)
-        axes[1][0].plot(trajectory["t"][later], np.arccos(np.clip(cosine, -1, 1))[later], color="tab:red", lw=1.4)
-        axes[1][0].set_ylabel("angle ∠(w, w*) [rad]")
+        # The paper's angle is φ = π − ∠(w, w*) (magnitude/angle notes: φ → π as w aligns).
+        phi = math.pi - np.arccos(np.clip(cosine, -1, 1))
+        axes[1][0].plot(trajectory["t"][later], phi[later], color="tab:red", lw=1.4)
+        axes[1][0].axhline(math.pi, color="0.4", ls="--", lw=0.8)
+        axes[1][0].set_ylabel("φ = π − ∠(w, w*) [rad]")
         axes[1][0].set_ylim(0, math.pi)
     axes[0][0].set_ylabel("‖w‖")
     axes[0][0].legend(fontsize=8, frameon=False)
