@@ -126,7 +126,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         var t = t0 + fraction * (t1 - t0)
         for _ in 0..<4 {
             try probe(t)
-            if sign * w.trialValues[j] < 0 { return t }
+            if sign * w.trialValues[j] + w.hysteresis[j] < 0 { return t }
             let rate = sign * w.trialRates[j]
             if rate < 0 { (a, rateA) = (t, rate) } else { (b, rateB) = (t, rate) }
             guard rateA < 0, rateB > 0 else { return nil }

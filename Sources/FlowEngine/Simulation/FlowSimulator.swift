@@ -21,6 +21,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private let evaluator: StateEvaluator<System>
     private let screen: StepScreen<System>
     private let resolver: ContactResolver<System>
+    private let band: ResolutionBand<System>
     private let locator: EventLocator
     private let integrator: ModeIntegrator
     private var guards: RunGuards
@@ -43,7 +44,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                   watchedCount: problem.watchedCount)
         evaluator = StateEvaluator(mode: mode, watched: problem.watched, workspace: workspace)
         screen = StepScreen(evaluator: evaluator, gateTolerance: options.eventTimeTolerance.gate)
-        resolver = ContactResolver(evaluator: evaluator, repellingRule: options.repellingRule,
+        band = ResolutionBand(system: system, options: options,
+                              initialStep: Self.initialStep(options: options, endTime: problem.endTime))
+        resolver = ContactResolver(evaluator: evaluator, band: band, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
         guards = RunGuards(options: options, surfaceCount: system.surfaceCount)
@@ -135,6 +138,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let stepLimit = nextOutput < problem.outputTimes.count ? problem.outputTimes[nextOutput] : problem.endTime
         try integrator.step(t: &time, until: stepLimit, h: &h, state: w.state, start: w.stepStart)
         let t1 = time
+        band.stepLength = t1 - t0
         try guards.checkStep(length: t1 - t0, endingAt: t1)
         try evaluator.evaluateCurrentState(at: time)
         if !mode.slidingSurfaces.isEmpty {
@@ -147,9 +151,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 try evaluator.evaluateCurrentState(at: time)
             }
         }
+        widenSlideExits()
         let probe = { (t: Double) throws(FlowError) in try self.probe(at: t, from: t0) }
         guard let (hi, candidates) = try screen.screen(from: t0, to: t1, probe: probe) else {
             screen.clearDepartures()
+            clearExitBands()
             notifyAdvance()
             reportOutputTimesReached()
             return
@@ -175,16 +181,52 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                                                 at: time))
         integrator.reset()
         try evaluator.evaluateCurrentState(at: time)
-        try guards.checkEvent(at: time)
+        try guards.checkEvent(at: time, surfaces: surfaces)
         notifyAdvance()
         reportOutputTimesReached()
     }
 
-    /// Applies a contact resolution: the new mode, the departing marks, the events.
+    /// Applies a contact resolution: the new mode, the departing marks, the events. A
+    /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:
+    /// a sign change of g_j within ±ε_j right after the exit is not an event); every other
+    /// surface whose state changed starts without one.
     private func apply(_ resolution: ContactResolver<System>.Resolution) {
         mode.apply(resolution)
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
-        for event in resolution.events { record(event) }
+        for event in resolution.events {
+            if case .slideEnd = event.kind {
+                workspace.hysteresis[event.surface] = band.band(of: event.surface, at: workspace.state)
+            } else {
+                workspace.hysteresis[event.surface] = 0
+            }
+            record(event)
+        }
+    }
+
+    /// Rule A: a sliding gate seen outside [0, 1] by more than the gate tolerance for the
+    /// first time in its sliding episode gets its resolvable margin μ_j as hysteresis width,
+    /// at both ends of the step, so that it exits only once it is outside by more than
+    /// μ_j, at the root of that threshold. The margin is kept until the episode ends.
+    private func widenSlideExits() {
+        let w = workspace, gateTolerance = options.eventTimeTolerance.gate
+        for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
+            let margin = band.gateMargin(of: j, at: w.state, gates: mode.gates)
+            guard margin.isFinite else { continue }
+            w.hysteresis[j] = margin
+            w.distanceStart[j] += margin
+            w.distanceEnd[j] += margin
+        }
+    }
+
+    /// Rule C ends once a surface left from sliding is clear of its band (g_j beyond 2ε_j on
+    /// its side, at a step end).
+    private func clearExitBands() {
+        let w = workspace
+        for j in 0..<w.surfaceCount where w.hysteresis[j] > 0 && !mode.isSliding[j] {
+            guard w.distanceEnd[j] > 2 * w.hysteresis[j] else { continue }
+            w.distanceEnd[j] -= w.hysteresis[j]
+            w.hysteresis[j] = 0
+        }
     }
 
     /// Watched functions met at the current state change to the side their rate ḣ points
@@ -222,8 +264,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                   (0...1).contains(w.trialGates[j]) else {
                 mode.setSlidingSurfaces(mode.slidingSurfaces.filter { $0 != j })
                 mode.gates[j] = side.gate
-                throw .eventAccumulation(count: options.chatteringContactLimit, t: time)
+                throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
+            workspace.hysteresis[j] = 0
             try evaluator.evaluateCurrentState(at: time)
             record(TimelineEvent(time: time, surface: j, kind: .chattering, negativeSideSpeed: 0, positiveSideSpeed: 0,
                                  gate: w.gates[j]))

@@ -33,6 +33,10 @@ final class FlowWorkspace {
     let trialRates: UnsafeMutablePointer<Double>
     /// Signed distances at the far end of a bracket.
     let distanceHi: UnsafeMutablePointer<Double>
+    /// The hysteresis width added to each surface's signed distance (0: none): a sliding
+    /// gate's resolvable margin, or the resolution band of a surface just left from sliding
+    /// (`ResolutionBand`; set and cleared by `FlowSimulator`).
+    let hysteresis: UnsafeMutablePointer<Double>
 
     init(dimension: Int, surfaceCount: Int, watchedCount: Int) {
         self.dimension = dimension
@@ -55,5 +59,6 @@ final class FlowWorkspace {
         trialValues = buffers.doubles(f)
         trialRates = buffers.doubles(f)
         distanceHi = buffers.doubles(f)
+        hysteresis = buffers.doubles(m)
     }
 }
