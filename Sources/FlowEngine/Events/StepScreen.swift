@@ -106,10 +106,11 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
 
     /// Whether a negative distance at the step end is rounding, not an event: a function
     /// left tangentially that still moves back to its side, or a sliding gate less than
-    /// the gate tolerance outside [0, 1].
+    /// the gate tolerance plus its resolvable margin (`FlowWorkspace.hysteresis`) outside
+    /// [0, 1].
     private func isFalseAlarm(_ j: Int) -> Bool {
         let w = workspace
-        if evaluator.isSliding(j) { return w.distanceEnd[j] >= -gateTolerance }
+        if evaluator.isSliding(j) { return w.distanceEnd[j] >= -(gateTolerance + w.hysteresis[j]) }
         return isDeparting[j] && w.distanceRateEnd[j] > 0
     }
 

@@ -204,17 +204,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     }
 
     /// Rule A: a sliding gate seen outside [0, 1] by more than the gate tolerance for the
-    /// first time in its sliding episode gets its resolvable margin μ_j as hysteresis width,
-    /// at both ends of the step, so that it exits only once it is outside by more than
-    /// μ_j, at the root of that threshold. The margin is kept until the episode ends.
+    /// first time in its sliding episode gets its resolvable margin μ_j, kept until the
+    /// episode ends: a step end that sees the gate outside by less than that is no exit
+    /// (`StepScreen`); beyond it the exit is located at the gate's own root as before.
     private func widenSlideExits() {
         let w = workspace, gateTolerance = options.eventTimeTolerance.gate
         for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
             let margin = band.gateMargin(of: j, at: w.state, gates: mode.gates)
-            guard margin.isFinite else { continue }
-            w.hysteresis[j] = margin
-            w.distanceStart[j] += margin
-            w.distanceEnd[j] += margin
+            if margin.isFinite { w.hysteresis[j] = margin }
         }
     }
 

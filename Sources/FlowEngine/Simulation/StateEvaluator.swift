@@ -8,12 +8,12 @@
 /// neither the mode nor any other buffer; signed distances d are positive while the mode
 /// and the watched sides hold:
 /// ```
-/// d_j = ±g_j + η_j          (the side of gate s_j) for a surface off the sliding set,
-/// d_j = min(s_j, 1 − s_j) + η_j   for a surface slid on (negative once s_j left [0, 1] by
-///                                 more than η_j; no rate),
-/// d_j = ±h_i                (the side h_i is on) for watched function i = j − m,
+/// d_j = ±g_j + η_j      (the side of gate s_j) for a surface off the sliding set,
+/// d_j = min(s_j, 1 − s_j)   for a surface slid on (negative once s_j left [0, 1]; no rate),
+/// d_j = ±h_i            (the side h_i is on) for watched function i = j − m,
 /// ```
-/// with η_j ≥ 0 the surface's hysteresis width (`FlowWorkspace.hysteresis`, usually 0).
+/// with η_j ≥ 0 the band of a surface just left from sliding (`FlowWorkspace.hysteresis`,
+/// usually 0).
 /// Screening, location and "which functions are in this event" all work on d, so
 /// crossings, slide exits and watched crossings are one mechanism.
 final class StateEvaluator<System: PiecewiseSmoothSystem> {
@@ -85,7 +85,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         for j in 0..<surfaceCount {
             let s = gates[j]
             if mode.isSliding[j] {
-                d[j] = min(s, 1 - s) + workspace.hysteresis[j]
+                d[j] = min(s, 1 - s)
                 dr?[j] = .nan
             } else {
                 let sign = s > 0.5 ? 1.0 : -1.0
