@@ -43,6 +43,11 @@ let package = Package(
             dependencies: ["FlowEngine", "Models", "_TestSupport"],
             path: "Benchmarks/EventAccuracy"
         ),
+        .executableTarget(
+            name: "FieldEvaluation",
+            dependencies: ["FlowEngine", "Models", "_TestSupport"],
+            path: "Benchmarks/FieldEvaluation"
+        ),
 
         // MARK: - Unit test bundles
         .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),

@@ -99,12 +99,12 @@ def scenario_end_time(scenario):
 
 
 def run_reluflow(binary, scenario, folder, cap):
-    seconds, memory, status = timed([str(binary), "run", str(scenario), "--out", str(folder), "--quiet"], cap)
+    seconds, memory, status = timed([str(binary), "run", str(scenario), "--out", str(folder), "--quiet", "--force"], cap)
     summary = json.loads((folder / "summary.json").read_text())
     return {"seconds": seconds, "memory_mb": memory, "status": summary.get("status"),
             "final_time": summary.get("final_time"), "steps": summary.get("steps"),
             "rhs_evaluations": summary.get("rhs_evaluations"),
-            "event_resteps": summary.get("event_resteps"), "events": summary.get("events")}
+            "event_resteps": summary.get("event_resteps"), "events": summary.get("transitions")}
 
 
 def run_cvode(binary, case_folder, end_time, rtol, atol, cap, out):

@@ -8,7 +8,7 @@ loss and GD's loss at each step size against time t = eta*k on log-log axes, wit
 events as ticks and each GD run's matched flips as dots on its curve; below, the four
 parameters of the network where flow and GD part most, flow solid, GD dashed.
 """
-import sys
+import argparse
 
 import matplotlib
 import reluflow_runs
@@ -49,9 +49,9 @@ def plot_parameters(ax, comparison):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    comparison = reluflow_runs.load_compare(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", metavar="DIR", help="a folder written by reluflow compare")
+    comparison = reluflow_runs.load_compare(parser.parse_args().folder)
     flow = comparison.flow.trajectory
     flow = flow[flow["t"] > 0]
     fig, (ax, params) = plt.subplots(2, 1, figsize=(9, 8.5))

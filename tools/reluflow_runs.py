@@ -6,12 +6,17 @@
     run.timeline                                      # one row per timeline.jsonl entry
     run.trajectory                                    # t, loss, the network's own parameters
     run.summary                                       # summary.json as a dict
+    run.summary_series                                # its fields as a pandas Series
     cmp = reluflow_runs.load("runs/ex5.2-compare")    # a compare folder (reluflow compare)
     cmp.flow, cmp.gd[0.01]                            # the flow's and each GD step size's Run
     cmp.runs, cmp.matches, cmp.gd_loss                # compare.json as tables
+    sweep = reluflow_runs.load_sweep("sweeps-out/fig5")  # DIR/sweep.csv of reluflow sweep
+    sweep.table                                       # one row per point (per step size for GD)
+    sweep.run(sweep.table["point"][0])                # a point's run or compare folder
 
 The schema is the one the Swift side defines once in Sources/Experiments/RunFolder
-(TimelineRecord, RunSummaryRecord, DescentSummaryRecord, TrajectoryTable, CompareRecord).
+(TimelineRecord, RunSummaryRecord, DescentSummaryRecord, TrajectoryTable, CompareRecord),
+and for sweep.csv Sources/Sweeps/SweepTable.
 The parameter groups and their shapes are read from summary.json's `final_params` (the init
 file's keys), not from the model's name or the trajectory's column names; models stored in
 other coordinates than the network's weights are converted here, and only here:
@@ -41,12 +46,40 @@ TIMELINE_COLUMNS = {
     "gate": "float64",
     "position": "float64",
     "chattering": "boolean",
-    "floor": "float64",
-    "gap": "float64",
+    "projection_floor": "float64",
+    "fixed_knot_floor": "float64",
     "loss": "float64",
     "normal_speed_inactive": "float64",
     "normal_speed_active": "float64",
 }
+
+# sweep.csv's columns after the axes (SweepTable), with their dtypes; events_<kind> are Int64,
+# and the `;`-separated lists become lists of floats. Compare points add learning_rate and
+# the columns from gd_iterations on.
+SWEEP_COLUMNS = {
+    "point": "string",
+    "learning_rate": "float64",
+    "status": "string",
+    "final_time": "float64",
+    "final_loss": "float64",
+    "plateaus": "Int64",
+    "squared_norm": "float64",
+    "eq15_squared_norm": "float64",
+    "minimum_norm_squared": "float64",
+    "gd_iterations": "Int64",
+    "matched_events": "Int64",
+    "max_event_time_difference": "float64",
+    "max_parameter_deviation": "float64",
+    "final_parameter_difference": "float64",
+    "order_event_time": "float64",
+    "order_trajectory": "float64",
+    "order_final_point": "float64",
+    "order_modified_flow": "float64",
+    "steps": "Int64",
+    "wall_seconds": "float64",
+}
+SWEEP_LIST_COLUMNS = ("plateau_levels", "jump_times")
+FINISHED_STATUSES = ("completed", "steady_state")
 
 
 @dataclass
@@ -67,6 +100,13 @@ class Run:
         self.trajectory = own_parameters(self.stored_trajectory, self.groups)
 
     @property
+    def summary_series(self):
+        """summary.json as a pandas Series: one entry per field, nested mappings flattened to
+        dotted names (time_mapping.half_sum_time_factor), lists kept as lists, null as None;
+        the counts (transitions, start_entries, timeline_entries, steps, ...) stay integers."""
+        return summary_series(self.summary)
+
+    @property
     def is_descent(self):
         return self.summary.get("method") == "gradient_descent"
 
@@ -74,6 +114,12 @@ class Run:
         """t and log‖w_j‖ per neuron j (0-based columns), computed in the stored coordinates,
         so it stays finite where the weights underflow (orthogonal data at λ = e^-500)."""
         return neuron_log_norms(self.stored_trajectory, self.groups)
+
+    def plateaus(self):
+        """summary.json's plateaus: start, end, level, duration and, for the univariate knot
+        model, projection_floor (Q_0) and fixed_knot_floor at the plateau's start."""
+        columns = ["start", "end", "level", "duration", "projection_floor", "fixed_knot_floor"]
+        return pd.DataFrame(self.summary.get("plateaus", []), columns=columns).astype("float64")
 
     def knot_positions(self):
         """t and the knot position of each neuron (b_k, or b_k/a_k in the full form), for
@@ -107,6 +153,43 @@ class Compare:
     matches: pd.DataFrame
     # learning_rate, t, loss: GD's loss on the comparison grid
     gd_loss: pd.DataFrame
+
+
+@dataclass
+class Sweep:
+    """A sweep folder (reluflow sweep --out DIR): its table and its points' folders."""
+
+    folder: Path
+    # sweep.csv: the axis and derived columns (as pandas infers them; text as "string"), then
+    # SWEEP_COLUMNS typed, events_<kind> as Int64, and SWEEP_LIST_COLUMNS as lists of floats.
+    table: pd.DataFrame
+    # the axis and derived keys, in the table's order (sweep-points.json)
+    axes: list
+
+    def run(self, point):
+        """The point's run folder (a Run), or compare folder (a Compare) for a GD point."""
+        return load(self.folder / "runs" / point)
+
+    @property
+    def finished(self):
+        """The rows whose run finished its integration (completed or steady_state)."""
+        return self.table[self.table["status"].isin(FINISHED_STATUSES)]
+
+
+def load_sweep(folder):
+    folder = Path(folder)
+    axes = json.loads((folder / "sweep-points.json").read_text())["columns"]
+    table = pd.read_csv(folder / "sweep.csv", dtype={column: "string" for column in SWEEP_LIST_COLUMNS})
+    for column in table.columns:
+        if column in SWEEP_COLUMNS:
+            table[column] = table[column].astype(SWEEP_COLUMNS[column])
+        elif column.startswith("events_"):
+            table[column] = table[column].astype("Int64")
+        elif column in SWEEP_LIST_COLUMNS:
+            table[column] = [[] if pd.isna(text) else [float(item) for item in text.split(";")] for text in table[column]]
+        elif table[column].dtype == object:
+            table[column] = table[column].astype("string")
+    return Sweep(folder=folder, table=table, axes=axes)
 
 
 def load(folder):
@@ -147,6 +230,21 @@ def read_timeline(path):
     entries = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
     frame = pd.DataFrame(entries, columns=list(TIMELINE_COLUMNS))
     return frame.astype(TIMELINE_COLUMNS)
+
+
+def summary_series(summary):
+    """A summary dict as a Series with dotted names for nested mappings (final_params stays
+    one entry: its groups differ by model)."""
+    flat = {}
+
+    def add(prefix, value):
+        if isinstance(value, dict) and prefix != "final_params":
+            for key, item in value.items():
+                add(f"{prefix}.{key}" if prefix else key, item)
+        else:
+            flat[prefix] = value
+    add("", summary)
+    return pd.Series(flat, dtype=object)
 
 
 def parameter_groups(final_params):

@@ -15,7 +15,7 @@ scenario, folder, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 best = float("inf")
 for _ in range(runs):
     start = time.perf_counter()
-    subprocess.run([".build/release/reluflow", "run", scenario, "--out", folder, "--quiet"], check=True)
+    subprocess.run([".build/release/reluflow", "run", scenario, "--out", folder, "--quiet", "--force"], check=True)
     best = min(best, time.perf_counter() - start)
 s = json.load(open(f"{folder}/summary.json"))
 print(f"{scenario.split('/')[-1]:<34} {best*1e3:6.1f} ms process (best of {runs}); "

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Finds plateaus of a loss curve: maximal stretches where the loss is nearly flat on a
-/// log-time scale.
+/// Finds plateaus of a loss curve: maximal stretches, after the first descent, where the
+/// loss is nearly flat on a log-time scale.
 ///
 /// With the local log-log slope p(t) = d log L / d log t (secant slopes between samples),
 /// a plateau is a maximal run of consecutive samples with |p| ≤ `flatness` that spans at
@@ -9,6 +9,18 @@ import Foundation
 /// staircases (plateau notes §6: "in each phase the loss decreases fast in the beginning and
 /// saturates later on"; orthogonal-data notes §1.10: escape times grow like log(1/λ)), and
 /// a flatness bound on p is invariant under rescaling L or t.
+///
+/// First descent. For small t every flow descends linearly, L ≈ L₀ − ct with c = ‖F(θ₀)‖²,
+/// so p = −ct/L ≈ 0 for t ≪ L₀/c: flat in log t only because the time is short, not
+/// because the flow has reached anything. A plateau is the flow lingering near a critical
+/// point of the current partition's loss (Ainsworth & Shin's stage floor, or a saddle the
+/// flow escapes from), where the loss rate has left its initial value. So samples are in
+/// the first descent while the mean rate since the first sample, (L₀ − L(t))/(t − t₀),
+/// stays within a factor 2 of the first secant rate c; the secant slopes p that end there
+/// do not count as flat, so a plateau starts at the first descent's last sample at the
+/// earliest. A flow
+/// that speeds up (the escape from a small initialisation's saddle) leaves the first
+/// descent at once, and its saddle plateau is found.
 public struct PlateauDetector: Sendable {
     public struct Plateau: Sendable, Equatable {
         public let start: Double
@@ -25,6 +37,8 @@ public struct PlateauDetector: Sendable {
     public let flatness: Double
     /// The smallest end/start ratio of a plateau.
     public let minimumSpan: Double
+    /// The first descent lasts while the mean loss rate since t₀ stays in [c/f, f·c].
+    public static let firstDescentFactor = 2.0
 
     public init(flatness: Double = 0.05, minimumSpan: Double = 3) {
         precondition(flatness > 0 && minimumSpan > 1, "a plateau needs a positive flatness and a span above 1")
@@ -32,34 +46,95 @@ public struct PlateauDetector: Sendable {
         self.minimumSpan = minimumSpan
     }
 
-    /// - Parameter samples: (t, L) in increasing t; samples with t ≤ 0 or L ≤ 0 are skipped.
+    /// - Parameter samples: (t, L) in increasing t, from the start of the run; samples with
+    ///   t ≤ 0 or L ≤ 0 are skipped (the first sample still sets L₀ for the first descent).
     public func plateaus(in samples: [(time: Double, loss: Double)]) -> [Plateau] {
-        let keptIndices = samples.indices.filter { samples[$0].time > 0 && samples[$0].loss > 0 }
-        let kept = keptIndices.map { samples[$0] }
-        let points = kept.map { (log($0.time), log($0.loss)) }
-        guard points.count >= 2 else { return [] }
-        var plateaus: [Plateau] = []
-        var runStart: Int?
-        func close(at end: Int) {
-            guard let first = runStart else { return }
-            runStart = nil
-            let span = exp(points[end].0 - points[first].0)
-            guard span >= minimumSpan else { return }
-            let meanLogLoss = points[first...end].map(\.1).reduce(0, +) / Double(end - first + 1)
-            plateaus.append(Plateau(start: kept[first].time, end: kept[end].time, startIndex: keptIndices[first],
-                                    endIndex: keptIndices[end], level: exp(meanLogLoss)))
+        var scan = Scan(self)
+        for sample in samples { scan.add(time: sample.time, loss: sample.loss) }
+        return scan.finish()
+    }
+
+    /// The same search one sample at a time, so that a run can keep what it needs at the
+    /// start of the flat stretch it is in (a plateau floor's state) and nothing else.
+    public struct Scan: Sendable {
+        public let detector: PlateauDetector
+        /// The plateaus closed so far.
+        public private(set) var plateaus: [Plateau] = []
+        private struct Point {
+            let index: Int, time: Double, logTime: Double, logLoss: Double
         }
-        for i in 1..<points.count {
-            let dt = points[i].0 - points[i - 1].0
-            guard dt > 0 else { continue }
-            let slope = (points[i].1 - points[i - 1].1) / dt
-            if abs(slope) <= flatness {
-                if runStart == nil { runStart = i - 1 }
-            } else {
-                close(at: i - 1)
+        private struct Run {
+            let first: Point
+            var last: Point
+            var logLossSum: Double
+            var count: Int
+        }
+        private var sampleCount = 0
+        private var origin: (time: Double, loss: Double)?
+        private var initialRate: Double?
+        private var isInFirstDescent = true
+        private var previous: Point?
+        private var run: Run?
+
+        public init(_ detector: PlateauDetector) { self.detector = detector }
+
+        /// Adds the next sample (in increasing t).
+        /// - Returns: whether a flat stretch starts at the previous kept sample; it is a
+        ///   plateau if it lasts a factor `minimumSpan` in time.
+        @discardableResult
+        public mutating func add(time: Double, loss: Double) -> Bool {
+            let index = sampleCount
+            sampleCount += 1
+            updateFirstDescent(time: time, loss: loss)
+            guard time > 0, loss > 0 else { return false }
+            let point = Point(index: index, time: time, logTime: log(time), logLoss: log(loss))
+            defer { previous = point }
+            guard let previous else { return false }
+            let dt = point.logTime - previous.logTime
+            let isFlat = dt > 0 && !isInFirstDescent
+                && abs((point.logLoss - previous.logLoss) / dt) <= detector.flatness
+            if dt <= 0 || isFlat, var open = run {
+                open.last = point
+                open.logLossSum += point.logLoss
+                open.count += 1
+                run = open
+                return false
             }
+            guard isFlat else {
+                close()
+                return false
+            }
+            run = Run(first: previous, last: point, logLossSum: previous.logLoss + point.logLoss, count: 2)
+            return true
         }
-        close(at: points.count - 1)
-        return plateaus
+
+        /// Closes the stretch open at the last sample; the plateaus found.
+        public mutating func finish() -> [Plateau] {
+            close()
+            return plateaus
+        }
+
+        private mutating func close() {
+            guard let closed = run else { return }
+            run = nil
+            guard exp(closed.last.logTime - closed.first.logTime) >= detector.minimumSpan else { return }
+            plateaus.append(Plateau(start: closed.first.time, end: closed.last.time, startIndex: closed.first.index,
+                                    endIndex: closed.last.index, level: exp(closed.logLossSum / Double(closed.count))))
+        }
+
+        /// The first descent ends at the first sample whose mean rate since the first sample
+        /// leaves [c/2, 2c], c the first secant rate (none when c ≤ 0).
+        private mutating func updateFirstDescent(time: Double, loss: Double) {
+            guard let origin else {
+                origin = (time, loss)
+                return
+            }
+            guard isInFirstDescent, time > origin.time else { return }
+            let rate = (origin.loss - loss) / (time - origin.time)
+            let c = initialRate ?? rate
+            initialRate = c
+            let factor = PlateauDetector.firstDescentFactor
+            if !(c > 0 && rate >= c / factor && rate <= factor * c) { isInFirstDescent = false }
+        }
     }
 }

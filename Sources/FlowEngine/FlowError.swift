@@ -8,8 +8,10 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     case nonFiniteField(t: Double)
     /// Any other GSL failure, with the GSL function, status, time and step size.
     indirect case integrator(GSLError)
-    /// The equivalent-control system of the surfaces slid on is singular (their normals
-    /// are dependent, e.g. two identical surfaces), so the sliding gates are not unique.
+    /// The equivalent-control system of the surfaces slid on has no solution: it is
+    /// singular (their jumps' normal components are dependent) and inconsistent, so no
+    /// sliding velocity keeps all of them at zero. (A singular consistent system has many
+    /// gates and one velocity; `SmallLinearSolver` picks the gates.)
     case singularSlidingSystem(surfaces: [Int], t: Double)
     /// A repelling contact under `RepellingSurfaceRule.fail`.
     case repellingSurface(surface: Int, t: Double)
@@ -22,8 +24,16 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     case stepLimitExceeded(count: Int, t: Double)
     /// The event locator did not converge.
     case eventLocationFailed(surfaces: [Int], t: Double)
+    /// An accepted state, or the field there, is not finite (NaN or ±inf): `cause` says
+    /// which component. Integrating on would only carry NaN to the end time.
+    case nonFiniteState(t: Double, cause: String)
 
-    public var description: String {
+    public var description: String { description(surfaceName: { "surface \($0)" }) }
+
+    /// The message, each surface called by `surfaceName(j)` (a model's words for surface j,
+    /// e.g. "(neuron 3, sample 17)").
+    public func description(surfaceName: (Int) -> String) -> String {
+        func names(_ surfaces: [Int]) -> String { surfaces.map(surfaceName).joined(separator: ", ") }
         switch self {
         case .invalidProblem(let message):
             return message
@@ -36,22 +46,24 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
         case .integrator(let error):
             return "GSL failed: \(error)"
         case .singularSlidingSystem(let surfaces, let t):
-            return "the sliding gates on surfaces \(surfaces) are not unique at t = \(t) "
-                + "(their normals are linearly dependent)"
+            return "no sliding velocity keeps \(names(surfaces)) at zero together at t = \(t) "
+                + "(their equivalent control is singular and inconsistent)"
         case .repellingSurface(let surface, let t):
-            return "surface \(surface) repels the flow on both sides at t = \(t): the solution is not unique "
+            return "\(surfaceName(surface)) repels the flow on both sides at t = \(t): the solution is not unique "
                 + "(choose a side with the repelling rule)"
         case .inconsistentSwitching(let surfaces, let t):
-            return "no consistent gate pattern for surfaces \(surfaces) met together at t = \(t)"
+            return "no consistent gate pattern for \(names(surfaces)) met together at t = \(t)"
         case .eventAccumulation(let count, let surfaces, let t):
-            return "\(count) events accumulated within the event-time tolerance near t = \(t) on surfaces "
-                + "\(surfaces) (chattering that sliding did not absorb: no equivalent control with gates in "
+            return "\(count) events accumulated within the event-time tolerance near t = \(t) on "
+                + "\(names(surfaces)) (chattering that sliding did not absorb: no equivalent control with gates in "
                 + "[0, 1] holds them). If the flow has converged by then, set a steady-state tolerance to end the run "
                 + "there; otherwise this is Zeno behaviour: shorten the horizon or loosen the event tolerance"
         case .stepLimitExceeded(let count, let t):
             return "the step limit of \(count) steps was reached at t = \(t)"
         case .eventLocationFailed(let surfaces, let t):
-            return "event location for surfaces \(surfaces) did not converge near t = \(t)"
+            return "event location for \(names(surfaces)) did not converge near t = \(t)"
+        case .nonFiniteState(let t, let cause):
+            return "the state is no longer finite at t = \(t): \(cause)"
         }
     }
 }

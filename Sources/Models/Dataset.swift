@@ -1,10 +1,15 @@
-/// Training samples (x_i, y_i), i = 0..<n, with inputs stored row-major and contiguous.
+/// Training samples (x_i, y_i), i = 0..<n, with inputs stored row-major and contiguous, and
+/// again feature-major for loops that run across samples.
 public struct Dataset: Sendable, Equatable {
     /// Input dimension d.
     public let inputDimension: Int
     /// x_i at `inputs[i*d ..< (i+1)*d]`.
     public let inputs: [Double]
     public let targets: [Double]
+    /// Feature l of every sample, x_0l ... x_(n−1)l, at `columns[l*columnStride ..< l*columnStride + n]`,
+    /// zero-padded to `columnStride` (n rounded up to whole `SampleBlock`s).
+    let columns: [Double]
+    let columnStride: Int
 
     public var sampleCount: Int { targets.count }
 
@@ -24,6 +29,13 @@ public struct Dataset: Sendable, Equatable {
         self.inputDimension = inputDimension
         self.inputs = inputs
         self.targets = targets
+        let n = targets.count, stride = (n + SampleBlock.width - 1) / SampleBlock.width * SampleBlock.width
+        var columns = [Double](repeating: 0, count: inputDimension * stride)
+        for i in 0..<n {
+            for l in 0..<inputDimension { columns[l * stride + i] = inputs[i * inputDimension + l] }
+        }
+        self.columns = columns
+        columnStride = stride
     }
 
     /// Builds a data set from rows (x_i) and targets.

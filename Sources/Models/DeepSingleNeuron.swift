@@ -163,6 +163,7 @@ extension DeepSingleNeuron {
         public static let teacherKeys = ["depth"]
         /// m, the number of scalar weights.
         public let depth: Int
+        public var neuronCount: Int { depth }
 
         public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { depth = try keys.depth() }
 

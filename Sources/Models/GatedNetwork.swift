@@ -27,6 +27,10 @@ public protocol GatedNetwork: PiecewiseSmoothSystem {
     /// The orthogonal-data network Algorithm 1 predicts the jumps of; nil by default
     /// (`OrthogonalDataNetwork.swift`).
     var jumpProcessNetwork: OrthogonalDataNetwork? { get }
+    /// Why θ is not a state of this network ("sign[2] is 5, not +1 or -1"), naming the entry
+    /// by its `parameterLayout` column, or nil; only non-finite entries by default
+    /// (`ParameterValidity.swift`).
+    func parameterProblem(_ theta: [Double]) -> String?
 }
 
 extension GatedNetwork {
@@ -66,4 +70,9 @@ public struct SurfaceLabel: Sendable, Equatable {
     /// The sample of a surface that switches for every sample at once: an outer ReLU of a
     /// deep single neuron, whose sign is that of its scalar weight.
     public static let everySample = -1
+
+    /// "(neuron 3, sample 17)", or "(neuron 3, every sample)": a surface in a failure message.
+    public var name: String {
+        "(neuron \(neuron), \(sample == Self.everySample ? "every sample" : "sample \(sample)"))"
+    }
 }

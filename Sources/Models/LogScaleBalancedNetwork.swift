@@ -19,7 +19,7 @@ import FlowEngine
 /// underflows harmlessly to 0 while it is negligible. The switching functions are
 /// g_{j,i} = v_j·x_i, which has the sign of w_j·x_i, so the timeline is the same as the
 /// plain network's.
-public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
+public struct LogScaleBalancedNetwork: AffineNeuronFamily, Sendable {
     public let data: Dataset
     public let width: Int
     public let normalization: LossNormalization
@@ -41,6 +41,15 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
 
     public var dimension: Int { signOffset + width }
     public var surfaceCount: Int { width * data.sampleCount }
+
+    /// Non-finite entries, signs other than ±1, and zero directions v_j are refused.
+    public func parameterProblem(_ theta: [Double]) -> String? {
+        if let problem = nonFiniteParameter(theta) ?? signProblem(theta, offset: signOffset, count: width) { return problem }
+        guard let j = (0..<width).first(where: { j in (0..<d).allSatisfy { theta[directionOffset + j * d + $0] == 0 } }) else {
+            return nil
+        }
+        return "the direction of neuron \(j) is zero (it has no direction to normalise)"
+    }
 
     public var parameterLayout: ParameterLayout {
         ParameterLayout(groups: [
@@ -73,26 +82,26 @@ public struct LogScaleBalancedNetwork: TwoLayerFamily, Sendable {
         return weights + outputs
     }
 
-    /// The alignment v_j·x_i, the switching value (the sign of w_j·x_i).
+    /// v_j: the alignment v_j·x_i is the switching value (the sign of w_j·x_i).
     @inline(__always)
-    func preActivation(_ j: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
-        let row = x + i * d, direction = theta + directionOffset + j * d
-        var z = 0.0
-        for l in 0..<d { z += row[l] * direction[l] }
-        return z
+    func inputWeights(_ j: Int, _ theta: UnsafePointer<Double>) -> UnsafePointer<Double> {
+        theta + directionOffset + j * d
     }
+
+    /// No biases.
+    @inline(__always)
+    func bias(_ j: Int, _ theta: UnsafePointer<Double>) -> Double { 0 }
 
     /// s_j e^{2ℓ_j} = a_j ‖w_j‖, which multiplies the alignment in h_i.
     @inline(__always)
     func outerWeight(_ j: Int, _ theta: UnsafePointer<Double>) -> Double { theta[signOffset + j] * exp(2 * theta[j]) }
 
-    /// `weight`·x_i into the direction block, where D_j accumulates; `evaluate` turns D_j
-    /// into the fields of ℓ_j and v_j.
+    /// The sample's weight times x_i into the direction block, where D_j accumulates;
+    /// `evaluate` turns D_j into the fields of ℓ_j and v_j.
     @inline(__always)
-    func addTerms(of j: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+    func addTerms(of j: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        let row = x + i * d, direction = field + directionOffset + j * d
-        for l in 0..<d { direction[l] += weight * row[l] }
+        addInputTerms(block: block, weights: weights, columns, into: field + directionOffset + j * d)
     }
 
     public func evaluate(

@@ -15,6 +15,9 @@ public protocol ModelKind: Sendable {
     static var dataNeed: DataNeed { get }
     /// Whether its networks have neuron norms (`watch.neuron_norm_level`).
     static var hasNeuronNorms: Bool { get }
+    /// How many neurons (scalar weights of a deep single neuron) its network has, known
+    /// before it is built: m in a scenario's memory estimate. 1 unless the kind says.
+    var neuronCount: Int { get }
 
     /// Reads the model block, whose keys the reader has already checked against `keys`:
     /// absent keys take their defaults.
@@ -34,6 +37,8 @@ extension ModelKind {
     public var name: String { Self.name }
 
     public static var hasNeuronNorms: Bool { false }
+
+    public var neuronCount: Int { 1 }
 
     public func hand<Consumer: NetworkConsumer>(_ network: Network, to consumer: Consumer) throws -> Consumer.Output {
         try consumer.consume(network)
@@ -84,6 +89,7 @@ public struct WidthKind<Network: WidthOnlyNetwork>: SampleTrainedKind {
     public static var name: String { Network.kindName }
     public static var keys: [String] { ["width"] }
     public let width: Int
+    public var neuronCount: Int { width }
 
     public init<Keys: ModelKeys>(_ keys: Keys) throws(Keys.Failure) { width = try keys.width() }
 

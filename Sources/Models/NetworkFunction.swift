@@ -2,6 +2,8 @@
 public protocol NetworkFunction {
     var inputDimension: Int { get }
     var parameterCount: Int { get }
+    /// θ's groups, under which a teacher's parameters are written (`teacher.json`).
+    var parameterLayout: ParameterLayout { get }
     /// f(x; θ) with σ(0) = 0.
     func output(at parameters: [Double], input: [Double]) -> Double
 }

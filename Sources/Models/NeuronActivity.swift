@@ -17,7 +17,8 @@ public struct NeuronActivity: Sendable {
         }
     }
 
-    private let labels: [SurfaceLabel]
+    /// The neuron of each surface (32 bits: one entry per surface, m·n of them).
+    private let neurons: [Int32]
     private var isLive: [Bool]
     private var liveSurfaceCount: [Int]
     /// Neurons with at least one surface; a neuron without any (the population neuron's
@@ -28,14 +29,14 @@ public struct NeuronActivity: Sendable {
     ///   - network: gives the surface labels.
     ///   - initialGates: the gates at t = 0 (1 active, 0 inactive, in between sliding).
     public init(network: some GatedNetwork, initialGates: [Double]) {
-        labels = (0..<network.surfaceCount).map(network.surfaceLabel)
+        neurons = (0..<network.surfaceCount).map { Int32(network.surfaceLabel($0).neuron) }
         isLive = initialGates.map { $0 > 0 }
-        let neuronCount = (labels.map(\.neuron).max() ?? -1) + 1
+        let neuronCount = Int(neurons.max() ?? -1) + 1
         liveSurfaceCount = Array(repeating: 0, count: neuronCount)
         var hasSurfaces = Array(repeating: false, count: neuronCount)
-        for (j, label) in labels.enumerated() {
-            hasSurfaces[label.neuron] = true
-            if isLive[j] { liveSurfaceCount[label.neuron] += 1 }
+        for (j, neuron) in neurons.enumerated() {
+            hasSurfaces[Int(neuron)] = true
+            if isLive[j] { liveSurfaceCount[Int(neuron)] += 1 }
         }
         self.hasSurfaces = hasSurfaces
     }
@@ -52,7 +53,7 @@ public struct NeuronActivity: Sendable {
         // A watched function (a norm level) says nothing about activity.
         case .watched: return nil
         }
-        let j = event.surface, neuron = labels[j].neuron
+        let j = event.surface, neuron = Int(neurons[j])
         guard live != isLive[j] else { return nil }
         isLive[j] = live
         let wasAlive = liveSurfaceCount[neuron] > 0

@@ -71,6 +71,24 @@ public struct OrthogonalDataNetwork: GatedNetwork, Sendable {
     public var dimension: Int { outsideOffset + width }
     public var surfaceCount: Int { width * n }
 
+    /// Non-finite entries, signs other than ±1, a negative `outside_span` (a squared norm),
+    /// log-scales out of range, and neurons whose direction is zero (every component and
+    /// `outside_span` 0) are refused.
+    public func parameterProblem(_ theta: [Double]) -> String? {
+        if let problem = nonFiniteParameter(theta) ?? signProblem(theta, offset: signOffset, count: width) { return problem }
+        let names = parameterLayout.columnNames
+        if let index = (outsideOffset..<outsideOffset + width).first(where: { theta[$0] < 0 }) {
+            return "\(names[index]) is \(theta[index]), but it is a squared norm (at least 0)"
+        }
+        if let index = (logScaleOffset..<logScaleOffset + width).first(where: { -theta[$0] > Self.maximumLogInverseScale }) {
+            return "\(names[index]) is \(theta[index]), below -\(Self.maximumLogInverseScale) (λ must be a double)"
+        }
+        guard let j = (0..<width).first(where: { j in
+            theta[outsideOffset + j] == 0 && (0..<n).allSatisfy { theta[j * n + $0] == 0 }
+        }) else { return nil }
+        return "neuron \(j) has a zero direction (every component and its outside_span are 0)"
+    }
+
     public var parameterLayout: ParameterLayout {
         ParameterLayout(groups: [
             .init(name: "component", shape: [width, n], fanIn: n),

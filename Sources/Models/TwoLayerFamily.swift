@@ -10,8 +10,9 @@ import FlowEngine
 /// times its own terms at sample i (`addTerms`). Written once here: the pull r_i, one
 /// sample's forward pass and its field, and the jump of a surface (k, i).
 ///
-/// The operations run in the order each network ran them before, so results are identical
-/// to the last bit; the generic code is specialised per network in release builds.
+/// Terms are formed a `SampleBlock` of samples at a time but summed in sample order, so
+/// results are identical to the last bit to a sample-by-sample loop; the generic code is
+/// specialised per network in release builds.
 protocol TwoLayerFamily: GatedNetwork {
     var data: Dataset { get }
     var width: Int { get }
@@ -24,52 +25,41 @@ protocol TwoLayerFamily: GatedNetwork {
     func preActivation(_ k: Int, _ i: Int, _ inputs: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double
     /// u_k, the weight h_i gives neuron k's activation.
     func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double
-    /// Adds `weight` times neuron k's terms at sample i (∂(u_k z_ki)/∂θ in the network's
-    /// coordinates, z = z_ki) to `field`.
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ inputs: UnsafePointer<Double>,
+    /// Adds, sample by sample in order, `weights[lane]` times neuron k's terms at sample
+    /// `block + lane` (∂(u_k z_ki)/∂θ in the network's coordinates, z = z_ki) to `field`.
+    /// `columns` is `data.columns`.
+    func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
 }
 
 extension TwoLayerFamily {
-    /// r_i = −(c/α)(h/α − y_i) for the unscaled output sum h = Σ_k u_k s_ki z_ki.
+    /// r_i = −(c/α)(h/α − y_i) for the unscaled output sums h = Σ_k u_k s_ki z_ki of the
+    /// `count` samples from i0 (the lanes).
     @inline(__always)
-    func pull(sample i: Int, outputSum: Double) -> Double {
-        -factors.gradient / alpha * (outputSum / alpha - data.targets[i])
+    func pull(samples i0: Int, count: Int, outputSums: SIMD8<Double>) -> SIMD8<Double> {
+        let targets = data.targets.withUnsafeBufferPointer { SampleBlock.load($0.baseAddress! + i0, count: count) }
+        return SIMD8(repeating: -factors.gradient / alpha) * (outputSums / SIMD8(repeating: alpha) - targets)
     }
 
-    /// F(θ, s) = Σ_i (sample i's share), written over `field`; the switching values into
-    /// `switching`. The width's pre-activations of one sample sit on the stack: no heap allocation.
-    func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
-                     field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
-        field.update(repeating: 0, count: dimension)
-        data.inputs.withUnsafeBufferPointer { inputs in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { z in
-                for i in 0..<data.sampleCount {
-                    addSampleField(i, inputs.baseAddress!, state, gates: gates, z: z.baseAddress!, field: field,
-                                   switching: switching)
-                }
-            }
-        }
+    /// `addTerms` for the one sample i.
+    @inline(__always)
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let block = i / SampleBlock.width * SampleBlock.width
+        var weights = SIMD8<Double>(), values = SIMD8<Double>()
+        weights[i - block] = weight
+        values[i - block] = z
+        addTerms(of: k, block: block, weights: weights, z: values, columns, theta, into: field)
     }
 
-    /// Sample i's share of the field: its pre-activations into `z` (width entries) and
-    /// `switching`, its pull, then r_i s_ki times the terms of every neuron active on it.
+    /// Σ_lanes `weights[lane]` x_(block+lane) added to `target[0..<d]` in sample order:
+    /// the input-weight terms of one neuron.
     @inline(__always)
-    func addSampleField(_ i: Int, _ inputs: UnsafePointer<Double>, _ state: UnsafePointer<Double>,
-                        gates: UnsafePointer<Double>, z: UnsafeMutablePointer<Double>,
-                        field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
-        let n = data.sampleCount
-        var output = 0.0
-        for k in 0..<width {
-            z[k] = preActivation(k, i, inputs, state)
-            switching?[k * n + i] = z[k]
-            output += outerWeight(k, state) * gates[k * n + i] * z[k]
-        }
-        let pull = pull(sample: i, outputSum: output)
-        for k in 0..<width {
-            let s = gates[k * n + i]
-            guard s != 0 else { continue }
-            addTerms(of: k, sample: i, weight: pull * s, z: z[k], inputs, state, into: field)
+    func addInputTerms(block: Int, weights: SIMD8<Double>, _ columns: UnsafePointer<Double>,
+                       into target: UnsafeMutablePointer<Double>) {
+        for l in 0..<data.inputDimension {
+            let column = UnsafeRawPointer(columns + l * data.columnStride + block).loadUnaligned(as: SIMD8<Double>.self)
+            SampleBlock.add(weights * column, to: target + l)
         }
     }
 
@@ -82,21 +72,23 @@ extension TwoLayerFamily {
         let n = data.sampleCount, k = surface / n, i = surface % n
         jump.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { buffer in
-            let x = buffer.baseAddress!
-            var output = 0.0
-            for neuron in 0..<width where gates[neuron * n + i] != 0 {
-                output += outerWeight(neuron, state) * gates[neuron * n + i] * preActivation(neuron, i, x, state)
+            data.columns.withUnsafeBufferPointer { columnBuffer in
+                let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!
+                var output = 0.0
+                for neuron in 0..<width where gates[neuron * n + i] != 0 {
+                    output += outerWeight(neuron, state) * gates[neuron * n + i] * preActivation(neuron, i, x, state)
+                }
+                let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
+                let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * preActivation(k, i, x, state)
+                for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
+                    addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i],
+                             z: preActivation(neuron, i, x, state), columns, state, into: jump)
+                }
+                addTerms(of: k, sample: i, weight: pull + change, z: preActivation(k, i, x, state), columns, state,
+                         into: jump)
             }
-            let pull = pull(sample: i, outputSum: output)
-            let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * preActivation(k, i, x, state)
-            for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-                addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i],
-                         z: preActivation(neuron, i, x, state), x, state, into: jump)
-            }
-            addTerms(of: k, sample: i, weight: pull + change, z: preActivation(k, i, x, state), x, state, into: jump)
         }
     }
-
 
     /// L(θ) = c_L Σ_i ((1/α) Σ_k u_k σ(z_ki) − y_i)² with σ(0) = 0.
     func familyLoss(at parameters: UnsafePointer<Double>) -> Double {
@@ -113,14 +105,81 @@ extension TwoLayerFamily {
             return factors.loss * sum
         }
     }
+}
 
-    /// ġ_ki = z_ki(velocity), for pre-activations linear in θ (not the knots form, where
-    /// z_ki = x_i − b_k is only affine).
+/// The two-layer networks whose pre-activations are affine in the inputs, z_ki = w_k·x_i + b_k
+/// with w_k and b_k read from θ (`TwoLayerNetwork`; `LogScaleBalancedNetwork` with v_j and no
+/// bias): the whole m×n array of them is a GEMM-shaped product, run a neuron and a
+/// `SampleBlock` at a time across the samples.
+protocol AffineNeuronFamily: TwoLayerFamily {
+    /// w_k, d entries of θ.
+    func inputWeights(_ k: Int, _ theta: UnsafePointer<Double>) -> UnsafePointer<Double>
+    /// b_k, or 0 for a network without biases.
+    func bias(_ k: Int, _ theta: UnsafePointer<Double>) -> Double
+}
+
+extension AffineNeuronFamily {
+    /// z_ki = b_k + Σ_l x_il w_kl, summed in that order.
+    @inline(__always)
+    func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
+        let d = data.inputDimension, row = x + i * d, weights = inputWeights(k, theta)
+        var z = bias(k, theta)
+        for l in 0..<d { z += row[l] * weights[l] }
+        return z
+    }
+
+    /// z_ki for the samples of one block, summed as `preActivation` sums them.
+    @inline(__always)
+    func preActivations(_ k: Int, block: Int, _ columns: UnsafePointer<Double>,
+                        _ theta: UnsafePointer<Double>) -> SIMD8<Double> {
+        let weights = inputWeights(k, theta)
+        var z = SIMD8(repeating: bias(k, theta))
+        for l in 0..<data.inputDimension {
+            let column = UnsafeRawPointer(columns + l * data.columnStride + block).loadUnaligned(as: SIMD8<Double>.self)
+            z += column * SIMD8(repeating: weights[l])
+        }
+        return z
+    }
+
+    /// F(θ, s) = Σ_i (sample i's share), written over `field`; the switching values into
+    /// `switching`. A block of samples at a time: its pre-activations for every neuron (on
+    /// the stack, `width` vectors: no heap allocation) and its outputs, then its pulls, then
+    /// r_i s_ki times every neuron's terms.
+    func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                     field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
+        let n = data.sampleCount
+        field.update(repeating: 0, count: dimension)
+        data.columns.withUnsafeBufferPointer { columnBuffer in
+            withUnsafeTemporaryAllocation(of: SIMD8<Double>.self, capacity: width) { blockValues in
+                let columns = columnBuffer.baseAddress!, z = blockValues.baseAddress!
+                for block in stride(from: 0, to: n, by: SampleBlock.width) {
+                    let count = min(SampleBlock.width, n - block)
+                    var outputs = SIMD8<Double>()
+                    for k in 0..<width {
+                        z[k] = preActivations(k, block: block, columns, state)
+                        if let switching { SampleBlock.store(z[k], to: switching + k * n + block, count: count) }
+                        let s = SampleBlock.load(gates + k * n + block, count: count)
+                        outputs += SIMD8(repeating: outerWeight(k, state)) * s * z[k]
+                    }
+                    let pull = pull(samples: block, count: count, outputSums: outputs)
+                    for k in 0..<width {
+                        let s = SampleBlock.load(gates + k * n + block, count: count)
+                        addTerms(of: k, block: block, weights: pull * s, z: z[k], columns, state, into: field)
+                    }
+                }
+            }
+        }
+    }
+
+    /// ġ_ki = z_ki evaluated at the velocity: the pre-activations are linear in θ.
     func linearSwitchingRates(velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount
-        data.inputs.withUnsafeBufferPointer { inputs in
+        data.columns.withUnsafeBufferPointer { columnBuffer in
             for k in 0..<width {
-                for i in 0..<n { rates[k * n + i] = preActivation(k, i, inputs.baseAddress!, velocity) }
+                for block in stride(from: 0, to: n, by: SampleBlock.width) {
+                    SampleBlock.store(preActivations(k, block: block, columnBuffer.baseAddress!, velocity),
+                                      to: rates + k * n + block, count: min(SampleBlock.width, n - block))
+                }
             }
         }
     }

@@ -15,7 +15,7 @@ import FlowEngine
 /// is −(c/α) a_k r_i (x_i, 1) in the (w_k, b_k) block: along the surface's normal
 /// (DESIGN.md). For every neuron the layer balance a_k² − ‖w_k‖² − b_k² is conserved when
 /// all groups train, since σ(z) = σ'(z)·z (Du, Hu & Lee 2018; univariate notes §1.6).
-public struct TwoLayerNetwork: TwoLayerFamily, Sendable {
+public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
     /// Parameter groups that can be trained or frozen.
     public enum Group: String, CaseIterable, Sendable {
         case weights = "W"
@@ -80,30 +80,26 @@ public struct TwoLayerNetwork: TwoLayerFamily, Sendable {
         }
     }
 
-    /// z_ki = w_k·x_i + b_k.
+    /// w_k, row k of W.
     @inline(__always)
-    func preActivation(_ k: Int, _ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
-        var z = hasBias ? theta[biasOffset + k] : 0
-        let row = x + i * d, weights = theta + k * d
-        for l in 0..<d { z += row[l] * weights[l] }
-        return z
-    }
+    func inputWeights(_ k: Int, _ theta: UnsafePointer<Double>) -> UnsafePointer<Double> { theta + k * d }
+
+    /// b_k, or 0 without biases.
+    @inline(__always)
+    func bias(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { hasBias ? theta[biasOffset + k] : 0 }
 
     /// a_k.
     @inline(__always)
     func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
 
-    /// (z, a_k x_i, a_k) times `weight` in the (a_k, w_k, b_k) entries of the trained groups.
+    /// (z, a_k x_i, a_k) times the sample's weight in the (a_k, w_k, b_k) entries of the trained groups.
     @inline(__always)
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+    func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        if trainsOutputs { field[outputOffset + k] += weight * z }
-        let weightPull = weight * theta[outputOffset + k]
-        if trainsWeights {
-            let row = x + i * d
-            for l in 0..<d { field[k * d + l] += weightPull * row[l] }
-        }
-        if trainsBiases { field[biasOffset + k] += weightPull }
+        if trainsOutputs { SampleBlock.add(weights * z, to: field + outputOffset + k) }
+        let weightPulls = weights * SIMD8(repeating: theta[outputOffset + k])
+        if trainsWeights { addInputTerms(block: block, weights: weightPulls, columns, into: field + k * d) }
+        if trainsBiases { SampleBlock.add(weightPulls, to: field + biasOffset + k) }
     }
 
     public func evaluate(
@@ -147,6 +143,7 @@ extension TwoLayerNetwork {
         public static let keys = ["bias", "width", "scaling", "train"]
         public static let teacherKeys = ["width", "bias"]
         public let width: Int
+        public var neuronCount: Int { width }
         public let hasBias: Bool
         public let scaling: OutputScaling
         /// nil: every group the network has.

@@ -150,15 +150,15 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     @inline(__always)
     func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
 
-    /// (z, c_k x_i, −c_k) times `weight` in the (c_k, a_k, b_k) entries of the trained groups:
-    /// ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+    /// (z, c_k x_i, −c_k) times the sample's weight in the (c_k, a_k, b_k) entries of the
+    /// trained groups: ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
     @inline(__always)
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ x: UnsafePointer<Double>,
+    func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        let c = theta[outputOffset + k]
-        if trainsOutputs { field[outputOffset + k] += weight * z }
-        if trainsWeights { field[k] += weight * c * x[i] }
-        if trainsBiases { field[biasOffset + k] -= weight * c }
+        let weightPulls = weights * SIMD8(repeating: theta[outputOffset + k])
+        if trainsOutputs { SampleBlock.add(weights * z, to: field + outputOffset + k) }
+        if trainsWeights { addInputTerms(block: block, weights: weightPulls, columns, into: field + k) }
+        if trainsBiases { SampleBlock.add(-weightPulls, to: field + biasOffset + k) }
     }
 
     public func evaluate(
@@ -185,7 +185,12 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
                         pull[i] += c * s[i] * z
                     }
                 }
-                for i in 0..<n { pull[i] = self.pull(sample: i, outputSum: pull[i]) }
+                for block in stride(from: 0, to: n, by: SampleBlock.width) {
+                    let count = min(SampleBlock.width, n - block)
+                    let sums = SampleBlock.load(pull + block, count: count)
+                    SampleBlock.store(self.pull(samples: block, count: count, outputSums: sums), to: pull + block,
+                                      count: count)
+                }
                 for k in 0..<width {
                     let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
                     let s = gates + k * n
@@ -254,6 +259,7 @@ extension UnivariateNetwork {
         public static let keys = ["width", "form", "scaling", "train"]
         public static let teacherKeys = ["width", "form"]
         public let width: Int
+        public var neuronCount: Int { width }
         public let form: Form
         public let scaling: OutputScaling
         /// nil: every group of the form.

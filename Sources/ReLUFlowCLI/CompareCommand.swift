@@ -16,55 +16,106 @@ struct CompareCommand: ParsableCommand {
             Each GD run also gets a run folder DIR/gd-eta-<eta> in the flow's formats \
             (t = eta*k): trajectory.csv (its iterates on the comparison grid), timeline.jsonl \
             (every flip with its iteration and chattering mark, neuron deaths and revivals, \
-            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run.             Exit status: 0 done; 1 GD's modified-equation flow stopped early at some step size             (compare.json says why) or a file could not be written after the runs; 2 bad             input; 64 a malformed option.
+            knot exits, plateaus) and summary.json; `reluflow report` reads it like a flow run. \
+            A folder holding an earlier run is refused unless --force. GD shows its progress \
+            on stderr and stops on SIGINT or SIGTERM like the flow, writing what it computed. \
+            Exit status: 0 done; 1 the flow failed, or GD's modified-equation flow stopped \
+            early at some step size (compare.json says why: flow_status, flow_error, \
+            modified_flow_error), or a file could not be written after the runs; 2 bad input \
+            (a step size above t_end, or more than --max-iterations GD steps); 64 a malformed \
+            option; 130 interrupted.
             """)
 
     @Argument(help: "Scenario YAML file.")
     var scenario: String
 
     @Option(parsing: .upToNextOption,
-            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001.")
-    var lr: [StepSizes]
+            help: "GD step sizes, positive: --lr 0.1 0.01 0.001, or comma-separated, --lr 0.1,0.01,0.001 (default: the scenario's gd.learning_rates).")
+    var lr: [StepSizes] = []
 
     @Option(name: .shortAndLong, help: "Output folder (default: runs/<scenario name>-compare).")
     var out: String?
 
-    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1.")
-    var reluDerivativeAtZero: Double = 0
+    @Option(help: "σ'(0) for GD, in [0, 1]: 0 (PyTorch, the papers) or 1 (default: the scenario's gd.relu_derivative_at_zero, else 0).")
+    var reluDerivativeAtZero: Double?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
+
+    @Option(help: "The most GD iterations at any step size, t_end/eta (a guard against a step size too small to finish).")
+    var maxIterations: Double = 1e8
+
+    @Flag(help: "Replace an earlier comparison in the output folder (its run files are deleted first).")
+    var force = false
 
     /// Every step size given, in order.
     var learningRates: [Double] { lr.flatMap(\.values) }
 
     func validate() throws {
-        guard !learningRates.isEmpty else { throw ValidationError("--lr: give at least one step size") }
         if let bad = learningRates.first(where: { !($0 > 0 && $0.isFinite) }) {
             throw ValidationError("--lr: step sizes must be positive and finite, got \(bad)")
         }
-        guard (0...1).contains(reluDerivativeAtZero) else {
-            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(reluDerivativeAtZero)")
+        if let sigma = reluDerivativeAtZero, !(0...1).contains(sigma) {
+            throw ValidationError("--relu-derivative-at-zero: σ'(0) must be in [0, 1], got \(sigma)")
+        }
+        guard maxIterations >= 1, maxIterations <= Double(Int.max / 2) else {
+            throw ValidationError("--max-iterations: must be at least 1 and below 4.6e18, got \(maxIterations)")
+        }
+        if out?.isEmpty == true { throw ValidationError("--out: give a folder (an empty path would write here)") }
+    }
+
+    /// - Throws: `ScenarioError` naming the scenario when a step size exceeds its t_end or
+    ///   needs more than `maxIterations` iterations to reach it.
+    func checkStepSizes(_ learningRates: [Double], against scenario: Scenario) throws(ScenarioError) {
+        let endTime = scenario.endTime
+        for eta in learningRates {
+            guard eta <= endTime else {
+                throw ScenarioError(file: scenario.file.path, "flow.t_end",
+                                    "step size \(eta) is above t_end = \(endTime): GD would not take a single step within it")
+            }
+            let iterations = endTime / eta
+            guard iterations <= maxIterations else {
+                throw ScenarioError(file: scenario.file.path, "flow.t_end", String(
+                    format: "step size %g needs t_end/eta = %.3g GD iterations, above --max-iterations %.3g "
+                        + "(raise it, or give a larger step size)", eta, iterations, maxIterations))
+            }
         }
     }
 
     func run() throws {
         let record: CompareRecord
+        var folder: URL?
+        InterruptSignal.installDuringSetUp()
         do {
             let loaded = try Scenario.load(from: URL(fileURLWithPath: scenario))
-            let folder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            let outputFolder = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-compare")
+            folder = outputFolder
+            let rates = learningRates.isEmpty ? loaded.descent?.learningRates ?? [] : learningRates
+            guard !rates.isEmpty else {
+                throw ScenarioError(file: loaded.file.path, "no GD step sizes: give --lr, or gd.learning_rates in the scenario")
+            }
+            try checkStepSizes(rates, against: loaded)
             record = try ScenarioRun.withModel(of: loaded, FlowAndDescent(
-                scenario: loaded, folder: folder, learningRates: learningRates,
-                reluDerivativeAtZero: reluDerivativeAtZero))
+                scenario: loaded, folder: outputFolder, learningRates: rates,
+                reluDerivativeAtZero: reluDerivativeAtZero ?? loaded.descent?.reluDerivativeAtZero ?? 0,
+                replacesEarlierRun: force))
         } catch let error as ScenarioError {
             RunCommand.printError(error.description)
             throw ExitCode(2)
         } catch let error as OutputFileError {
             RunCommand.printError("the runs are done, but their results are not all written: \(error)")
             throw ExitCode(1)
-        }
-        print(ComparisonTable(record).text)
-        guard record.failures.isEmpty else {
-            for failure in record.failures { RunCommand.printError(failure) }
+        } catch {
+            RunCommand.printError("the runs are done, but their results are not all written: \(Scenario.reason(error))")
             throw ExitCode(1)
         }
+        if !quiet { print(ComparisonTable(record).text) }
+        for failure in record.failures { RunCommand.printError(failure) }
+        if InterruptSignal.isRaised {
+            RunCommand.printError("interrupted: what was computed is in \(folder?.path ?? "the output folder")")
+            throw ExitCode(130)
+        }
+        guard record.failures.isEmpty else { throw ExitCode(1) }
     }
 }
 
@@ -87,9 +138,11 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
     let folder: URL
     let learningRates: [Double]
     let reluDerivativeAtZero: Double
+    let replacesEarlierRun: Bool
 
     func consume<Model: GatedNetwork>(_ model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?) throws -> CompareRecord {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
+        try OutputFolder.prepare(folder, replacing: replacesEarlierRun)
         var flowStates = [Double: [Double]]()
         var settings = ScenarioRun.Settings(outputFolder: folder.appendingPathComponent(RunFolder.flowFolder),
                                             showProgress: false)
@@ -103,14 +156,19 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                                        reluDerivativeAtZero: reluDerivativeAtZero,
                                        plateauDetector: scenario.plateauDetector)
         let runs = try learningRates.map { eta in
-            let writer = try RunWriter(folder: folder.appendingPathComponent(RunFolder.descentFolder(learningRate: eta)),
-                                       layout: model.parameterLayout)
+            let descentFolder = folder.appendingPathComponent(RunFolder.descentFolder(learningRate: eta))
+            try OutputFolder.prepare(descentFolder, replacing: false)
+            let writer = try RunWriter(folder: descentFolder, layout: model.parameterLayout)
+            let progress = ProgressReporter(endTime: flow.result.finalTime, isEnabled: true, label: "GD eta = \(eta):")
+            defer { progress.finish() }
             var writeError: Error?
             let initialGates = model.signGates(at: initial, atZero: reluDerivativeAtZero)
             let comparison = try versus.compare(
                 learningRate: eta, flow: flow.result, flowEndTime: scenario.endTime, flowStates: flowStates,
-                implied: NeuronLevelEvents(model: model, initialGates: initialGates, initial: initial)
+                implied: NeuronLevelEvents(model: model, initialGates: initialGates, initial: initial),
+                shouldStop: { InterruptSignal.isRaised }
             ) { t, theta in
+                progress.report(time: t)
                 do {
                     try theta.withUnsafeBufferPointer {
                         try writer.appendTrajectoryRow(time: t, loss: model.loss(at: theta), parameters: $0)
@@ -122,6 +180,8 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
                 throw writeError
             }
             let summary = DescentSummaryRecord(
+                // Interrupted in the flow, GD stops where the flow did: short of t_end too.
+                status: comparison.wasInterrupted || InterruptSignal.isRaised ? "interrupted" : "completed",
                 scenario: scenario.file.path, model: scenario.model.name, learningRate: eta,
                 iterations: comparison.iterations, reluDerivativeAtZero: reluDerivativeAtZero,
                 finalLoss: model.loss(at: comparison.finalParameters),
@@ -131,7 +191,8 @@ struct FlowAndDescent: ScenarioRun.ModelConsumer {
             try writer.finish(summary: summary, timeline: comparison.timeline.entries)
             return comparison.record
         }
-        let record = CompareRecord(flowTime: flow.result.finalTime, flowEventCount: flow.result.timeline.count, runs: runs)
+        let record = CompareRecord(flowTime: flow.result.finalTime, flowTransitions: TimelineCounts(flow.entries).transitions,
+                                   flowStatus: flow.summary.status, flowError: flow.summary.error, runs: runs)
         let file = try OutputFile(folder.appendingPathComponent(RunFolder.compareFile))
         try file.write(try JSONTextEncoder(layout: .linePerKey(expandedKeys: ["runs"])).encode(record) + "\n")
         try file.commit()
@@ -148,7 +209,7 @@ struct ComparisonTable {
     init(_ record: CompareRecord) { self.record = record }
 
     var text: String {
-        var lines = ["flow: t = \(record.flowTime), \(record.flowEventCount) events",
+        var lines = ["flow: t = \(record.flowTime), \(record.flowTransitions) transition\(record.flowTransitions == 1 ? "" : "s")",
                      "        eta  iterations  matched  flow-only  gd-only  max |eta*k - t|  max |θ_gd - θ_flow|  final |θ_gd - θ_flow|"]
         for run in record.runs {
             lines.append(String(format: "%11.4g  %10d  %7d  %9d  %7d  %15.3e  %19.3e  %21.3e", run.learningRate,

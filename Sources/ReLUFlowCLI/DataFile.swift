@@ -9,7 +9,7 @@ enum DataFile {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw ScenarioError(file: path, "cannot read the data file (\(Scenario.reason(error)))")
+            throw .unreadable(url, as: "the data file", error)
         }
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
             .map { (number: $0.offset + 1, text: $0.element.trimmingCharacters(in: .whitespaces)) }

@@ -93,11 +93,29 @@ enum DataSource {
         return try kind.labels(fields, dimension: dimension, scale: scale, seed: seed &+ 0x7EAC4E5)
     }
 
-    func load() throws(ScenarioError) -> Dataset {
+    /// The network and parameters that label generated data, if a teacher does.
+    var teacher: (network: any NetworkFunction & Sendable, parameters: [Double])? {
+        guard case .generated(let generator) = self, case .teacher(let network, let parameters) = generator.labels else {
+            return nil
+        }
+        return (network, parameters)
+    }
+
+    /// n and d of a generated data set, known before it is drawn; nil for a file.
+    var plannedSize: (samples: Int, dimension: Int)? {
+        guard case .generated(let generator) = self else { return nil }
+        return (generator.sampleCount, generator.inputs.dimension)
+    }
+
+    /// - Parameter scenarioFile: the scenario whose `data` block this is, named in a
+    ///   generator's errors.
+    func load(scenarioFile: String) throws(ScenarioError) -> Dataset {
         switch self {
         case .file(let url): return try DataFile.read(url)
         case .generated(let generator):
-            do { return try generator.generate() } catch { throw ScenarioError(file: "data generator", error.description) }
+            do { return try generator.generate() } catch {
+                throw ScenarioError(file: scenarioFile, "data.generator", error.description)
+            }
         }
     }
 }
@@ -162,24 +180,39 @@ struct InitializationSource {
             // λ itself, or its logarithm for scales below the smallest double.
             let logScale: Double
             if let given = try fields.optionalDouble("log_scale") { logScale = given } else { logScale = log(try scale()) }
+            // λ = e^log_scale must itself be a double for the network's weights.
+            let largest = log(Double.greatestFiniteMagnitude)
+            guard logScale < largest else {
+                throw fields.failure("log_scale", "must be below \(largest) (λ = e^log_scale must be a double), got \(logScale)")
+            }
             let signs = try fields.optionalChoice("signs", of: OutputSigns.self) ?? .random
             origin = .drawn(.balanced(logScale: logScale, signs: signs), seed: seed)
         default: throw fields.failure("scheme", "unknown value '\(scheme)' (one of: he, pytorch, gaussian, balanced)")
         }
     }
 
+    /// - Throws: `ScenarioError` naming the init file (or the scenario's `init` block) when
+    ///   the parameters cannot be read or drawn, or are not a state of the network
+    ///   (`GatedNetwork.parameterProblem`: a sign of 5, a zero direction, an overflow).
     func load(for network: any GatedNetwork, scenarioFile: String) throws(ScenarioError) -> [Double] {
-        let parameters: [Double]
+        var parameters: [Double]
+        let source: (file: String, field: String?)
         switch origin {
-        case .file(let url): parameters = try InitFile.read(url, layout: network.parameterLayout)
+        case .file(let url):
+            parameters = try InitFile.read(url, layout: network.parameterLayout)
+            source = (url.path, nil)
         case .drawn(let scheme, let seed):
             do { parameters = try scheme.draw(for: network, seed: seed) } catch {
                 throw ScenarioError(file: scenarioFile, "init.scheme", error.description)
             }
+            source = (scenarioFile, "init.scheme")
         }
-        guard let k = layerRescaling else { return parameters }
-        do { return try network.rescaled(parameters, by: k) } catch {
-            throw ScenarioError(file: scenarioFile, "init.rescale", error.description)
+        if let k = layerRescaling {
+            do { parameters = try network.rescaled(parameters, by: k) } catch {
+                throw ScenarioError(file: scenarioFile, "init.rescale", error.description)
+            }
         }
+        if let problem = network.parameterProblem(parameters) { throw ScenarioError(file: source.file, source.field, problem) }
+        return parameters
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Sweeps
 
 /// Reads initial parameters from JSON with one key per parameter group of the model's
 /// layout: `{"w": [...], "b": 0.1}` for a single neuron with bias.
@@ -10,13 +11,13 @@ enum InitFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ScenarioError(file: path, "cannot read the init file (\(Scenario.reason(error)))")
+            throw .unreadable(url, as: "the init file", error)
         }
         let object: JSONValue
         do {
             object = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw ScenarioError(file: path, "malformed JSON (\(Scenario.reason(error)))")
+            throw ScenarioError(file: path, syntaxProblem(data))
         }
         let names = layout.groups.map(\.name)
         guard case .object(let values) = object else {
@@ -32,6 +33,24 @@ enum InitFile {
             parameters += numbers
         }
         return parameters
+    }
+
+    /// Why `data` is not JSON, where JSONSerialization says: "malformed JSON at line 2,
+    /// column 4 (Invalid value around character 14.)", or a number out of double range.
+    static func syntaxProblem(_ data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
+            return "malformed JSON"
+        } catch {
+            let detail = (error as NSError).userInfo["NSDebugDescription"] as? String ?? Scenario.reason(error)
+            if detail.contains("not representable") { return "a number is out of the range of a double (\(detail))" }
+            guard let range = detail.range(of: #"character \d+"#, options: .regularExpression),
+                  let offset = Int(detail[range].dropFirst("character ".count)) else { return "malformed JSON (\(detail))" }
+            let before = data.prefix(offset)
+            let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            return "malformed JSON at line \(line), column \(column) (\(detail))"
+        }
     }
 
     private static func flatten(_ value: JSONValue, shape: [Int], file: String, field: String) throws(ScenarioError)
@@ -52,32 +71,5 @@ enum InitFile {
             result += try flatten(element, shape: Array(shape.dropFirst()), file: file, field: "\(field)[\(index)]")
         }
         return result
-    }
-}
-
-/// A parsed JSON value; decoding is strict, so `0` is a number and never a Bool.
-enum JSONValue: Decodable {
-    case number(Double)
-    case bool(Bool)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    case null
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 }

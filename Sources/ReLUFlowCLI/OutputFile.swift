@@ -7,11 +7,13 @@ final class OutputFile {
     private let temporaryURL: URL
     private let handle: FileHandle
     private var buffer = ""
+    /// The end of a temporary file's name: `.<name>.partial`.
+    static let temporarySuffix = ".partial"
 
     /// - Throws: `OutputFileError` naming the temporary file if it cannot be created.
     init(_ url: URL) throws(OutputFileError) {
         self.url = url
-        temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent)\(Self.temporarySuffix)")
         guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: temporaryURL) else {
             throw OutputFileError(path: temporaryURL.path, reason: "cannot create the file")

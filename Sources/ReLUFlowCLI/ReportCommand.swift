@@ -40,6 +40,7 @@ struct RunReport {
         var lines = ["run      \(common.scenario)",
                      "status   \(common.status) at t = \(common.finalTime), loss \(common.finalLoss)"]
         let counts = Dictionary(grouping: timeline, by: \.kind).mapValues(\.count)
+        lines.append("timeline " + TimelineCounts(timeline).text)
         lines.append("events   " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         lines += ["", "stages   \(stages.stages.count) (constant activation pattern); the longest:"]
         for stage in stages.longest(8) {
@@ -48,7 +49,11 @@ struct RunReport {
         }
         lines += ["", "plateaus \(common.plateaus.count)"]
         for plateau in common.plateaus {
-            lines.append(String(format: "  [%.6g, %.6g]  level %.6g", plateau.start, plateau.end, plateau.level))
+            var line = String(format: "  [%.6g, %.6g]  level %.6g", plateau.start, plateau.end, plateau.level)
+            if let projection = plateau.projectionFloor, let fixedKnots = plateau.fixedKnotFloor {
+                line += String(format: "  projection floor %.6g, fixed-knot floor %.6g", projection, fixedKnots)
+            }
+            lines.append(line)
         }
         let jumps = timeline.filter { $0.kind == "stage" }
         if !jumps.isEmpty {

@@ -7,10 +7,12 @@ struct RunCommand: ParsableCommand {
         abstract: "Integrate a scenario's gradient flow and write its timeline.",
         discussion: """
             Writes DIR/timeline.jsonl (one event per line), DIR/summary.json and \
-            DIR/trajectory.csv. Exit status: 0 done, 1 the flow failed part way (what was \
-            computed is still written) or a run file could not be written after the run \
-            (the message names it), 2 bad input (nothing is written), 130 interrupted by \
-            SIGINT or SIGTERM (what was computed is still written).
+            DIR/trajectory.csv. A folder holding an earlier run is refused unless --force. \
+            Exit status: 0 done, 1 the flow failed part way (what was computed is still \
+            written) or a run file could not be written after the run (the message names \
+            it), 2 bad input (nothing is written), 64 a malformed command line, 130 \
+            interrupted by SIGINT or SIGTERM (during set-up nothing is written; during the \
+            run what was computed is still written; a second signal stops at once).
             """)
 
     @Argument(help: "Scenario YAML file (default: scenarios/default.yaml).")
@@ -28,14 +30,23 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Only read and check the scenario and its inputs; integrate nothing, write nothing.")
     var check = false
 
+    @Flag(help: "Replace an earlier run in the output folder (its run files are deleted first).")
+    var force = false
+
+    func validate() throws {
+        if out?.isEmpty == true { throw ValidationError("--out: give a folder (an empty path would write here)") }
+        if check && dumpInit { throw ValidationError("--check writes nothing, so --dump-init would do nothing: give one") }
+    }
+
     func run() throws {
         let scenarioURL = scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario
         let outcome: ScenarioRun.Outcome?
+        InterruptSignal.installDuringSetUp()
         do {
             let loaded = try Scenario.load(from: scenarioURL)
             let settings = ScenarioRun.Settings(
                 outputFolder: URL(fileURLWithPath: out ?? "runs/\(loaded.name)"), showProgress: !quiet,
-                dumpInputs: dumpInit, checkOnly: check)
+                dumpInputs: dumpInit, checkOnly: check, replacesEarlierRun: force)
             outcome = try ScenarioRun.execute(loaded, settings: settings)
         } catch let error as ScenarioError {
             Self.printError(error.description)

@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 
 /// The human-readable account of a run printed on stdout: settings, the timeline as a
@@ -23,7 +24,7 @@ struct RunDigest {
             "model     \(summary.model), loss \(summary.lossNormalization), stepper \(summary.stepper) "
                 + "(rtol \(summary.relativeTolerance), atol \(summary.absoluteTolerance)), t_end \(summary.endTime)",
             "",
-            "timeline: \(outcome.entries.count) event\(outcome.entries.count == 1 ? "" : "s")",
+            "timeline: " + TimelineCounts(outcome.entries).text,
         ]
         if !outcome.entries.isEmpty {
             lines.append("  " + Self.pad("t", 16) + "  " + Self.pad("kind", 13, left: true) + Self.pad("neuron", 7)
@@ -46,7 +47,9 @@ struct RunDigest {
         lines += [
             "",
             "\(summary.status) at t = \(result.finalTime): loss \(summary.finalLoss)",
-            "parameters \(result.finalState.map { String(format: "%.10g", $0) }.joined(separator: ", "))",
+        ]
+        lines += Self.parameterLines(summary.finalParameters)
+        lines += [
             "active     \(summary.finalActive.count) of \(result.finalGates.count) (neuron, sample) pairs"
                 + (summary.finalSliding.isEmpty ? "" : ", \(summary.finalSliding.count) sliding"),
             "work       \(statistics.stepCount) steps (\(statistics.failedStepCount) rejected), "
@@ -55,5 +58,36 @@ struct RunDigest {
             "output     \(outcome.folder.path)/{timeline.jsonl, summary.json, trajectory.csv}",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// Values shown per parameter group; the full vector is `final_params` in summary.json.
+    static let shownValues = 4
+
+    /// One line per parameter group: its shape, its Euclidean norm and its first values,
+    /// so that the digest stays a few lines at any width.
+    static func parameterLines(_ parameters: ParameterValues) -> [String] {
+        let nameWidth = parameters.groups.map(\.name.count).max() ?? 0
+        let rows = parameters.groups.map { group in
+            let values = group.value.flattened
+            let shape = "[" + shapeOf(group.value).map(String.init).joined(separator: ", ") + "]"
+            let leading = values.prefix(shownValues).map { String(format: "%.6g", $0) }.joined(separator: ", ")
+            let rest = values.count > shownValues ? ", … (\(values.count - shownValues) more)" : ""
+            return "  " + pad(group.name, nameWidth, left: true) + "  " + pad(shape, 10, left: true)
+                + "  norm " + pad(String(format: "%.6g", norm(values)), 12, left: true) + "  " + leading + rest
+        }
+        return ["parameters (shape, Euclidean norm, first values; all in summary.json final_params)"] + rows
+    }
+
+    /// The nested arrays' lengths, outermost first; [] for a scalar.
+    private static func shapeOf(_ value: ParameterValues.Value) -> [Int] {
+        guard case .array(let items) = value else { return [] }
+        return [items.count] + (items.first.map(shapeOf) ?? [])
+    }
+
+    /// ‖v‖₂, scaled by max|v_i| first so that entries near the double range do not overflow.
+    private static func norm(_ values: [Double]) -> Double {
+        let scale = values.reduce(0) { max($0, abs($1)) }
+        guard scale > 0, scale.isFinite else { return scale }
+        return scale * values.reduce(0) { $0 + ($1 / scale) * ($1 / scale) }.squareRoot()
     }
 }

@@ -14,10 +14,10 @@ final class RunWriter {
     private let timeline: OutputFile
     private let trajectory: OutputFile
 
+    /// - Parameter folder: an existing folder (`OutputFolder.prepare`).
     init(folder: URL, layout: ParameterLayout) throws {
         self.folder = folder
         self.layout = layout
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         timeline = try OutputFile(folder.appendingPathComponent(RunFolder.timelineFile))
         trajectory = try OutputFile(folder.appendingPathComponent(RunFolder.trajectoryFile))
         try trajectory.write(TrajectoryTable.headerLine(parameterNames: layout.columnNames) + "\n")
@@ -27,13 +27,24 @@ final class RunWriter {
     /// the inputs, generated or read.
     func writeInputs(data: Dataset?, initial: [Double]) throws {
         if let data { try writeData(data) }
-        let initFile = try OutputFile(folder.appendingPathComponent("init.json"))
-        try initFile.write(try JSONTextEncoder().encode(ParameterValues(initial, layout: layout)) + "\n")
-        try initFile.commit()
+        try writeParameters(initial, layout: layout, to: RunFolder.initFile)
+    }
+
+    /// `teacher.json` of a `--dump-init` run with a teacher, in the closed-form loss or
+    /// labelling the data: its parameters under its own layout (`{"w": w*, "v": [v*_1, ...]}`
+    /// for a deep neuron), for the angle ∠(w, w*) (tools/plot-run.py).
+    func writeTeacher(_ parameters: [Double], layout: ParameterLayout) throws {
+        try writeParameters(parameters, layout: layout, to: RunFolder.teacherFile)
+    }
+
+    private func writeParameters(_ parameters: [Double], layout: ParameterLayout, to name: String) throws {
+        let file = try OutputFile(folder.appendingPathComponent(name))
+        try file.write(try JSONTextEncoder().encode(ParameterValues(parameters, layout: layout)) + "\n")
+        try file.commit()
     }
 
     private func writeData(_ data: Dataset) throws {
-        let dataFile = try OutputFile(folder.appendingPathComponent("data.csv"))
+        let dataFile = try OutputFile(folder.appendingPathComponent(RunFolder.dataFile))
         let d = data.inputDimension
         try dataFile.write(((1...d).map { "x\($0)" } + ["y"]).joined(separator: ",") + "\n")
         for i in 0..<data.sampleCount {

@@ -13,9 +13,10 @@ import Yams
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 ///         # steady_state: 1.0e-8 ends the run once ‖F‖∞ ≤ 1e-8·max(1, ‖θ‖∞)
-/// output: {trajectory_every: 1}       # keep every k-th accepted step in trajectory.csv
+/// output: {save_at: [0.5, 1, 2]}      # trajectory.csv rows (TrajectorySchedule); default: a bounded grid
 /// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
 /// plateaus: {flatness: 0.05, span: 3}  # |d ln L/d ln t| ≤ flatness over a factor ≥ span in t
+/// gd:     {learning_rates: [0.02, 0.01], relu_derivative_at_zero: 0}   # for `reluflow compare`
 /// ```
 /// Relative paths resolve against the scenario file's folder.
 struct Scenario {
@@ -28,12 +29,21 @@ struct Scenario {
     let normalization: LossNormalization
     let endTime: Double
     let options: FlowOptions
-    let trajectoryEvery: Int
+    /// Which states trajectory.csv keeps besides the start, the events and the end.
+    let trajectory: TrajectorySchedule
     /// `watch: {neuron_norm_level: ν}`: record a `stage` event whenever a neuron's norm
     /// ‖(w_k, b_k)‖ crosses ν (jump times of small-initialisation runs).
     let neuronNormLevel: Double?
     /// `plateaus: {flatness: f, span: r}`: how flat and how long (end/start) a plateau is.
     let plateauDetector: PlateauDetector
+    /// `gd:`: GD's step sizes and σ'(0) for `reluflow compare` (its options override them);
+    /// a sweep runs its points that have one as compare points. `reluflow run` ignores it.
+    let descent: DescentSettings?
+
+    struct DescentSettings {
+        let learningRates: [Double]
+        let reluDerivativeAtZero: Double?
+    }
 
     /// The name runs are filed under by default: the file name without extension.
     var name: String { file.deletingPathExtension().lastPathComponent }
@@ -44,7 +54,7 @@ struct Scenario {
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
-            throw ScenarioError(file: path, "cannot read the scenario (\(Self.reason(error)))")
+            throw .unreadable(file, as: "a scenario file", error)
         }
         let root: Node
         do {
@@ -61,7 +71,7 @@ struct Scenario {
     }
 
     private init(root: YAMLFields, file: URL) throws(ScenarioError) {
-        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch", "plateaus"])
+        try root.requireOnly(["description", "model", "data", "init", "loss", "flow", "output", "watch", "plateaus", "gd"])
         self.file = file
         description = try root.optionalString("description")
         let folder = file.deletingLastPathComponent()
@@ -134,15 +144,23 @@ struct Scenario {
             plateauDetector = PlateauDetector()
         }
 
-        if let output = try root.optionalFields("output") {
-            try output.requireOnly(["trajectory_every"])
-            trajectoryEvery = try output.optionalInt("trajectory_every") ?? 1
-            guard trajectoryEvery > 0 else {
-                throw output.failure("trajectory_every", "must be a positive integer, got \(trajectoryEvery)")
-            }
-        } else {
-            trajectoryEvery = 1
+        descent = try Self.descent(try root.optionalFields("gd"))
+        trajectory = try TrajectorySchedule(try root.optionalFields("output"), endTime: endTime)
+    }
+
+    private static func descent(_ fields: YAMLFields?) throws(ScenarioError) -> DescentSettings? {
+        guard let fields else { return nil }
+        try fields.requireOnly(["learning_rates", "relu_derivative_at_zero"])
+        let texts = fields.optionalTexts("learning_rates") ?? []
+        let rates = texts.compactMap { $0.flatMap(Double.init) }
+        guard !texts.isEmpty, rates.count == texts.count, rates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw fields.failure("learning_rates", "give a list of positive step sizes, e.g. [0.02, 0.01]")
         }
+        let sigma = try fields.optionalDouble("relu_derivative_at_zero")
+        if let sigma, !(0...1).contains(sigma) {
+            throw fields.failure("relu_derivative_at_zero", "σ'(0) must be in [0, 1], got \(sigma)")
+        }
+        return DescentSettings(learningRates: rates, reluDerivativeAtZero: sigma)
     }
 
     /// The model block, read by the kind its `kind` names.

@@ -21,6 +21,8 @@ enum ScenarioRun {
         var dumpInputs = false
         /// Stop once every input is read and the problem is set up (`--check`).
         var checkOnly = false
+        /// Replace an earlier run in the output folder (`--force`, `OutputFolder`).
+        var replacesEarlierRun = false
         /// Times the flow stops at exactly, each handed to `didReachOutputTime` with the state.
         var outputTimes: [Double] = []
         var didReachOutputTime: ((Double, UnsafeBufferPointer<Double>) -> Void)?
@@ -57,11 +59,23 @@ enum ScenarioRun {
     private static func withModel<Kind: ModelKind, Consumer: ModelConsumer>(
         of kind: Kind, scenario: Scenario, _ consumer: Consumer
     ) throws -> Consumer.Output {
-        let data = try scenario.data?.load()
+        let planned = scenario.data?.plannedSize
+        try checkMemory(scenario, kind, samples: planned?.samples ?? 0, dimension: planned?.dimension ?? 1)
+        let data = try scenario.data?.load(scenarioFile: scenario.file.path)
+        // A data file's size is known once it is read (its text took as much memory already).
+        if planned == nil, let data { try checkMemory(scenario, kind, samples: data.sampleCount, dimension: data.inputDimension) }
         let network = try build(scenario) { () throws(ModelError) in
             try kind.network(data: data, normalization: scenario.normalization)
         }
         return try kind.hand(network, to: Delivery(consumer: consumer, data: data, scenario: scenario))
+    }
+
+    /// Refuses sizes whose `MemoryEstimate` exceeds the memory available.
+    private static func checkMemory(_ scenario: Scenario, _ kind: some ModelKind, samples n: Int, dimension d: Int)
+        throws(ScenarioError)
+    {
+        try MemoryEstimate(samples: n, dimension: d, neurons: kind.neuronCount)
+            .check(scenarioFile: scenario.file.path, sizes: "\(n) samples of dimension \(d), \(kind.neuronCount) neurons")
     }
 
     private static func build<Model>(_ scenario: Scenario, _ make: () throws(ModelError) -> Model) throws(ScenarioError) -> Model {
@@ -90,11 +104,17 @@ enum ScenarioRun {
         _ scenario: Scenario, model: Model, data: Dataset?, watching watched: (any WatchedFunctions)?, settings: Settings
     ) throws -> Outcome? {
         let initial = try scenario.initialization.load(for: model, scenarioFile: scenario.file.path)
+        let initialLoss = model.loss(at: initial)
+        guard initialLoss.isFinite else {
+            throw ScenarioError(file: scenario.file.path, "init", "the initial loss is \(initialLoss): "
+                + "the initial parameters are too large for double precision")
+        }
+        let saveTimes = scenario.trajectory.outputTimes
         let simulator: FlowSimulator<Model>
         do {
             simulator = try FlowSimulator(
                 problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
-                                     outputTimes: settings.outputTimes,
+                                     outputTimes: Set(saveTimes + settings.outputTimes).sorted(),
                                      watching: watched),
                 options: scenario.options)
         } catch {
@@ -103,27 +123,37 @@ enum ScenarioRun {
         guard !settings.checkOnly else { return nil }
         let outputFolder = settings.outputFolder
         let writer: RunWriter
+        // From here on a signal stops the run, which still writes what it computed.
+        InterruptSignal.keepResults()
+        try OutputFolder.prepare(outputFolder, replacing: settings.replacesEarlierRun)
         do {
             // Before the run: a folder that cannot be written is bad input (exit status 2).
             writer = try RunWriter(folder: outputFolder, layout: model.parameterLayout)
-            if settings.dumpInputs { try writer.writeInputs(data: data, initial: initial) }
+            if settings.dumpInputs {
+                try writer.writeInputs(data: data, initial: initial)
+                if let population = model as? PopulationSingleNeuron {
+                    try writer.writeTeacher(population.teacherWeights + population.teacherScalarWeights,
+                                            layout: population.parameterLayout)
+                } else if let teacher = scenario.data?.teacher {
+                    try writer.writeTeacher(teacher.parameters, layout: teacher.network.parameterLayout)
+                }
+            }
         } catch {
             throw ScenarioError(file: outputFolder.path, "cannot write the run folder: \(OutputFileError.reason(error))")
         }
         var entries: [TimelineRecord] = []
         var writeError: Error?
-        var lossCurve: [(time: Double, loss: Double)] = []
-        // Q_0 of the current partition at every accepted step, for models that have one.
-        let floorProvider = model.plateauFloorProvider
-        var floors: [Double] = []
+        var plateaus = RunPlateaus(detector: scenario.plateauDetector, floorProvider: model.plateauFloorProvider)
         var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
         entries += neuronEvents.initialEntries
         var advanceCount = 0
         var lastRowTime = -Double.infinity
-        // Every event gets a trajectory row, whatever `trajectory_every` skips: the engine
+        // Every event gets a trajectory row, whatever the schedule skips: the engine
         // reports the state after an event through `didAdvance` right after recording it.
         var hasEventSinceLastAdvance = false
+        let keptTimes = Set(saveTimes)
         func appendRow(_ t: Double, _ state: UnsafeBufferPointer<Double>) {
+            guard t != lastRowTime else { return }
             do {
                 try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
                 lastRowTime = t
@@ -135,10 +165,11 @@ enum ScenarioRun {
             didAdvance: { t, state in
                 defer { advanceCount += 1 }
                 progress.report(time: t, eventCount: entries.count)
-                lossCurve.append((t, model.loss(at: state.baseAddress!)))
-                if let floorProvider { floors.append(floorProvider.plateauFloor(at: Array(state))) }
+                plateaus.add(time: t, loss: model.loss(at: state.baseAddress!), state: state)
                 defer { hasEventSinceLastAdvance = false }
-                guard advanceCount % scenario.trajectoryEvery == 0 || hasEventSinceLastAdvance else { return }
+                guard advanceCount == 0 || hasEventSinceLastAdvance
+                    || scenario.trajectory.keepsStep(advanceCount, at: t, lastRowTime: lastRowTime, endTime: scenario.endTime)
+                else { return }
                 appendRow(t, state)
             },
             didRecordEvent: { event, state in
@@ -147,14 +178,15 @@ enum ScenarioRun {
                 entries.append(TimelineRecord(event, label: NeuronLevelEvents.label(of: event, in: model), loss: loss))
                 entries += neuronEvents.entries(after: event, loss: loss)
             },
-            didReachOutputTime: settings.didReachOutputTime,
+            didReachOutputTime: { t, state in
+                settings.didReachOutputTime?(t, state)
+                if keptTimes.contains(t) { appendRow(t, state) }
+            },
             shouldStop: { InterruptSignal.isRaised })
-        InterruptSignal.install()
         let result = simulator.run(observer: observer)
         progress.finish()
         if lastRowTime != result.finalTime { result.finalState.withUnsafeBufferPointer { appendRow(result.finalTime, $0) } }
-        let analysis = FlowRunAnalysis(events: entries, lossCurve: lossCurve, floors: floors,
-                                       detector: scenario.plateauDetector)
+        let analysis = FlowRunAnalysis(events: entries, plateaus: plateaus.finish())
         let pairs = FlowRunAnalysis.finalPairs(gates: result.finalGates, label: model.surfaceLabel)
         let summary = RunSummaryRecord(
             scenario: scenario.file.path, model: scenario.model.name,
@@ -171,7 +203,8 @@ enum ScenarioRun {
                                   timeline: analysis.timeline,
                                   flowSquaredNorm: network.squaredParameterNorm(at: result.finalState))
             },
-            wallSeconds: Date().timeIntervalSince(start))
+            timeline: analysis.timeline, wallSeconds: Date().timeIntervalSince(start),
+            surfaceName: { model.surfaceLabel($0).name })
         if let writeError {
             writer.discard()
             throw writeError
@@ -186,22 +219,26 @@ enum ScenarioRun {
 final class ProgressReporter {
     private let endTime: Double
     private let isEnabled: Bool
+    /// What the lines start with ("GD eta = 0.01:"), if anything.
+    private let label: String
     private let start = Date()
     private var lastReport = Date()
     private var hasReported = false
 
-    init(endTime: Double, isEnabled: Bool) {
+    init(endTime: Double, isEnabled: Bool, label: String = "") {
         self.endTime = endTime
         self.isEnabled = isEnabled
+        self.label = label.isEmpty ? "" : label + " "
     }
 
-    func report(time: Double, eventCount: Int) {
+    func report(time: Double, eventCount: Int? = nil) {
         guard isEnabled, Date().timeIntervalSince(lastReport) >= 2 else { return }
         lastReport = Date()
         hasReported = true
         let percent = 100 * time / endTime
+        let events = eventCount.map { ", \($0) timeline entries" } ?? ""
         FileHandle.standardError.write(Data(String(
-            format: "  t = %.6g of %.6g (%.1f%%), %d events, %.0f s\n", time, endTime, percent, eventCount,
+            format: "  %@t = %.6g of %.6g (%.1f%%)%@, %.0f s\n", label, time, endTime, percent, events,
             Date().timeIntervalSince(start)).utf8))
     }
 

@@ -2,7 +2,9 @@ import Foundation
 import Sweeps
 
 /// Runs a sweep's points that need it, each as `reluflow run POINT/scenario.yaml --out
-/// POINT --quiet` in a child process, at most `width` at once. Every point's result depends
+/// POINT --quiet --force` (a rerun replaces the point's earlier run) in a child process
+/// (`reluflow compare` when the point's scenario has a `gd` block), at most `width` at once.
+/// Every point's result depends
 /// only on its scenario, so neither `width` nor the order changes it.
 struct SweepExecution {
     struct Outcome {
@@ -30,11 +32,10 @@ struct SweepExecution {
         for point in toRun {
             let folder = layout.pointFolder(point.name)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            // An old summary must not outlive the scenario it belonged to.
-            try? FileManager.default.removeItem(at: folder.appendingPathComponent("summary.json"))
+            for file in SweepLayout.resultFiles { try? FileManager.default.removeItem(at: folder.appendingPathComponent(file)) }
             let scenario = folder.appendingPathComponent(SweepLayout.scenarioFile)
             try point.scenarioText.write(to: scenario, atomically: true, encoding: .utf8)
-            jobs.append(.init(arguments: ["run", scenario.path, "--out", folder.path, "--quiet"],
+            jobs.append(.init(arguments: [Self.command(point), scenario.path, "--out", folder.path, "--quiet", "--force"],
                               log: folder.appendingPathComponent(SweepLayout.logFile)))
         }
         var outcome = Outcome()
@@ -49,6 +50,9 @@ struct SweepExecution {
         if !completed { progress.say("interrupted: finished runs are kept; rerun the same command (with --retry-failed) to go on") }
         return outcome
     }
+
+    /// `compare` for a point whose scenario has a `gd` block (GD's step sizes), else `run`.
+    static func command(_ point: SweepPoint) -> String { point.value(at: "gd") == nil ? "run" : "compare" }
 
     private static func label(_ progress: PointProgress) -> String {
         switch progress {

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Sweeps
 
-/// `reluflow sweep SWEEP.yaml --out DIR`: validates every point, then runs the points this
+/// `reluflow sweep SWEEP.yaml --out DIR`: validates every point (and stops there with
+/// `--check`), then runs the points this
 /// shard owns that are not finished, each as `reluflow run POINT/scenario.yaml` in a child
 /// process, and writes DIR/sweep.csv (sharded runs leave that to `sweep collect`).
 struct SweepRunCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct SweepRunCommand: ParsableCommand {
         discussion: """
             A second invocation skips finished points (their resolved scenario unchanged). \
             Exit status: 0 every point finished, 1 some point failed or was left interrupted, 2 bad sweep (nothing is \
-            written), 130 interrupted (finished runs stay; running ones are written as interrupted).
+            written; with --check, 0 means every point is valid), 130 interrupted (finished runs stay; running ones are written as interrupted).
             """)
 
     @Argument(help: "Sweep YAML file: base, axes, and optionally mode and derived.")
@@ -29,6 +30,9 @@ struct SweepRunCommand: ParsableCommand {
 
     @Option(help: "Run only shard i of N (0 <= i < N): the points whose index is i mod N. Default: from SLURM_ARRAY_TASK_ID/COUNT when set.")
     var shard: String?
+
+    @Flag(help: "Only check the sweep: expand every point and check its resolved scenario; run and write nothing.")
+    var check = false
 
     @Option(help: "Write an sbatch job-array script to FILE instead of running.")
     var emitSlurm: String?
@@ -69,8 +73,12 @@ struct SweepRunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         InterruptSignal.install()
-        let owned = emitSlurm == nil ? points.filter { slice.owns(pointIndex: $0.index) } : points
+        let owned = emitSlurm == nil && !check ? points.filter { slice.owns(pointIndex: $0.index) } : points
         try PointValidation(width: width).check(owned)
+        if check {
+            if !quiet { print("ok: \(sweepFile.path): \(points.count) valid points") }
+            return
+        }
 
         if let emitSlurm {
             let scriptFile = URL(fileURLWithPath: emitSlurm).standardizedFileURL

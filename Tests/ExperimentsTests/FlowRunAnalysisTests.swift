@@ -5,17 +5,38 @@ import Models
 /// What a run folder reports beyond its events: plateaus merged into the timeline, the
 /// pairs active and slid on at the end, and Algorithm 1 beside the flow's stage events.
 struct FlowRunAnalysisTests {
-    @Test("Plateaus of the loss curve are merged into the timeline in time order, with their floors")
+    /// Floors as a fake model's: the projection floor is the first knot, the fixed-knot
+    /// floor twice it.
+    struct KnotAsFloor: PlateauFloorProviding {
+        func plateauFloors(at parameters: [Double]) -> PlateauFloors {
+            PlateauFloors(projection: parameters[0], fixedKnots: 2 * parameters[0])
+        }
+    }
+
+    @Test("Plateaus of the loss curve are merged into the timeline in time order, with the floors at their start")
     func plateausMergeIntoTheTimeline() {
-        // Flat from t = 1 to t = 10 (a factor 10 ≥ 3), then falling.
+        // Flat from t = 1 to t = 10 (a factor 10 ≥ 3), then falling; the state is t/100.
         let curve: [(time: Double, loss: Double)] = [(1, 1), (2, 1), (5, 1), (10, 1), (20, 0.1), (40, 0.01)]
+        var plateaus = RunPlateaus(detector: PlateauDetector(), floorProvider: KnotAsFloor())
+        for (t, loss) in curve { [t / 100].withUnsafeBufferPointer { plateaus.add(time: t, loss: loss, state: $0) } }
         let event = TimelineRecord(time: 4, kind: "activation", neuron: 0, sample: 1, loss: 1)
-        let analysis = FlowRunAnalysis(events: [event], lossCurve: curve, floors: [0.5, 0.5, 0.5, 0.5, 0.1, 0.01],
-                                       detector: PlateauDetector())
+        let analysis = FlowRunAnalysis(events: [event], plateaus: plateaus.finish())
         #expect(analysis.timeline.map(\.kind) == ["plateau_start", "activation", "plateau_end"])
         #expect(analysis.timeline.map(\.time) == [1, 4, 10])
-        #expect(analysis.plateauRecords.map(\.floor) == [0.5])
-        #expect(analysis.timeline.first?.gap == 0.5)
+        #expect(analysis.plateauRecords.map(\.projectionFloor) == [0.01])
+        #expect(analysis.plateauRecords.map(\.fixedKnotFloor) == [0.02])
+        #expect(analysis.timeline.first?.fixedKnotFloor == 0.02)
+    }
+
+    @Test("A plateau still open at the end of the run gets the floors at its start")
+    func openPlateauGetsItsFloors() {
+        var plateaus = RunPlateaus(detector: PlateauDetector(), floorProvider: KnotAsFloor())
+        for (t, loss) in [(1.0, 1.0), (2, 0.5), (4, 0.25), (8, 0.25), (16, 0.25)] {
+            [t / 100].withUnsafeBufferPointer { plateaus.add(time: t, loss: loss, state: $0) }
+        }
+        let (found, floors) = plateaus.finish()
+        #expect(found.map(\.start) == [4] && found.map(\.end) == [16])
+        #expect(floors == [PlateauFloors(projection: 0.04, fixedKnots: 0.08)])
     }
 
     @Test("Gates of 1 are the active pairs; gates strictly between 0 and 1 the sliding ones, with their gates")

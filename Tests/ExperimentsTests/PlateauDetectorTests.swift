@@ -42,4 +42,54 @@ struct PlateauDetectorTests {
             .map { (time: $0.0, loss: $0.1) }
         #expect(PlateauDetector().plateaus(in: flatForAFactorOfTwo).isEmpty)
     }
+
+    /// (t, L) at t = 0 and on a log grid from 1e-4 to 1e2 (ten points a decade).
+    static func logGrid(_ loss: (Double) -> Double) -> [(time: Double, loss: Double)] {
+        [(0, loss(0))] + (0...60).map { i in
+            let t = pow(10, -4 + Double(i) / 10)
+            return (t, loss(t))
+        }
+    }
+
+    @Test("The first descent L = L₀ − ct is no plateau, though it is flat in log t; the floor it reaches is")
+    func firstDescentIsNoPlateau() throws {
+        // L = 1 − t down to 0.4 at t = 0.6, then 0.4: flat in log t (|p| = t/(1 − t) ≤ 0.05)
+        // on [1e-4, 0.048], a factor 480. The mean rate 0.6/t is 0.6 at t = 1 and 0.48 at
+        // the next sample, 10^0.1, below c/2 = 0.5: the plateau starts at t = 1 (not at 0.6,
+        // though the loss is flat from there) and lasts to t = 100.
+        let curve = Self.logGrid { max(1 - $0, 0.4) }
+        let plateaus = PlateauDetector().plateaus(in: curve)
+        try #require(plateaus.count == 1)
+        #expect(plateaus[0].start == 1 && plateaus[0].end == 100)
+        // The mean of identical logarithms, to rounding.
+        #expect(abs(plateaus[0].level - 0.4) <= 1e-15)
+        // Without the t = 0 sample the same shape, started at 1e-4, still has its first descent.
+        #expect(PlateauDetector().plateaus(in: Array(curve.dropFirst())).map(\.start) == [1])
+    }
+
+    @Test("A flow that speeds up from a tiny initial rate (a saddle's escape) keeps its initial plateau")
+    func acceleratingStartKeepsItsPlateau() throws {
+        // L = 0.5 + 0.5/(1 + 1e-6·e^{2t}): the rate grows like e^{2t} and the mean rate
+        // c·(e^{2t} − 1)/(2t) passes 2c at t ≈ 0.63 (first descent over); the secant |p|
+        // stays ≤ 0.05 up to the sample t = 5.0 (L = 0.989), then the loss drops to 0.5 by
+        // t = 10 and stays. The levels: a geometric mean within 1% of 1, and of 0.5 within
+        // 1e-3 (L(10) = 0.501 among eleven samples).
+        let plateaus = PlateauDetector().plateaus(in: Self.logGrid { 0.5 + 0.5 / (1 + 1e-6 * exp(2 * $0)) })
+        try #require(plateaus.count == 2)
+        #expect(plateaus[0].start > 0.5 && plateaus[0].start < 1 && plateaus[0].end > 3 && plateaus[0].end < 7)
+        #expect(abs(plateaus[0].level - 1) < 0.01 && abs(plateaus[1].level - 0.5) < 1e-3)
+    }
+
+    @Test("Fed one sample at a time, the scan reports each flat stretch's start and finds the batch's plateaus")
+    func scanMatchesBatch() {
+        let curve = Self.logGrid { t in Self.staircase(t + 0.1) * (1 - 0.01 * t / (1 + t)) }
+        var scan = PlateauDetector.Scan(PlateauDetector())
+        var starts: [Int] = []
+        for (index, sample) in curve.enumerated() where scan.add(time: sample.time, loss: sample.loss) {
+            starts.append(index - 1)
+        }
+        let plateaus = scan.finish()
+        #expect(plateaus == PlateauDetector().plateaus(in: curve) && !plateaus.isEmpty)
+        #expect(plateaus.allSatisfy { starts.contains($0.startIndex) })
+    }
 }

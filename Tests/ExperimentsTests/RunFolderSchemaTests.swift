@@ -25,10 +25,12 @@ struct RunFolderSchemaTests {
         #expect(decoded.iteration == 7 && decoded.isChattering == true && decoded.sample == 2)
     }
 
-    @Test("A plateau entry with a floor writes floor and gap = level − floor before the loss")
-    func plateauEntryWritesItsGap() {
-        let record = TimelineRecord(plateauBoundaryAt: 2, isStart: true, level: 0.75, floor: 0.5)
-        #expect(record.jsonLine == #"{"t": 2.0, "kind": "plateau_start", "floor": 0.5, "gap": 0.25, "loss": 0.75}"#)
+    @Test("A plateau entry with floors writes projection_floor and fixed_knot_floor before the loss")
+    func plateauEntryWritesItsFloors() {
+        let floors = PlateauFloors(projection: 0.25, fixedKnots: 0.5)
+        let record = TimelineRecord(plateauBoundaryAt: 2, isStart: true, level: 0.75, floors: floors)
+        #expect(record.jsonLine
+            == #"{"t": 2.0, "kind": "plateau_start", "projection_floor": 0.25, "fixed_knot_floor": 0.5, "loss": 0.75}"#)
     }
 
     @Test("A flow summary writes one key per line, null for a missing error, and reads back equal")
@@ -41,7 +43,9 @@ struct RunFolderSchemaTests {
             finalParameters: ParameterValues([1, 2, 3, 4, 0.5], layout: layout),
             finalActive: [.init(neuron: 0, sample: 1)], finalSliding: [.init(neuron: 1, sample: 0, gate: 0.25)],
             plateaus: [PlateauRecord(Self.plateau(start: 1, end: 10, level: 0.5))], jumpProcess: nil,
-            eventCount: 3, stepCount: 100, failedStepCount: 1, rhsEvaluationCount: 1300, restepCount: 12,
+            counts: TimelineCounts([TimelineRecord(time: 0, kind: "neuron_death", neuron: 1, loss: 1),
+                                    TimelineRecord(time: 2, kind: "activation", neuron: 0, sample: 1, loss: 0.5)]),
+            stepCount: 100, failedStepCount: 1, rhsEvaluationCount: 1300, restepCount: 12,
             slidingStepCount: 5, maxSlidingDrift: 0, wallSeconds: 0.5)
         let text = try JSONTextEncoder(layout: .linePerKey()).encode(summary)
         let lines = text.split(separator: "\n")
@@ -50,6 +54,8 @@ struct RunFolderSchemaTests {
         #expect(text.contains(#""final_params": {"W": [[1.0, 2.0], [3.0, 4.0]], "b": 0.5}"#))
         #expect(text.contains(#""final_active": [{"neuron": 0, "sample": 1}]"#))
         #expect(!text.contains("jump_process"))
+        #expect(text.contains(#""transitions": 1,"#) && text.contains(#""start_entries": 1,"#)
+                && text.contains(#""timeline_entries": 2,"#))
         let decoded = try JSONDecoder().decode(RunSummaryRecord.self, from: Data(text.utf8))
         #expect(decoded == summary)
         #expect(decoded.finalParameters["W"]?.flattened == [1, 2, 3, 4])
@@ -62,7 +68,7 @@ struct RunFolderSchemaTests {
             flowOnlyEventCount: 0, gdOnlyFlipCount: 0, maxParameterDeviation: 0.5, maxLossDeviation: 0.25,
             maxModifiedFlowDeviation: 0.125, finalParameterDifference: 0.5, finalLossDifference: 0.25,
             gdPlateaus: [], gdLoss: [[0, 1], [1, 0.5]], modifiedFlowError: nil)
-        let record = CompareRecord(flowTime: 1, flowEventCount: 0, runs: [run, run])
+        let record = CompareRecord(flowTime: 1, flowTransitions: 0, runs: [run, run])
         let text = try JSONTextEncoder(layout: .linePerKey(expandedKeys: ["runs"])).encode(record)
         #expect(text.contains("\"runs\": [\n    {\"learning_rate\": 0.1, "))
         #expect(text.contains("\"gd_loss\": [[0.0, 1.0], [1.0, 0.5]]},\n    {"))
@@ -77,9 +83,15 @@ struct RunFolderSchemaTests {
             + TrajectoryTable.rowLine(time: 0, loss: 2.5, parameters: [1, -0.5]) + "\n"
             + TrajectoryTable.rowLine(time: 1, loss: .infinity, parameters: [1, .nan]) + "\n"
         #expect(text == "t,loss,w1,b\n0.0,2.5,1.0,-0.5\n1.0,nan,1.0,nan\n")
-        let table = try #require(TrajectoryTable(csv: text))
+        let table = try TrajectoryTable(csv: text)
         #expect(table.parameterNames == ["w1", "b"] && table.initialLoss == 2.5 && table.rows.count == 2)
-        #expect(TrajectoryTable(csv: "time,loss\n") == nil)
+        #expect(throws: TrajectoryTable.FormatError(reason: "line 1: the header is not t,loss,...")) {
+            try TrajectoryTable(csv: "time,loss\n")
+        }
+        // A file cut short: the last row has fewer fields than the header.
+        #expect(throws: TrajectoryTable.FormatError(reason: "line 3: 1 field(s), the header has 4")) {
+            try TrajectoryTable(csv: String(text.dropLast(13)) + "\n")
+        }
     }
 
     @Test("A folder's summary is read as a GD run's when it says method gradient_descent")
@@ -97,5 +109,22 @@ struct RunFolderSchemaTests {
         guard case .descent(let decoded) = read else { Issue.record("read as a flow summary"); return }
         #expect(decoded == summary && read.common.finalTime == 2)
         #expect(throws: RunFolder.ReadError.self) { try RunFolder(folder).readTimeline() }
+    }
+
+    @Test("TimelineCounts: transitions are surface kinds after t = 0; t = 0 bookkeeping and the rest apart")
+    func timelineCountsSeparateTransitionsFromStartEntries() {
+        let timeline = [
+            TimelineRecord(time: 0, kind: "neuron_death", neuron: 3, loss: 2),
+            TimelineRecord(time: 0, kind: "knot_exit", neuron: 4, loss: 2),
+            TimelineRecord(time: 0, kind: "choice", neuron: 0, sample: 2, loss: 2),
+            TimelineRecord(time: 0.5, kind: "plateau_start", loss: 2),
+            TimelineRecord(time: 1, kind: "deactivation", neuron: 0, sample: 1, loss: 1),
+            TimelineRecord(time: 1, kind: "neuron_death", neuron: 0, loss: 1),
+            TimelineRecord(time: 2, kind: "slide_start", neuron: 1, sample: 1, loss: 0.5),
+            TimelineRecord(time: 3, kind: "stage", neuron: 1, loss: 0.25),
+        ]
+        let counts = TimelineCounts(timeline)
+        #expect(counts.transitions == 2 && counts.startEntries == 3 && counts.timelineEntries == 8)
+        #expect(counts.text == "2 transitions, 3 start entries (t = 0), 8 timeline entries")
     }
 }

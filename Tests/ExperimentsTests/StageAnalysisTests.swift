@@ -7,7 +7,7 @@ struct StageAnalysisTests {
         TimelineRecord(time: 0, kind: "neuron_death", neuron: 2, loss: 1),
         TimelineRecord(time: 1, kind: "deactivation", neuron: 0, sample: 3, loss: 0.5),
         TimelineRecord(time: 1, kind: "deactivation", neuron: 1, sample: 3, loss: 0.5),
-        TimelineRecord(plateauBoundaryAt: 2, isStart: true, level: 0.5, floor: nil),
+        TimelineRecord(plateauBoundaryAt: 2, isStart: true, level: 0.5, floors: nil),
         TimelineRecord(time: 4, kind: "activation", neuron: 0, sample: 1, loss: 0.4),
         TimelineRecord(time: 6, kind: "slide_start", neuron: 1, sample: 0, loss: 0.1),
     ]

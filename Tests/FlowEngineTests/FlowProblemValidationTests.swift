@@ -29,6 +29,7 @@ struct FlowProblemValidationTests {
         BadInput(relativeTolerance: -1e-10, named: "relative tolerance", label: "rtol < 0"),
         BadInput(relativeTolerance: .nan, named: "relative tolerance", label: "rtol = NaN"),
         BadInput(relativeTolerance: 1e-20, named: "relative tolerance", label: "rtol = 1e-20"),
+        BadInput(relativeTolerance: 10, named: "relative tolerance", label: "rtol = 10"),
         BadInput(absoluteTolerance: 0, named: "absolute tolerance", label: "atol = 0"),
         BadInput(absoluteTolerance: -1e-12, named: "absolute tolerance", label: "atol < 0"),
     ])

@@ -21,19 +21,58 @@ import Testing
         }
     }
 
-    @Test("Every small bundled scenario runs to its end time, or to the steady state it asks for")
+    @Test("Every small bundled scenario runs to its end time (or the steady state it asks for), with no plateau in its first descent")
     func smallScenariosRun() throws {
         let scratch = try ScratchFolder()
+        let manager = FileManager.default
         for file in Self.scenarioFiles where !file.lastPathComponent.hasSuffix("-paper.yaml") {
-            let folder = scratch.path(file.deletingPathExtension().lastPathComponent)
-            let output = try ReLUFlowProcess.run(["run", file.path, "--out", folder, "--quiet"])
-            #expect(output.status == 0, "\(file.lastPathComponent): \(output.stderr)")
+            let name = file.deletingPathExtension().lastPathComponent
+            // A copy with its folder's inputs, keeping every accepted step in trajectory.csv:
+            // its rows are then the plateau detector's samples.
+            let copy = scratch.url.appendingPathComponent(name)
+            try manager.createDirectory(at: copy, withIntermediateDirectories: true)
+            let source = file.deletingLastPathComponent()
+            for input in try manager.contentsOfDirectory(atPath: source.path) where !input.hasSuffix(".yaml") {
+                try manager.copyItem(at: source.appendingPathComponent(input), to: copy.appendingPathComponent(input))
+            }
+            var text = try String(contentsOf: file, encoding: .utf8)
+            if let range = text.range(of: #"trajectory_every: \d+"#, options: .regularExpression) {
+                text.replaceSubrange(range, with: "trajectory_every: 1")
+            }
+            try text.write(to: copy.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+            let folder = copy.appendingPathComponent("run").path
+            let output = try ReLUFlowProcess.run(["run", copy.appendingPathComponent("scenario.yaml").path, "--out", folder,
+                                                  "--quiet"])
+            #expect(output.status == 0, "\(name): \(output.stderr)")
+            let run = URL(fileURLWithPath: folder)
             let summary = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent("summary.json"))) as? [String: Any]
+                with: Data(contentsOf: run.appendingPathComponent("summary.json"))) as? [String: Any]
             // A scenario with `steady_state:` in its flow block may end there instead.
-            let asksForSteadyState = try String(contentsOf: file, encoding: .utf8).contains("steady_state:")
-            let expected = asksForSteadyState ? ["completed", "steady_state"] : ["completed"]
-            #expect(expected.contains(summary?["status"] as? String ?? ""), "\(file.lastPathComponent)")
+            let expected = text.contains("steady_state:") ? ["completed", "steady_state"] : ["completed"]
+            #expect(expected.contains(summary?["status"] as? String ?? ""), "\(name)")
+            let rows = try String(contentsOf: run.appendingPathComponent("trajectory.csv"), encoding: .utf8)
+                .split(separator: "\n").dropFirst().map { $0.split(separator: ",").prefix(2).map { Double($0)! } }
+            let starts = (summary?["plateaus"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? Double }
+            if let last = Self.lastFirstDescentTime(rows), let first = starts.min() {
+                #expect(first >= last, "\(name): a plateau from t = \(first), in the first descent up to \(last)")
+            }
         }
+    }
+
+    /// The time of the first descent's last row: the mean rate (L₀ − L(t))/t since t = 0
+    /// stays within a factor 2 of the first row's rate c up to there (README, "Plateaus and
+    /// their floors"). nil when the rows do not start at t = 0.
+    static func lastFirstDescentTime(_ rows: [[Double]]) -> Double? {
+        guard rows.count >= 2, rows[0][0] == 0 else { return nil }
+        let l0 = rows[0][1]
+        let c = (l0 - rows[1][1]) / rows[1][0]
+        guard c > 0 else { return rows[0][0] }
+        var last = rows[1][0]
+        for row in rows.dropFirst(2) {
+            let rate = (l0 - row[1]) / row[0]
+            guard rate >= c / 2 && rate <= 2 * c else { break }
+            last = row[0]
+        }
+        return last
     }
 }

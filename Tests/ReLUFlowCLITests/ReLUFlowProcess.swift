@@ -27,12 +27,14 @@ struct ReLUFlowProcess {
         fatalError("reluflow binary not found beside \(CommandLine.arguments[0])")
     }()
 
-    /// Runs, sending SIGINT after `interruptAfter` seconds when given.
+    /// Runs, sending `signal` (SIGINT by default) after `interruptAfter` seconds when given,
+    /// and under an address-space limit (`ulimit -v`, in kB) when `memoryLimit` is given.
     ///
     /// Output goes to temporary files, not pipes: a blocking pipe read in the test process
     /// can be cut by a signal (EINTR), which Foundation's `readDataToEndOfFile` turns into a
     /// crash.
-    static func run(_ arguments: [String], in directory: URL = packageRoot, interruptAfter delay: Double? = nil) throws -> Output {
+    static func run(_ arguments: [String], in directory: URL = packageRoot, interruptAfter delay: Double? = nil,
+                    signal: Int32 = SIGINT, memoryLimit: Int? = nil) throws -> Output {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reluflow-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -45,15 +47,20 @@ struct ReLUFlowProcess {
             try? err.close()
         }
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let memoryLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(memoryLimit) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         process.standardOutput = out
         process.standardError = err
         try process.run()
         if let delay {
             Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, signal)
         }
         process.waitUntilExit()
         return Output(status: process.terminationStatus,

@@ -101,16 +101,58 @@ import Testing
         #expect(!folder.exists("out"))
     }
 
-    @Test func everyBundledSweepIsValid() throws {
+    @Test("--check passes every bundled sweep and writes nothing")
+    func everyBundledSweepPassesCheck() throws {
         let folder = try ScratchFolder()
         let sweeps = ReLUFlowProcess.packageRoot.appendingPathComponent("sweeps")
         let files = try FileManager.default.contentsOfDirectory(atPath: sweeps.path).filter { $0.hasSuffix(".yaml") }
         #expect(!files.isEmpty)
         for file in files {
-            let check = try ReLUFlowProcess.run(["sweep", sweeps.appendingPathComponent(file).path, "--out", folder.path(file),
-                                                 "--emit-slurm", folder.path("\(file).sbatch")])
-            #expect(check.status == 0, "\(file): \(check.stderr)")
+            let check = try ReLUFlowProcess.run(["sweep", sweeps.appendingPathComponent(file).path, "--out", folder.path(file), "--check"])
+            #expect(check.status == 0 && check.stdout.contains("valid points"), "\(file): \(check.stderr)")
+            #expect(!folder.exists(file))
         }
+    }
+
+    @Test("--check names a bad point and exits 2")
+    func checkNamesABadPoint() throws {
+        let folder = try ScratchFolder()
+        try folder.write("sweep.yaml", Self.sweepFile(axes: "gd.learning_rates: [[0.1, 0.05], [0.1, -1]]", derived: "{}"))
+        let check = try ReLUFlowProcess.run(["sweep", folder.path("sweep.yaml"), "--out", folder.path("out"), "--check"])
+        #expect(check.status == 2 && check.stderr.contains("point 1-learning_rates=0.1_-1: gd.learning_rates:"), "\(check.stderr)")
+        #expect(!folder.exists("out"))
+    }
+
+    /// The raw text of `key`'s number in a JSON file the CLI wrote (one key per line).
+    static func jsonNumberText(_ folder: ScratchFolder, _ name: String, key: String) throws -> String? {
+        try folder.lines(name).first { $0.contains("\"\(key)\":") }.map {
+            String($0.split(separator: ":")[1]).trimmingCharacters(in: CharacterSet(charactersIn: " ,"))
+        }
+    }
+
+    @Test("A sweep over GD step sizes gives, per step size, the rows and orders of a direct `reluflow compare` on Ex. 5.2")
+    func gdSweepGivesTheOrdersOfCompare() throws {
+        let folder = try ScratchFolder()
+        let sweep = ReLUFlowProcess.packageRoot.appendingPathComponent("sweeps/gd-orders-ex52.yaml").path
+        let run = try ReLUFlowProcess.run(["sweep", sweep, "--out", folder.path("out"), "--jobs", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let direct = try ReLUFlowProcess.run(["compare", RunCommandTests.ex52Scenario, "--lr", "0.02,0.01,0.005,0.0025",
+                                              "--out", folder.path("cmp")])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        let lines = try folder.lines("out/sweep.csv")
+        let header = lines[0].split(separator: ",").map(String.init)
+        // No field of these rows has a comma (the ladder is `;`-separated), so none is quoted.
+        let rows = lines.dropFirst().filter { $0.hasPrefix("1-") }.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 4 && rows.allSatisfy { $0.count == header.count })
+        func field(_ row: [String], _ column: String) -> String { row[header.firstIndex(of: column)!] }
+        #expect(rows.map { field($0, "learning_rate") } == ["0.02", "0.01", "0.005", "0.0025"])
+        #expect(rows.map { field($0, "gd_iterations") } == ["2500", "5000", "10000", "20000"])
+        for (column, key) in [("order_event_time", "observed_order_event_time"), ("order_trajectory", "observed_order_trajectory"),
+                              ("order_final_point", "observed_order_final_point"), ("order_modified_flow", "observed_order_modified_flow")] {
+            let expected = try #require(try Self.jsonNumberText(folder, "cmp/compare.json", key: key))
+            #expect(rows.allSatisfy { field($0, column) == expected }, "\(column): \(rows.map { field($0, column) }) against \(expected)")
+        }
+        #expect(try folder.json("out/runs/1-learning_rates=0.02_0.01_0.005_0.0025/compare.json")["runs"] != nil)
     }
 
     @Test func emitSlurmWritesAnArrayScriptAndRunsNothing() throws {

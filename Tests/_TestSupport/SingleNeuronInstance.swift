@@ -72,18 +72,20 @@ public struct ExactComparison {
 
     /// Same surfaces, same kinds, same order (ties at equal times by sample).
     public var eventsMatch: Bool {
-        let engine = result.timeline.map { event -> (Int, ExactSingleNeuronFlow.Kind?) in
-            let kind: ExactSingleNeuronFlow.Kind? = switch event.kind {
-            case .crossing(into: .positive): .activation
-            case .crossing(into: .negative): .deactivation
-            case .slideStart: .slideStart
-            case .slideEnd(let exit): .slideEnd(exitActive: exit == .positive)
-            case .choice, .chattering, .watched: nil
-            }
-            return (event.surface, kind)
-        }
+        let engine = result.timeline.map { ($0.surface, Self.exactKind(of: $0)) }
         let reference = exact.events.map { ($0.sample, Optional($0.kind)) }
         return engine.count == reference.count && zip(engine, reference).allSatisfy { $0 == $1 }
+    }
+
+    /// The exact flow's name for an engine event, nil for kinds it has none for.
+    public static func exactKind(of event: TimelineEvent) -> ExactSingleNeuronFlow.Kind? {
+        switch event.kind {
+        case .crossing(into: .positive): .activation
+        case .crossing(into: .negative): .deactivation
+        case .slideStart: .slideStart
+        case .slideEnd(let exit): .slideEnd(exitActive: exit == .positive)
+        case .choice, .chattering, .watched: nil
+        }
     }
 
     /// max_k |t_k(engine) − t_k(exact)| over matched events (0 with none).

@@ -46,8 +46,10 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
     public struct Comparison {
         public let record: CompareRecord.Run
         public let timeline: DescentTimeline
+        /// The iterations taken: fewer than η asks for when `shouldStop` said so.
         public let iterations: Int
         public let finalParameters: [Double]
+        public let wasInterrupted: Bool
     }
 
     /// Runs GD at step η up to the flow's final time and compares it with the flow.
@@ -55,23 +57,26 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
     ///   - flowEndTime: the scenario's end time, which sets the grid (`stride`).
     ///   - flowStates: θ_flow(t) at the grid times t = η·k (`gridTimes`).
     ///   - implied: the neuron-level entries GD's flips imply, set to GD's initial gates.
+    ///   - shouldStop: polled by GD before every iteration and by the modified-equation flow
+    ///     after every step: true ends both there (an interrupt), and GD is compared as far
+    ///     as it got.
     ///   - didKeepIterate: called with (η·k, θ_k) at k = 0, on the grid and at the last
     ///     iteration: GD's trajectory.
     /// - Throws: `FlowError` if the modified-equation flow cannot be set up.
     public func compare(learningRate eta: Double, flow: FlowResult, flowEndTime: Double, flowStates: [Double: [Double]],
-                        implied: some ImpliedTimelineEntries,
+                        implied: some ImpliedTimelineEntries, shouldStop: @escaping () -> Bool = { false },
                         didKeepIterate: @escaping (Double, [Double]) -> Void) throws -> Comparison {
         let stride = Self.stride(learningRate: eta, endTime: flowEndTime)
         let iterations = Int((flow.finalTime / eta).rounded())
         let modified = try modifiedFlowStates(learningRate: eta, grid: stride.multiples(upTo: iterations)
-            .map { eta * Double($0) }.filter { $0 <= flow.finalTime }, endTime: flow.finalTime)
+            .map { eta * Double($0) }.filter { $0 <= flow.finalTime }, endTime: flow.finalTime, shouldStop: shouldStop)
         var parameterDeviation = 0.0, lossDeviation = 0.0, modifiedDeviation = 0.0
         var lossCurve: [(time: Double, loss: Double)] = [(0, model.loss(at: initial))]
         didKeepIterate(0, initial)
         var previousGates = model.signGates(at: initial, atZero: reluDerivativeAtZero)
         var lossAtFlips: [Int: Double] = [:]
         let descent = GradientDescent(network: model, learningRate: eta, reluDerivativeAtZero: reluDerivativeAtZero)
-            .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1)) { k, theta, gates in
+            .run(from: initial, iterations: iterations, lossEvery: max(iterations, 1), didStep: { k, theta, gates in
                 if gates != previousGates {
                     lossAtFlips[k] = model.loss(at: theta)
                     previousGates = gates
@@ -86,13 +91,14 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
                     modifiedDeviation = max(modifiedDeviation, deviation(theta, modifiedState))
                 }
                 lossDeviation = max(lossDeviation, abs(model.loss(at: theta) - model.loss(at: flowState)))
-            }
-        if iterations % stride != 0 { didKeepIterate(eta * Double(iterations), descent.finalParameters) }
+            }, shouldStop: shouldStop)
+        let taken = descent.iterations
+        if taken % stride != 0 { didKeepIterate(eta * Double(taken), descent.finalParameters) }
         let timeline = DescentTimeline(model: model, learningRate: eta, flips: descent.flips, lossAtFlips: lossAtFlips,
                                        lossCurve: lossCurve, plateauDetector: plateauDetector, implied: implied)
         let comparison = FlowGDComparison(flowEvents: flow.timeline, gdFlips: descent.flips, learningRate: eta)
         let record = CompareRecord.Run(
-            learningRate: eta, iterations: iterations, matchedEventCount: comparison.matches.count,
+            learningRate: eta, iterations: taken, matchedEventCount: comparison.matches.count,
             maxEventTimeDifference: comparison.maxTimeDifference,
             events: comparison.matches.map { match in
                 CompareRecord.MatchedEvent(surface: match.surface, into: match.into.activationWord,
@@ -106,8 +112,8 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
             finalLossDifference: abs(model.loss(at: descent.finalParameters) - model.loss(at: flow.finalState)),
             gdPlateaus: timeline.plateaus.map { PlateauRecord($0) }, gdLoss: lossCurve.map { [$0.time, $0.loss] },
             modifiedFlowError: modified.failure)
-        return Comparison(record: record, timeline: timeline, iterations: iterations,
-                          finalParameters: descent.finalParameters)
+        return Comparison(record: record, timeline: timeline, iterations: taken,
+                          finalParameters: descent.finalParameters, wasInterrupted: taken < iterations)
     }
 
     /// max_i |θ_i − θ'_i| in the network's own weights.
@@ -117,16 +123,18 @@ public struct FlowVersusDescent<Model: GatedNetwork> {
 
     /// GD's modified-equation flow at step η, stopped exactly at the grid times: its
     /// states there, and why it stopped early if it did.
-    private func modifiedFlowStates(learningRate eta: Double, grid: [Double],
-                                    endTime: Double) throws -> (states: [Double: [Double]], failure: String?) {
+    private func modifiedFlowStates(
+        learningRate eta: Double, grid: [Double], endTime: Double, shouldStop: @escaping () -> Bool
+    ) throws -> (states: [Double: [Double]], failure: String?) {
         var states = [Double: [Double]]()
         let result = try FlowSimulator(
             problem: FlowProblem(system: ModifiedEquationFlow(model, learningRate: eta), initialState: initial,
                                  endTime: endTime, outputTimes: grid),
             options: options
-        ).run(observer: FlowObserver(didReachOutputTime: { t, state in states[t] = Array(state) }))
+        ).run(observer: FlowObserver(didReachOutputTime: { t, state in states[t] = Array(state) },
+                                     shouldStop: shouldStop))
         guard case .failed(let error) = result.termination else { return (states, nil) }
-        return (states, error.description)
+        return (states, error.description(surfaceName: { model.surfaceLabel($0).name }))
     }
 }
 

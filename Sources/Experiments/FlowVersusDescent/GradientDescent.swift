@@ -27,15 +27,19 @@ public struct GradientDescent<Network: GatedNetwork> {
 
     public struct Run: Sendable {
         public let finalParameters: [Double]
+        /// The iterations taken: all asked for, or fewer when `shouldStop` said so.
+        public let iterations: Int
         public let flips: [GradientDescentFlip]
         /// L(θ_k) at k = 0, every `lossEvery` iterations, and at the end, as (k, L).
         public let losses: [(iteration: Int, loss: Double)]
     }
 
     /// Runs `iterations` steps from `initial`.
-    /// - Parameter didStep: called with (k, θ_k, gates at θ_k) after every step, if given.
+    /// - Parameters:
+    ///   - didStep: called with (k, θ_k, gates at θ_k) after every step, if given.
+    ///   - shouldStop: polled before every step; true ends the run there (an interrupt).
     public func run(from initial: [Double], iterations: Int, lossEvery: Int = 1,
-                    didStep: ((Int, [Double], [Double]) -> Void)? = nil) -> Run {
+                    didStep: ((Int, [Double], [Double]) -> Void)? = nil, shouldStop: () -> Bool = { false }) -> Run {
         precondition(initial.count == network.dimension, "θ has \(initial.count) entries, the network \(network.dimension)")
         let m = network.surfaceCount
         var theta = initial
@@ -47,7 +51,12 @@ public struct GradientDescent<Network: GatedNetwork> {
         var lastFlip = [Int](repeating: Int.min / 2, count: m)
         var flips: [GradientDescentFlip] = []
         var losses = [(iteration: 0, loss: network.loss(at: theta))]
+        var taken = 0
         for k in stride(from: 1, through: iterations, by: 1) {
+            if shouldStop() {
+                losses.append((taken, network.loss(at: theta)))
+                break
+            }
             // F at θ_{k−1} with its own gates, then the step.
             network.evaluate(at: theta, gates: gates, field: &field, switching: nil)
             for r in theta.indices { theta[r] += learningRate * field[r] }
@@ -61,8 +70,9 @@ public struct GradientDescent<Network: GatedNetwork> {
             swap(&gates, &nextGates)
             if k % lossEvery == 0 || k == iterations { losses.append((k, network.loss(at: theta))) }
             didStep?(k, theta, gates)
+            taken = k
         }
-        return Run(finalParameters: theta, flips: flips, losses: losses)
+        return Run(finalParameters: theta, iterations: taken, flips: flips, losses: losses)
     }
 }
 

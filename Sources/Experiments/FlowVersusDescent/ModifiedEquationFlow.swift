@@ -70,3 +70,8 @@ extension ModifiedEquationFlow: ErrorScaledSystem where Network: ErrorScaledSyst
         network.errorScales(at: state, into: scales)
     }
 }
+
+extension ModifiedEquationFlow: CoincidentSurfaceSystem where Network: CoincidentSurfaceSystem {
+    /// The network's own: the modified flow switches on the network's surfaces.
+    public var coincidentSurfaceGroups: [[Int]] { network.coincidentSurfaceGroups }
+}

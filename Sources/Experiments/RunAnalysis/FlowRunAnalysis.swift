@@ -1,27 +1,25 @@
 import Models
 
 /// What a flow run's folder reports beyond the events themselves, found after the run:
-/// the loss plateaus of its accepted steps (with the floor Q_0 where the model has one)
+/// the loss plateaus of its accepted steps (with their floors where the model has them)
 /// merged into the timeline, and the pairs active and slid on at the end.
 public struct FlowRunAnalysis: Sendable {
     public let plateaus: [PlateauDetector.Plateau]
-    /// Q_0 at each plateau's start, nil for models without a floor.
-    public let plateauFloors: [Double?]
+    /// The floors at each plateau's start, nil for models without floors.
+    public let plateauFloors: [PlateauFloors?]
     /// The events with a `plateau_start` and `plateau_end` per plateau merged in, in time order.
     public let timeline: [TimelineRecord]
 
     /// - Parameters:
     ///   - events: the run's timeline entries, in time order.
-    ///   - lossCurve: (t, L) at every accepted step.
-    ///   - floors: Q_0 of the current partition at every accepted step, or empty.
-    public init(events: [TimelineRecord], lossCurve: [(time: Double, loss: Double)], floors: [Double],
-                detector: PlateauDetector) {
-        plateaus = detector.plateaus(in: lossCurve)
-        plateauFloors = plateaus.map { floors.isEmpty ? nil : floors[$0.startIndex] }
-        timeline = TimelineRecord.merging(events, plateaus: plateaus, floors: plateauFloors)
+    ///   - plateaus: the run's plateaus and their floors (`RunPlateaus.finish()`).
+    public init(events: [TimelineRecord], plateaus: (plateaus: [PlateauDetector.Plateau], floors: [PlateauFloors?])) {
+        self.plateaus = plateaus.plateaus
+        plateauFloors = plateaus.floors
+        timeline = TimelineRecord.merging(events, plateaus: plateaus.plateaus, floors: plateaus.floors)
     }
 
-    public var plateauRecords: [PlateauRecord] { zip(plateaus, plateauFloors).map { PlateauRecord($0, floor: $1) } }
+    public var plateauRecords: [PlateauRecord] { zip(plateaus, plateauFloors).map { PlateauRecord($0, floors: $1) } }
 
     /// The pairs on their active side (gate 1) and those slid on (gate in (0, 1)) for the
     /// final gates of a run.

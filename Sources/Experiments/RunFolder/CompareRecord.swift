@@ -78,7 +78,13 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     }
 
     public let flowTime: Double
-    public let flowEventCount: Int
+    /// The flow's `TimelineCounts.transitions`.
+    public let flowTransitions: Int
+    /// How the flow ended (`RunSummaryRecord.status`): `completed`, `steady_state`,
+    /// `interrupted` or `failed`.
+    public let flowStatus: String
+    /// Why the flow stopped early, if it did.
+    public let flowError: String?
     public let runs: [Run]
     /// The observed orders in η of the gaps (`FlowGDComparison.observedOrder`); null with
     /// fewer than two usable step sizes.
@@ -88,15 +94,19 @@ public struct CompareRecord: Codable, Sendable, Equatable {
     @WrittenAsNull public var finalPointOrder: Double?
 
     enum CodingKeys: String, CodingKey {
-        case flowTime = "flow_time", flowEventCount = "flow_events", runs
+        case flowTime = "flow_time", flowTransitions = "flow_transitions", flowStatus = "flow_status"
+        case flowError = "flow_error", runs
         case eventTimeOrder = "observed_order_event_time", trajectoryOrder = "observed_order_trajectory"
         case modifiedFlowOrder = "observed_order_modified_flow", finalPointOrder = "observed_order_final_point"
     }
 
     /// The runs with the observed orders of their gaps.
-    public init(flowTime: Double, flowEventCount: Int, runs: [Run]) {
+    public init(flowTime: Double, flowTransitions: Int, flowStatus: String = "completed", flowError: String? = nil,
+                runs: [Run]) {
         self.flowTime = flowTime
-        self.flowEventCount = flowEventCount
+        self.flowTransitions = flowTransitions
+        self.flowStatus = flowStatus
+        self.flowError = flowError
         self.runs = runs
         func order(_ gap: (Run) -> Double) -> Double? {
             FlowGDComparison.observedOrder(learningRates: runs.map(\.learningRate), gaps: runs.map(gap))
@@ -107,9 +117,10 @@ public struct CompareRecord: Codable, Sendable, Equatable {
         finalPointOrder = order(\.finalParameterDifference)
     }
 
-    /// The runs that stopped early, one message each.
+    /// The flow's failure and the runs that stopped early, one message each.
     public var failures: [String] {
-        runs.compactMap { run in
+        let flow = flowStatus == "failed" ? ["the flow failed at t = \(flowTime): \(flowError ?? "?")"] : []
+        return flow + runs.compactMap { run in
             run.modifiedFlowError.map { "the modified-equation flow for eta = \(run.learningRate) stopped early: \($0)" }
         }
     }

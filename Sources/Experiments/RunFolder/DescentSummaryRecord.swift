@@ -22,8 +22,11 @@ public struct DescentSummaryRecord: Codable, Sendable, Equatable {
         case plateaus, flipCount = "flips"
     }
 
-    public init(scenario: String, model: String, learningRate: Double, iterations: Int, reluDerivativeAtZero: Double,
-                finalLoss: Double, finalParameters: ParameterValues, plateaus: [PlateauRecord], flipCount: Int) {
+    /// - Parameter status: `completed`, or `interrupted` when GD stopped before its last iteration.
+    public init(status: String = "completed", scenario: String, model: String, learningRate: Double, iterations: Int,
+                reluDerivativeAtZero: Double, finalLoss: Double, finalParameters: ParameterValues,
+                plateaus: [PlateauRecord], flipCount: Int) {
+        self.status = status
         self.scenario = scenario
         self.model = model
         self.learningRate = learningRate

@@ -1,56 +1,53 @@
 /// One value under construction: a leaf, or an object or array whose children are still
-/// being encoded.
+/// being encoded. The children live in stored arrays of their own, appended to in place:
+/// an array held inside an enum case would be copied on every append (quadratic in the
+/// number of elements, minutes for compare.json's loss curves).
 final class JSONTextNode {
-    private enum Content {
-        case leaf(JSONTextValue)
-        case object([(String, JSONTextNode)])
-        case array([JSONTextNode])
-    }
+    private enum Kind { case leaf, object, array }
 
-    private var content = Content.leaf(.null)
+    private var kind = Kind.leaf
+    private var leaf = JSONTextValue.null
+    private var fields: [(String, JSONTextNode)] = []
+    private var elements: [JSONTextNode] = []
 
     var value: JSONTextValue {
-        switch content {
-        case .leaf(let value): value
-        case .object(let fields): .object(fields.map { ($0, $1.value) })
-        case .array(let elements): .array(elements.map(\.value))
+        switch kind {
+        case .leaf: leaf
+        case .object: .object(fields.map { ($0, $1.value) })
+        case .array: .array(elements.map(\.value))
         }
     }
 
-    func set(_ value: JSONTextValue) { content = .leaf(value) }
+    func set(_ value: JSONTextValue) {
+        kind = .leaf
+        leaf = value
+    }
 
     func makeObject() {
-        if case .object = content { return }
-        content = .object([])
+        guard kind != .object else { return }
+        kind = .object
+        fields = []
     }
 
     func makeArray() {
-        if case .array = content { return }
-        content = .array([])
+        guard kind != .array else { return }
+        kind = .array
+        elements = []
     }
 
     func child(forKey key: String) -> JSONTextNode {
         let node = JSONTextNode()
-        if case .object(var fields) = content {
-            fields.append((key, node))
-            content = .object(fields)
-        }
+        if kind == .object { fields.append((key, node)) }
         return node
     }
 
     func appendedElement() -> JSONTextNode {
         let node = JSONTextNode()
-        if case .array(var elements) = content {
-            elements.append(node)
-            content = .array(elements)
-        }
+        if kind == .array { elements.append(node) }
         return node
     }
 
-    var elementCount: Int {
-        if case .array(let elements) = content { return elements.count }
-        return 0
-    }
+    var elementCount: Int { kind == .array ? elements.count : 0 }
 }
 
 private struct IndexKey: CodingKey {

@@ -8,6 +8,8 @@ import Foundation
 ///   `"method": "gradient_descent"`);
 /// - `trajectory.csv`: a `TrajectoryTable`;
 /// - `data.csv`, `init.json` (`--dump-init`): the inputs, `init.json` as `ParameterValues`;
+/// - `teacher.json` (`--dump-init`, when a teacher labels the data or is in the loss): the
+///   teacher's parameters as `ParameterValues` of the teacher's layout (`w` and `v`, `b`, …);
 /// - a compare folder holds `compare.json` (a `CompareRecord`), the flow's run folder
 ///   `flow/` and one GD run folder `gd-eta-<η>/` per step size.
 public struct RunFolder: Sendable {
@@ -16,9 +18,14 @@ public struct RunFolder: Sendable {
     public static let trajectoryFile = "trajectory.csv"
     public static let compareFile = "compare.json"
     public static let flowFolder = "flow"
+    public static let dataFile = "data.csv"
+    public static let initFile = "init.json"
+    public static let teacherFile = "teacher.json"
+    /// What the name of every GD run folder starts with.
+    public static let descentFolderPrefix = "gd-eta-"
 
     /// The folder of GD's run at step size η in a compare folder.
-    public static func descentFolder(learningRate: Double) -> String { "gd-eta-\(learningRate)" }
+    public static func descentFolder(learningRate: Double) -> String { "\(descentFolderPrefix)\(learningRate)" }
 
     public let url: URL
 
@@ -77,10 +84,10 @@ public struct RunFolder: Sendable {
     }
 
     public func readTrajectory() throws(ReadError) -> TrajectoryTable {
-        guard let table = TrajectoryTable(csv: String(decoding: try contents(of: Self.trajectoryFile), as: UTF8.self)) else {
-            throw ReadError(path: file(Self.trajectoryFile).path, reason: "not a trajectory table (header t,loss,...)")
+        let text = String(decoding: try contents(of: Self.trajectoryFile), as: UTF8.self)
+        do { return try TrajectoryTable(csv: text) } catch {
+            throw ReadError(path: file(Self.trajectoryFile).path, reason: error.reason)
         }
-        return table
     }
 
     public func readComparison() throws(ReadError) -> CompareRecord {

@@ -49,7 +49,10 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
     public var plateaus: [PlateauRecord]
     /// `two_layer_orthogonal` only.
     public var jumpProcess: JumpProcessRecord?
-    public var eventCount: Int
+    /// `TimelineCounts` of the run's timeline.
+    public var transitions: Int
+    public var startEntries: Int
+    public var timelineEntries: Int
     public var stepCount: Int
     public var failedStepCount: Int
     public var rhsEvaluationCount: Int
@@ -63,7 +66,8 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
         case repellingRule = "repelling_rule", relativeTolerance = "rtol", absoluteTolerance = "atol", endTime = "t_end"
         case timeMapping = "time_mapping", finalTime = "final_time", finalLoss = "final_loss"
         case finalParameters = "final_params", finalActive = "final_active", finalSliding = "final_sliding", plateaus
-        case jumpProcess = "jump_process", eventCount = "events", stepCount = "steps", failedStepCount = "failed_steps"
+        case jumpProcess = "jump_process", transitions, startEntries = "start_entries", timelineEntries = "timeline_entries"
+        case stepCount = "steps", failedStepCount = "failed_steps"
         case rhsEvaluationCount = "rhs_evaluations", restepCount = "event_resteps", slidingStepCount = "sliding_steps"
         case maxSlidingDrift = "max_sliding_drift", wallSeconds = "wall_seconds"
     }
@@ -72,7 +76,7 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
                 stepper: String, repellingRule: String, relativeTolerance: Double, absoluteTolerance: Double,
                 endTime: Double, timeMapping: TimeMapping, finalTime: Double, finalLoss: Double,
                 finalParameters: ParameterValues, finalActive: [SurfacePair], finalSliding: [SurfacePair],
-                plateaus: [PlateauRecord], jumpProcess: JumpProcessRecord?, eventCount: Int, stepCount: Int,
+                plateaus: [PlateauRecord], jumpProcess: JumpProcessRecord?, counts: TimelineCounts, stepCount: Int,
                 failedStepCount: Int, rhsEvaluationCount: Int, restepCount: Int, slidingStepCount: Int,
                 maxSlidingDrift: Double, wallSeconds: Double) {
         self.status = status
@@ -93,7 +97,9 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
         self.finalSliding = finalSliding
         self.plateaus = plateaus
         self.jumpProcess = jumpProcess
-        self.eventCount = eventCount
+        transitions = counts.transitions
+        startEntries = counts.startEntries
+        timelineEntries = counts.timelineEntries
         self.stepCount = stepCount
         self.failedStepCount = failedStepCount
         self.rhsEvaluationCount = rhsEvaluationCount

@@ -26,10 +26,10 @@ public struct TimelineRecord: Codable, Sendable, Equatable {
     public var position: Double?
     /// GD timelines only: whether the flip undid one of the same pair within a few iterations.
     public var isChattering: Bool?
-    /// The plateau floor Q_0 and the plateau's gap above it, level − Q_0 (plateau entries of
-    /// models that have one).
-    public var floor: Double?
-    public var gap: Double?
+    /// The plateau's floors at its start (plateau entries of models that have floors,
+    /// `PlateauFloors`): the projection floor Q_0 and the fixed-knot floor.
+    public var projectionFloor: Double?
+    public var fixedKnotFloor: Double?
     /// The loss at the entry (a plateau's level); `null` in the file, nil here, if not finite.
     public var loss: Double?
     /// ∇g·F on the inactive and the active side, for surface events of the flow.
@@ -38,7 +38,8 @@ public struct TimelineRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case time = "t", iteration, kind, neuron, sample, exit, side, gate, position, isChattering = "chattering"
-        case floor, gap, loss, normalSpeedInactive = "normal_speed_inactive", normalSpeedActive = "normal_speed_active"
+        case projectionFloor = "projection_floor", fixedKnotFloor = "fixed_knot_floor", loss
+        case normalSpeedInactive = "normal_speed_inactive", normalSpeedActive = "normal_speed_active"
     }
 
     public init(time: Double, kind: String, neuron: Int? = nil, sample: Int? = nil, loss: Double) {
@@ -96,11 +97,11 @@ extension TimelineRecord {
     }
 
     /// `plateau_start` or `plateau_end` of a loss plateau, with its level as the loss and,
-    /// where the model has one, the floor Q_0 of the partition at the plateau's start.
-    public init(plateauBoundaryAt time: Double, isStart: Bool, level: Double, floor: Double?) {
+    /// where the model has them, the floors at the plateau's start.
+    public init(plateauBoundaryAt time: Double, isStart: Bool, level: Double, floors: PlateauFloors?) {
         self.init(time: time, kind: isStart ? "plateau_start" : "plateau_end", loss: level)
-        self.floor = floor
-        gap = floor.map { level - $0 }
+        projectionFloor = floors?.projection
+        fixedKnotFloor = floors?.fixedKnots
     }
 
     /// A knot event of a univariate model: `knot_exit` (the knot left the data range on
@@ -117,12 +118,12 @@ extension TimelineRecord {
     }
 
     /// `entries` (in time order) with a `plateau_start` and a `plateau_end` for every plateau
-    /// (and its floor Q_0, if any) merged in; at equal times the other entries come first.
+    /// (and its floors, if any) merged in; at equal times the other entries come first.
     public static func merging(_ entries: [TimelineRecord], plateaus: [PlateauDetector.Plateau],
-                               floors: [Double?]) -> [TimelineRecord] {
-        let plateauEntries = zip(plateaus, floors).flatMap { plateau, floor in
-            [TimelineRecord(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level, floor: floor),
-             TimelineRecord(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level, floor: floor)]
+                               floors: [PlateauFloors?]) -> [TimelineRecord] {
+        let plateauEntries = zip(plateaus, floors).flatMap { plateau, floors in
+            [TimelineRecord(plateauBoundaryAt: plateau.start, isStart: true, level: plateau.level, floors: floors),
+             TimelineRecord(plateauBoundaryAt: plateau.end, isStart: false, level: plateau.level, floors: floors)]
         }
         return (entries.enumerated().map { ($0.element, $0.offset) }
             + plateauEntries.enumerated().map { ($0.element, entries.count + $0.offset) })

@@ -14,20 +14,34 @@ public struct TrajectoryTable: Sendable, Equatable {
         ([time, loss] + parameters).map { $0.isFinite ? "\($0)" : "nan" }.joined(separator: ",")
     }
 
-    /// Reads the file's text; nil if the header is not `t,loss,...` or a row is malformed.
-    public init?(csv text: String) {
-        var lines = text.split(separator: "\n")
-        guard !lines.isEmpty else { return nil }
+    /// Reads the file's text.
+    /// - Throws: why it is not a trajectory table, naming the line ("line 7: 1 field, the
+    ///   header has 5"), e.g. for a file cut short by a full disk.
+    public init(csv text: String) throws(FormatError) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard !lines.isEmpty else { throw FormatError(reason: "empty (header t,loss,... expected)") }
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard header.count >= 2, header[0] == "t", header[1] == "loss" else { return nil }
+        guard header.count >= 2, header[0] == "t", header[1] == "loss" else {
+            throw FormatError(reason: "line 1: the header is not t,loss,...")
+        }
         var rows: [[Double]] = []
-        for line in lines {
-            let values = line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) ?? .nan }
-            guard values.count == header.count else { return nil }
-            rows.append(values)
+        for (index, line) in lines.enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == header.count else {
+                throw FormatError(reason: "line \(index + 2): \(fields.count) field(s), the header has \(header.count)")
+            }
+            rows.append(fields.map { Double($0) ?? .nan })
         }
         parameterNames = Array(header.dropFirst(2))
         self.rows = rows
+    }
+
+    /// Why a text is not a trajectory table.
+    public struct FormatError: Error, Equatable {
+        public let reason: String
+
+        public init(reason: String) { self.reason = reason }
     }
 
     /// L(θ0), the first row's loss.

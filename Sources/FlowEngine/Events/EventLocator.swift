@@ -16,15 +16,13 @@
 /// ODEs", SAND80-0180 (1980); SUNDIALS CVODE `cvRootfind`.
 final class EventLocator {
     private let buffers = ScratchBuffers()
-    private let distanceLo: UnsafeMutablePointer<Double>
-    private let distanceHi: UnsafeMutablePointer<Double>
+    /// Every function's d at a trial time (the probe writes them all); the bracket's ends
+    /// keep only the candidates' d.
     private let distanceMid: UnsafeMutablePointer<Double>
     static let maxIterations = 200
 
     /// - Parameter functionCount: how many signed distances each probe writes.
     init(functionCount: Int) {
-        distanceLo = buffers.doubles(functionCount)
-        distanceHi = buffers.doubles(functionCount)
         distanceMid = buffers.doubles(functionCount)
     }
 
@@ -44,10 +42,9 @@ final class EventLocator {
         probe: (Double, UnsafeMutablePointer<Double>) throws(FlowError) -> Void
     ) throws(FlowError) -> (time: Double, surfaces: [Int]) {
         var lo = lo, hi = hi
-        for j in candidates {
-            distanceLo[j] = max(distancesAtLo[j], 0)
-            distanceHi[j] = distancesAtHi[j]
-        }
+        // d of candidate c = candidates[c] at both ends.
+        var distanceLo = candidates.map { max(distancesAtLo[$0], 0) }
+        var distanceHi = candidates.map { distancesAtHi[$0] }
         var alpha = 1.0
         var previousSide = 0
         var iteration = 0
@@ -59,9 +56,9 @@ final class EventLocator {
             }
             // The candidate whose (weighted) secant root lies earliest in the bracket.
             var fraction = -1.0
-            for j in candidates where distanceHi[j] <= 0 {
-                let denominator = alpha * distanceLo[j] - distanceHi[j]
-                let f = denominator > 0 ? -distanceHi[j] / denominator : 0.5
+            for c in candidates.indices where distanceHi[c] <= 0 {
+                let denominator = alpha * distanceLo[c] - distanceHi[c]
+                let f = denominator > 0 ? -distanceHi[c] / denominator : 0.5
                 fraction = max(fraction, f)
             }
             let halfTolerance = 0.5 * tolerance.time(near: hi)
@@ -75,11 +72,11 @@ final class EventLocator {
             let side: Int
             if candidates.contains(where: { distanceMid[$0] <= 0 }) {
                 hi = mid
-                for j in candidates { distanceHi[j] = distanceMid[j] }
+                for (c, j) in candidates.enumerated() { distanceHi[c] = distanceMid[j] }
                 side = 1
             } else {
                 lo = mid
-                for j in candidates { distanceLo[j] = max(distanceMid[j], 0) }
+                for (c, j) in candidates.enumerated() { distanceLo[c] = max(distanceMid[j], 0) }
                 side = 2
             }
             widths = [widths[1], hi - lo]
@@ -87,6 +84,6 @@ final class EventLocator {
             alpha = side == previousSide ? (side == 2 ? 2 * alpha : 0.5 * alpha) : 1
             previousSide = side
         }
-        return (hi, candidates.filter { distanceHi[$0] <= 0 })
+        return (hi, candidates.indices.filter { distanceHi[$0] <= 0 }.map { candidates[$0] })
     }
 }

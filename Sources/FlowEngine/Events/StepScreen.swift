@@ -6,10 +6,11 @@
 /// there (changing nothing else).
 /// Guarantees: an event is reported when some d_j is negative at t1 and is not rounding
 /// (`isFalseAlarm`), or when a `HermiteScreen` dip of a positive d_j is confirmed by a
-/// re-stepped negative value (then the bracket ends at that witness). Functions marked
-/// departing (a surface left tangentially or merely touched, which sits a rounding error
-/// from zero) count as crossed only while they also move further the wrong way, until they
-/// are clear (positive at a step end).
+/// re-stepped negative value (then the bracket ends at that witness, where the same
+/// false-alarm test sorts the candidates). Functions marked departing (a surface left
+/// tangentially or merely touched, which sits a rounding error from zero) count as crossed
+/// only while they also move further the wrong way, until they are clear (positive at a
+/// step end).
 ///
 /// Reference: SUNDIALS CVODE `cvRcheck2`/`cvRcheck3` (roots at a previous root, roots in
 /// the step); Hiebert & Shampine, SAND80-0180 (1980).
@@ -43,7 +44,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         for j in 0..<w.functionCount {
             let d0 = w.distanceStart[j], d1 = w.distanceEnd[j]
             if d1 < 0 {
-                if isFalseAlarm(j) { continue }
+                if isFalseAlarm(j, distances: w.distanceEnd, rates: w.distanceRateEnd) { continue }
                 signChanged = true
                 continue
             }
@@ -59,12 +60,18 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         }
         if let witnessTime {
             try probe(witnessTime)
-            evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceHi, rateInto: nil)
-            return (witnessTime, (0..<w.functionCount).filter { w.distanceHi[$0] <= 0 })
+            evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates, into: w.distanceHi,
+                                      rateInto: w.distanceRateHi)
+            let candidates = (0..<w.functionCount).filter {
+                w.distanceHi[$0] <= 0 && !isFalseAlarm($0, distances: w.distanceHi, rates: w.distanceRateHi)
+            }
+            if !candidates.isEmpty { return (witnessTime, candidates) }
         }
         guard signChanged else { return nil }
         w.distanceHi.update(from: w.distanceEnd, count: w.functionCount)
-        return (t1, (0..<w.functionCount).filter { w.distanceEnd[$0] < 0 && !isFalseAlarm($0) })
+        return (t1, (0..<w.functionCount).filter {
+            w.distanceEnd[$0] < 0 && !isFalseAlarm($0, distances: w.distanceEnd, rates: w.distanceRateEnd)
+        })
     }
 
     /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants
@@ -104,14 +111,16 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         for j in 0..<w.functionCount where isDeparting[j] && w.distanceEnd[j] > 0 { isDeparting[j] = false }
     }
 
-    /// Whether a negative distance at the step end is rounding, not an event: a function
-    /// left tangentially that still moves back to its side, or a sliding gate less than
-    /// the gate tolerance plus its resolvable margin (`FlowWorkspace.hysteresis`) outside
-    /// [0, 1].
-    private func isFalseAlarm(_ j: Int) -> Bool {
-        let w = workspace
-        if evaluator.isSliding(j) { return w.distanceEnd[j] >= -(gateTolerance + w.hysteresis[j]) }
-        return isDeparting[j] && w.distanceRateEnd[j] > 0
+    /// Whether a non-positive distance (at the step end, or at a re-stepped witness of a
+    /// double crossing) is rounding, not an event: a function left tangentially that does
+    /// not move further the wrong way (ḋ ≥ 0: a pair that left at rate exactly 0 towards a
+    /// side whose field leaves g unchanged, such as a neuron dying on its last sample, stays
+    /// where it is), or a sliding gate less than the gate tolerance plus its resolvable margin
+    /// (`FlowWorkspace.hysteresis`) outside [0, 1].
+    private func isFalseAlarm(_ j: Int, distances: UnsafeMutablePointer<Double>,
+                              rates: UnsafeMutablePointer<Double>) -> Bool {
+        if evaluator.isSliding(j) { return distances[j] >= -(gateTolerance + workspace.hysteresis[j]) }
+        return isDeparting[j] && rates[j] >= 0
     }
 
     /// Re-steps towards the Hermite minimum of function j, then follows the secant of its

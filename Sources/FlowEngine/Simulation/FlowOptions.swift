@@ -77,6 +77,10 @@ public struct FlowOptions: Sendable {
         if !positive(relativeTolerance) {
             return (.relativeTolerance, "must be positive and finite, got \(relativeTolerance)")
         }
+        if relativeTolerance >= 1 {
+            return (.relativeTolerance,
+                    "\(relativeTolerance) is not below 1: an error of 100% or more controls nothing")
+        }
         if relativeTolerance < Self.smallestRelativeTolerance {
             return (.relativeTolerance, "\(relativeTolerance) is below \(Self.smallestRelativeTolerance), "
                 + "which double precision cannot meet")

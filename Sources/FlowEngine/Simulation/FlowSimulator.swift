@@ -39,7 +39,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         self.problem = problem
         self.options = options
         let system = problem.system
-        mode = ModeField(system: system)
+        mode = ModeField(system: system, groups: try SurfaceGroups.of(system))
         workspace = FlowWorkspace(dimension: system.dimension, surfaceCount: system.surfaceCount,
                                   watchedCount: problem.watchedCount)
         evaluator = StateEvaluator(mode: mode, watched: problem.watched, workspace: workspace)
@@ -49,7 +49,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         resolver = ContactResolver(evaluator: evaluator, band: band, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
-        guards = RunGuards(options: options, surfaceCount: system.surfaceCount)
+        guards = RunGuards(options: options)
         integrator = try ModeIntegrator(mode: mode, options: options,
                                         initialStep: Self.initialStep(options: options, endTime: problem.endTime))
     }
@@ -247,26 +247,29 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         }
     }
 
-    /// Slides on surfaces the guards found chattering, with a `chattering` entry each, if
+    /// Slides on surfaces the guards found chattering (coincident ones as one), with a
+    /// `chattering` entry each, if
     /// their equivalent control is valid there; otherwise the run stops with
     /// `eventAccumulation`. With a field affine in its gates the one-sided speeds decide
     /// every contact exactly, so this catches what they cannot: a system whose field also
     /// switches on something other than its gates, or speeds lost in rounding.
     private func slideOnChatteringSurfaces(_ surfaces: [Int]) throws(FlowError) {
         let w = workspace
-        for j in surfaces {
+        for j in mode.groups.leaders(of: surfaces) where !mode.isSliding[j] {
             let side = Side(gate: mode.gates[j])
             mode.setSlidingSurfaces(mode.slidingSurfaces + [j])
             guard mode.evaluate(at: w.state, field: w.trialField, switching: nil, gatesUsed: w.trialGates),
                   (0...1).contains(w.trialGates[j]) else {
                 mode.setSlidingSurfaces(mode.slidingSurfaces.filter { $0 != j })
-                mode.gates[j] = side.gate
+                mode.setSide(side, of: j)
                 throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
             workspace.hysteresis[j] = 0
             try evaluator.evaluateCurrentState(at: time)
-            record(TimelineEvent(time: time, surface: j, kind: .chattering, negativeSideSpeed: 0, positiveSideSpeed: 0,
-                                 gate: w.gates[j]))
+            for member in mode.groups.members(of: j) {
+                record(TimelineEvent(time: time, surface: member, kind: .chattering, negativeSideSpeed: 0,
+                                     positiveSideSpeed: 0, gate: w.gates[member]))
+            }
         }
     }
 

@@ -31,8 +31,10 @@ final class FlowWorkspace {
     let trialGates: UnsafeMutablePointer<Double>
     let trialValues: UnsafeMutablePointer<Double>
     let trialRates: UnsafeMutablePointer<Double>
-    /// Signed distances at the far end of a bracket.
+    /// Signed distances and their rates at the far end of a bracket (the rates are set at
+    /// a re-stepped witness only).
     let distanceHi: UnsafeMutablePointer<Double>
+    let distanceRateHi: UnsafeMutablePointer<Double>
     /// The hysteresis width added to each surface's signed distance (0: none): a sliding
     /// gate's resolvable margin, or the resolution band of a surface just left from sliding
     /// (`ResolutionBand`; set and cleared by `FlowSimulator`).
@@ -60,5 +62,6 @@ final class FlowWorkspace {
         trialRates = buffers.doubles(f)
         distanceHi = buffers.doubles(f)
         hysteresis = buffers.doubles(m)
+        distanceRateHi = buffers.doubles(f)
     }
 }

@@ -16,12 +16,12 @@ struct RunGuards {
     private var eventsInAccumulation = 0
     /// The surfaces met in the current run of accumulated events.
     private var accumulatedSurfaces = Set<Int>()
-    /// The last few contact times of each surface.
-    private var recentContacts: [[Double]]
+    /// The last few contact times of each surface ever contacted (few of the m, so not one
+    /// array per surface).
+    private var recentContacts: [Int: [Double]] = [:]
 
-    init(options: FlowOptions, surfaceCount: Int) {
+    init(options: FlowOptions) {
         self.options = options
-        recentContacts = Array(repeating: [], count: surfaceCount)
     }
 
     /// After every accepted step of length `stepLength` ending at `t`.
@@ -56,9 +56,12 @@ struct RunGuards {
         let window = options.chatteringWindow * options.eventTimeTolerance.time(near: t)
         var chattering: [Int] = []
         for j in surfaces {
-            recentContacts[j] = recentContacts[j].filter { t - $0 <= window } + [t]
-            guard recentContacts[j].count >= options.chatteringContactLimit else { continue }
-            recentContacts[j] = []
+            let contacts = recentContacts[j, default: []].filter { t - $0 <= window } + [t]
+            guard contacts.count >= options.chatteringContactLimit else {
+                recentContacts[j] = contacts
+                continue
+            }
+            recentContacts[j] = nil
             chattering.append(j)
         }
         return chattering

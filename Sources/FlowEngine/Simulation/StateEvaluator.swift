@@ -60,11 +60,17 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
 
     /// Evaluates the current state and its signed distances into the current buffers.
     ///
-    /// - Throws: `singularSlidingSystem` (an accepted state must have a sliding field).
+    /// - Throws: `singularSlidingSystem` (an accepted state must have a sliding field);
+    ///   `nonFiniteState` when x or F(x) has a NaN or infinite component (an overflow: GSL's
+    ///   error test compares with NaN as false, so it would accept such steps).
     func evaluateCurrentState(at t: Double) throws(FlowError) {
         let w = workspace
         guard evaluate(at: w.state, field: w.field, gates: w.gates, values: w.values, rates: w.rates) else {
             throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
+        }
+        for i in 0..<w.dimension where !w.state[i].isFinite || !w.field[i].isFinite {
+            let (what, value) = w.state[i].isFinite ? ("field", w.field[i]) : ("state", w.state[i])
+            throw .nonFiniteState(t: t, cause: "\(what) component \(i) is \(value)")
         }
         signedDistances(values: w.values, rates: w.rates, gates: w.gates, into: w.distanceEnd, rateInto: w.distanceRateEnd)
     }

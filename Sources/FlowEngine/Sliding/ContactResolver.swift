@@ -14,7 +14,8 @@
 /// crossing to one side, or attracting (the surface joins the sliding set). Repelling and
 /// tangential contacts are consistent on either side, so they keep the side they are on,
 /// and so does a contact whose own side's field is tangent (σ = 0 there, the other side
-/// leaving). Only a contact with no side yet (a start on the surface) takes the repelling
+/// leaving). Coincident surfaces are decided as one, by their group's leader
+/// (`SurfaceGroups`), and every member is recorded with the leader's outcome. Only a contact with no side yet (a start on the surface) takes the repelling
 /// rule's side, recorded as a choice, or, if tangential, the side of g. A start where one
 /// side's field is tangent and the other leaves (σ− = 0 < σ+, as where every gated term
 /// vanishes on the surface, or σ− < 0 = σ+) is non-unique too and also follows the rule.
@@ -75,7 +76,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
     func resolve(_ contacts: [Int], at t: Double, isStart: Bool) throws(FlowError) -> Resolution {
         let w = workspace
         let originalSlidingSurfaces = mode.slidingSurfaces
-        var contacts = contacts.sorted()
+        var contacts = mode.groups.leaders(of: contacts).sorted()
         var previous = Dictionary(uniqueKeysWithValues: contacts.map { ($0, state(of: $0)) })
         // The trial modes tried below are undone: the caller applies the resolution.
         defer { restore(slidingSurfaces: originalSlidingSurfaces, states: previous) }
@@ -169,25 +170,30 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         var events: [TimelineEvent] = []
         var departures: [(surface: Int, isDeparting: Bool)] = []
         var sides: [(surface: Int, side: Side)] = []
-        for j in contacts {
-            let after = state(of: j)
+        for leader in contacts {
+            let after = state(of: leader)
+            let members = mode.groups.members(of: leader)
             if case .on(let side) = after {
-                sides.append((j, side))
-                // Kept its side while the state sits a hair across the surface (a grazing
-                // touch): it returns on its own, so watch it like a surface just left.
-                if w.distanceEnd[j] <= 0 { departures.append((j, true)) }
+                for j in members {
+                    sides.append((j, side))
+                    // Kept its side while the state sits a hair across the surface (a grazing
+                    // touch): it returns on its own, so watch it like a surface just left.
+                    if w.distanceEnd[j] <= 0 { departures.append((j, true)) }
+                }
             }
-            guard recordingEverySurface || after != previous[j] else { continue }
-            let speed = speeds[j] ?? (0, 0)
+            guard recordingEverySurface || after != previous[leader] else { continue }
+            let speed = speeds[leader] ?? (0, 0)
             let kind: TimelineEvent.Kind
-            switch (previous[j]!, after) {
+            switch (previous[leader]!, after) {
             case (_, .sliding): kind = .slideStart
             case (.sliding, .on(let side)): kind = .slideEnd(exit: side)
-            case (.on, .on(let side)): kind = choices.contains(j) ? .choice(into: side) : .crossing(into: side)
+            case (.on, .on(let side)): kind = choices.contains(leader) ? .choice(into: side) : .crossing(into: side)
             }
-            if case .crossing = kind { departures.append((j, false)) }
-            events.append(TimelineEvent(time: t, surface: j, kind: kind, negativeSideSpeed: speed.negative,
-                                        positiveSideSpeed: speed.positive, gate: w.gates[j]))
+            for j in members {
+                if case .crossing = kind { departures.append((j, false)) }
+                events.append(TimelineEvent(time: t, surface: j, kind: kind, negativeSideSpeed: speed.negative,
+                                            positiveSideSpeed: speed.positive, gate: w.gates[j]))
+            }
         }
         return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures)
     }
@@ -213,10 +219,10 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
     private func normalSpeeds(of j: Int, at t: Double) throws(FlowError) -> (Double, Double) {
         let w = workspace
         let gate = mode.gates[j]
-        defer { mode.gates[j] = gate }
+        defer { mode.setSide(Side(gate: gate), of: j) }
         var speeds = (0.0, 0.0)
         for side in [Side.negative, .positive] {
-            mode.gates[j] = side.gate
+            mode.setSide(side, of: j)
             guard mode.evaluate(at: w.state, field: w.trialField, switching: nil, gatesUsed: w.gates) else {
                 throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
             }
@@ -232,13 +238,13 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             if !mode.isSliding[j] { mode.setSlidingSurfaces(mode.slidingSurfaces + [j]) }
         case .on(let side):
             if mode.isSliding[j] { mode.setSlidingSurfaces(mode.slidingSurfaces.filter { $0 != j }) }
-            mode.gates[j] = side.gate
+            mode.setSide(side, of: j)
         }
     }
 
     private func restore(slidingSurfaces: [Int], states: [Int: SurfaceState]) {
         mode.setSlidingSurfaces(slidingSurfaces)
-        for (j, state) in states { if case .on(let side) = state { mode.gates[j] = side.gate } }
+        for (j, state) in states { if case .on(let side) = state { mode.setSide(side, of: j) } }
     }
 }
 

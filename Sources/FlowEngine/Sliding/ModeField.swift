@@ -7,7 +7,10 @@
 /// Σ_{k∈S} (∇g_i·J_k) s_k = −∇g_i·F(x, s_S = 0)   for every i ∈ S,
 /// ```
 /// so that every g_i, i ∈ S, stays constant (zero) along the flow. A solved gate in (0, 1)
-/// is the switch's effective value on the surface. It is the Filippov solution on S as
+/// is the switch's effective value on the surface. Where the jumps are linearly dependent
+/// (knots clustered on one sample) the system is singular: the sliding velocity is still
+/// unique, the gates are not, and `SmallLinearSolver` takes the solution nearest ½·1, moved
+/// into [0, 1]^k when one lies there. It is the Filippov solution on S as
 /// long as the gates stay in [0, 1] (DESIGN.md; Filippov 1988, §2.4; Utkin 1977).
 ///
 /// The mode itself is `gates` (0 or 1 off S, 0 on S) and S; evaluating it changes neither:
@@ -15,12 +18,19 @@
 /// of the last evaluation stay available for projecting back onto S. The jumps come from
 /// the system when it provides them (`JumpProvidingSystem`), else as differences of two
 /// evaluations.
+///
+/// Coincident surfaces (`CoincidentSurfaceSystem`) are one surface: S holds only each
+/// group's leader (`SurfaceGroups`), the leader's jump is the sum of its members' (the field
+/// is affine in the gates) and its row uses the leader's g, and every member gets the
+/// leader's gate, solved or set (`setSide`).
 final class ModeField<System: PiecewiseSmoothSystem> {
     let system: System
     /// The system's own jumps and single rates, when it has them (`JumpProvidingSystem`).
     private let jumpProvider: (any JumpProvidingSystem)?
     let dimension: Int
     let surfaceCount: Int
+    /// Coincident surfaces, acted on as one.
+    let groups: SurfaceGroups
     /// The gate pattern: s_j ∈ {0, 1} off S, 0 on S (the solved values are outputs).
     let gates: UnsafeMutablePointer<Double>
     /// Whether each surface is in S.
@@ -33,30 +43,33 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private let buffers = ScratchBuffers()
     private let baseField: UnsafeMutablePointer<Double>
     private let rates: UnsafeMutablePointer<Double>
+    /// One member's jump, summed into its group's.
+    private let memberJump: UnsafeMutablePointer<Double>
     /// The equivalent-control system of S; replaced (never resized in place) when S grows.
     private var control: EquivalentControlBuffers
 
-    /// Buffers for k sliding surfaces: the jumps J_S, the matrix ∇g_S·J_S, its factored
-    /// copy and the right-hand side, which becomes s_S.
+    /// Buffers for k sliding surfaces: the jumps J_S, the matrix ∇g_S·J_S, the right-hand
+    /// side, which becomes s_S, and the solver's own.
     private final class EquivalentControlBuffers {
         private let buffers = ScratchBuffers()
         let capacity: Int
         let jumps: UnsafeMutablePointer<Double>
         let matrix: UnsafeMutablePointer<Double>
-        let factored: UnsafeMutablePointer<Double>
         let solution: UnsafeMutablePointer<Double>
+        let solver: SmallLinearSolver
 
         init(capacity k: Int, dimension n: Int) {
             capacity = k
             jumps = buffers.doubles(k * n)
             matrix = buffers.doubles(k * k)
-            factored = buffers.doubles(k * k)
             solution = buffers.doubles(k)
+            solver = SmallLinearSolver(capacity: k)
         }
     }
 
-    init(system: System) {
+    init(system: System, groups: SurfaceGroups) {
         self.system = system
+        self.groups = groups
         jumpProvider = system as? any JumpProvidingSystem
         dimension = system.dimension
         surfaceCount = system.surfaceCount
@@ -64,28 +77,39 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         isSliding = buffers.flags(surfaceCount)
         baseField = buffers.doubles(dimension)
         rates = buffers.doubles(surfaceCount)
+        memberJump = buffers.doubles(dimension)
         control = EquivalentControlBuffers(capacity: 0, dimension: dimension)
     }
 
-    /// Makes S exactly `surfaces`; their pattern gates become 0. Buffers grow here, at
-    /// events, never during a step.
+    /// Makes S exactly `surfaces` (group leaders); their members' pattern gates become 0.
+    /// Buffers grow here, at events, never during a step.
     func setSlidingSurfaces(_ surfaces: [Int]) {
-        for j in slidingSurfaces { isSliding[j] = false }
+        for j in slidingSurfaces {
+            for member in groups.members(of: j) { isSliding[member] = false }
+        }
         slidingSurfaces = surfaces
         for j in surfaces {
-            isSliding[j] = true
-            gates[j] = 0
+            for member in groups.members(of: j) {
+                isSliding[member] = true
+                gates[member] = 0
+            }
         }
         if surfaces.count > control.capacity {
             control = EquivalentControlBuffers(capacity: surfaces.count, dimension: dimension)
         }
     }
 
+    /// Puts surface j off S on `side`, with every surface coincident with it.
+    func setSide(_ side: Side, of j: Int) {
+        for member in groups.members(of: groups.leader(of: j)) { gates[member] = side.gate }
+    }
+
     /// F(x, s) for the current mode, g(x) when `switching` is not nil, and the gates used
     /// (the pattern with the solved s_S) when `gatesUsed` is not nil.
     ///
-    /// - Returns: false when the equivalent-control system is singular (then `field`
-    ///   holds F with s_S = 0, and so does `gatesUsed`).
+    /// - Returns: false when the equivalent-control system has no solution (singular and
+    ///   inconsistent: no sliding velocity keeps every g_S at zero); then `field` holds F
+    ///   with s_S = 0, and so does `gatesUsed`.
     @discardableResult
     func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
                   switching: UnsafeMutablePointer<Double>?, gatesUsed: UnsafeMutablePointer<Double>? = nil) -> Bool {
@@ -105,27 +129,30 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             let jump = jumps + column * n
             if let provider = jumpProvider {
                 provider.jump(of: j, at: x, gates: gates, into: jump)
+                for member in groups.members(of: j).dropFirst() {
+                    provider.jump(of: member, at: x, gates: gates, into: memberJump)
+                    for r in 0..<n { jump[r] += memberJump[r] }
+                }
                 for (row, i) in surfaces.enumerated() {
                     controlMatrix[row * k + column] = provider.switchingRate(of: i, at: x, velocity: jump)
                 }
                 continue
             }
             // A trial of the pattern with s_j = 1, restored at once: the mode is unchanged.
-            gates[j] = 1
+            for member in groups.members(of: j) { gates[member] = 1 }
             evaluationCount += 1
             system.evaluate(at: x, gates: gates, field: jump, switching: nil)
-            gates[j] = 0
+            for member in groups.members(of: j) { gates[member] = 0 }
             for r in 0..<n { jump[r] -= baseField[r] }
             system.switchingRates(at: x, velocity: jump, into: rates)
             for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
         }
-        control.factored.update(from: controlMatrix, count: k * k)
-        let solved = SmallLinearSolver.solve(control.factored, solution, size: k)
+        let solved = control.solver.solve(controlMatrix, solution, size: k, choosing: .gates)
         field.update(from: baseField, count: n)
         guard solved else { return false }
         for (column, j) in surfaces.enumerated() {
             let s = solution[column]
-            gatesUsed?[j] = s
+            if let gatesUsed { for member in groups.members(of: j) { gatesUsed[member] = s } }
             let jump = jumps + column * n
             for r in 0..<n { field[r] += s * jump[r] }
         }
@@ -133,7 +160,8 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     }
 
     /// Moves x back onto S along the jump directions after an accepted step:
-    /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), which is exact in one step for
+    /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), c of minimum norm where the jumps
+    /// are dependent (`SmallLinearSolver.Choice.minimumNorm`), which is exact in one step for
     /// switching functions linear in x (affine surfaces), using the
     /// jumps of the last `evaluate`, which must have been at x.
     ///
@@ -149,8 +177,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             drift = max(drift, abs(switching[i]))
         }
         guard drift > 0 else { return 0 }
-        control.factored.update(from: control.matrix, count: k * k)
-        guard SmallLinearSolver.solve(control.factored, solution, size: k) else { return drift }
+        guard control.solver.solve(control.matrix, solution, size: k, choosing: .minimumNorm) else { return drift }
         for column in 0..<k {
             let jump = control.jumps + column * n
             for r in 0..<n { x[r] -= solution[column] * jump[r] }

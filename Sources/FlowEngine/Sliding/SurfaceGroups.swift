@@ -1,0 +1,63 @@
+/// The surfaces of a system grouped by coincidence (`CoincidentSurfaceSystem`): each group
+/// is represented by its smallest member, its leader; a surface in no group is its own
+/// leader and only member.
+///
+/// Every part of the engine that changes a mode (the sliding set, a side) works on leaders
+/// and applies the result to every member, so the members' gates are always equal.
+struct SurfaceGroups {
+    /// The leader of each surface.
+    private let leaders: [Int]
+    /// The members of leader j are `members[offsets[j] ..< offsets[j + 1]]` (empty for a
+    /// surface that is not a leader).
+    private let members: [Int]
+    private let offsets: [Int]
+    /// Whether any group has more than one member.
+    let hasGroups: Bool
+
+    init(surfaceCount: Int, groups: [[Int]]) {
+        var leaders = Array(0..<surfaceCount)
+        for group in groups {
+            let leader = group.min()!
+            for j in group { leaders[j] = leader }
+        }
+        var lists = Array(repeating: [Int](), count: surfaceCount)
+        for j in 0..<surfaceCount { lists[leaders[j]].append(j) }
+        var offsets = [0]
+        for list in lists { offsets.append(offsets.last! + list.count) }
+        self.leaders = leaders
+        self.members = lists.flatMap { $0 }
+        self.offsets = offsets
+        hasGroups = !groups.isEmpty
+    }
+
+    /// The groups of `system`, checked: in range, disjoint, at least two members each.
+    static func of<System: PiecewiseSmoothSystem>(_ system: System) throws(FlowError) -> SurfaceGroups {
+        let groups = (system as? any CoincidentSurfaceSystem)?.coincidentSurfaceGroups ?? []
+        var seen = Set<Int>()
+        for group in groups {
+            guard group.count >= 2 else {
+                throw .invalidProblem("a group of coincident surfaces needs at least two surfaces, got \(group)")
+            }
+            for j in group {
+                guard (0..<system.surfaceCount).contains(j) else {
+                    throw .invalidProblem("coincident surface \(j) is not among the \(system.surfaceCount) surfaces")
+                }
+                guard seen.insert(j).inserted else {
+                    throw .invalidProblem("surface \(j) is in two groups of coincident surfaces")
+                }
+            }
+        }
+        return SurfaceGroups(surfaceCount: system.surfaceCount, groups: groups)
+    }
+
+    func leader(of j: Int) -> Int { leaders[j] }
+
+    /// The members of leader j, j first.
+    func members(of j: Int) -> ArraySlice<Int> { members[offsets[j]..<offsets[j + 1]] }
+
+    /// The leaders of `surfaces`, each once, in the order first met.
+    func leaders(of surfaces: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        return surfaces.map(leader(of:)).filter { seen.insert($0).inserted }
+    }
+}

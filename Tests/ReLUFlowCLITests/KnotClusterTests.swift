@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// The adaptive-regime run of issue 10 whose knots cluster on samples until the sliding
+/// gates are not unique (`scenarios/univariate/adaptive-knot-cluster-small.yaml`).
+struct KnotClusterTests {
+    @Test("Knots clustering on samples: the run passes neuron 3 through (a, b) = 0 at t = 28.35 and reaches t = 500")
+    func knotClusterRunReachesItsEndTime() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent(
+            "scenarios/univariate/adaptive-knot-cluster-small.yaml")
+        #expect(try ReLUFlowProcess.run(["run", scenario.path, "--out", scratch.path("run"), "--quiet"]).status == 0)
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: scratch.path("run/summary.json")))) as! [String: Any]
+        #expect(summary["status"] as? String == "completed" && summary["final_time"] as? Double == 500)
+        let entries = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        // Neuron 3's surfaces are all met at one instant, where its knot passes through
+        // (a, b) = 0: 9 of its 16 samples change state there (deactivation, slide start and
+        // end, activations), the rest keep theirs.
+        let passage = entries.filter { $0["neuron"] as? Int == 3 && abs(($0["t"] as? Double ?? 0) - 28.35) < 0.01 }
+        #expect(Set(passage.compactMap { $0["sample"] as? Int }).count == 9)
+        #expect(Set(passage.compactMap { $0["t"] as? Double }).count == 1)
+        #expect(passage.contains { $0["kind"] as? String == "slide_start" })
+        // Up to there the flow is unique: a smoothed-ReLU reference integrator (issue 10's
+        // independent check) gives L = 3.56093856 at that instant. Measured difference
+        // 3.6e-7; the bound allows for the smoothing, which is not the Filippov flow itself.
+        let loss = try #require(passage.first?["loss"] as? Double)
+        #expect(abs(loss - 3.56093856) < 1e-6)
+    }
+}
