@@ -160,10 +160,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             reportOutputTimesReached()
             return
         }
+        let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
         let (eventTime, crossed) = try locator.locate(
-            lo: t0, hi: hi, distancesAtLo: w.distanceStart, distancesAtHi: w.distanceHi,
-            candidates: candidates, tolerance: options.eventTimeTolerance,
-            firstEstimate: hi == time ? screen.hermiteCrossing(of: candidates, from: t0, to: hi) : nil
+            lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
+            candidates: located, tolerance: options.eventTimeTolerance,
+            firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
         ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
             self.evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: distances,
@@ -188,8 +189,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
 
     /// Applies a contact resolution: the new mode, the departing marks, the events. A
     /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:
-    /// a sign change of g_j within ±ε_j right after the exit is not an event); every other
-    /// surface whose state changed starts without one.
+    /// right after the exit, g_j up to ε_j on the wrong side and moving back has not crossed,
+    /// `StepScreen.bracketStart`); every other surface whose state changed starts without one.
     private func apply(_ resolution: ContactResolver<System>.Resolution) {
         mode.apply(resolution)
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
@@ -215,13 +216,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         }
     }
 
-    /// Rule C ends once a surface left from sliding is clear of its band (g_j beyond 2ε_j on
+    /// Rule C ends once a surface left from sliding is clear of its band (g_j beyond ε_j on
     /// its side, at a step end).
     private func clearExitBands() {
         let w = workspace
-        for j in 0..<w.surfaceCount where w.hysteresis[j] > 0 && !mode.isSliding[j] {
-            guard w.distanceEnd[j] > 2 * w.hysteresis[j] else { continue }
-            w.distanceEnd[j] -= w.hysteresis[j]
+        for j in 0..<w.surfaceCount where w.hysteresis[j] > 0 && !mode.isSliding[j] && w.distanceEnd[j] > w.hysteresis[j] {
             w.hysteresis[j] = 0
         }
     }

@@ -8,12 +8,10 @@
 /// neither the mode nor any other buffer; signed distances d are positive while the mode
 /// and the watched sides hold:
 /// ```
-/// d_j = ±g_j + η_j      (the side of gate s_j) for a surface off the sliding set,
+/// d_j = ±g_j          (the side of gate s_j) for a surface off the sliding set,
 /// d_j = min(s_j, 1 − s_j)   for a surface slid on (negative once s_j left [0, 1]; no rate),
-/// d_j = ±h_i            (the side h_i is on) for watched function i = j − m,
+/// d_j = ±h_i          (the side h_i is on) for watched function i = j − m.
 /// ```
-/// with η_j ≥ 0 the band of a surface just left from sliding (`FlowWorkspace.hysteresis`,
-/// usually 0).
 /// Screening, location and "which functions are in this event" all work on d, so
 /// crossings, slide exits and watched crossings are one mechanism.
 final class StateEvaluator<System: PiecewiseSmoothSystem> {
@@ -95,7 +93,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
                 dr?[j] = .nan
             } else {
                 let sign = s > 0.5 ? 1.0 : -1.0
-                d[j] = sign * values[j] + workspace.hysteresis[j]
+                d[j] = sign * values[j]
                 if let rates { dr?[j] = sign * rates[j] }
             }
         }
