@@ -23,7 +23,8 @@
 /// Below the integrator's resolution (`ResolutionBand`) contacts are decided with
 /// hysteresis. Rule B: a contact that was on a side and would cross, while the normal speed
 /// on its own side is below the resolvable speed v_j = ε_j / h, is held on the surface
-/// (it slides, its gate from the equivalent control) instead of being flipped on noise.
+/// (it slides, its gate from the equivalent control) instead of being flipped on noise,
+/// provided the jump of normal speeds |σ+ − σ−| exceeds v_j (else it crosses as before).
 /// Rule A: a surface slid on leaves only when its solved gate is outside [0, 1] by more
 /// than the gate tolerance plus its resolvable margin μ_j (the one it slid with, else the
 /// one at x).
@@ -145,10 +146,14 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                                               comparedTo: current == .negative ? positive : negative) {
                 return before
             }
-            // Rule B: leaving its side at a speed the integrator does not resolve is noise.
-            if !isUndecided, isHoldable, case .on(let current) = before, current != side,
-               abs(current == .negative ? negative : positive) <= band.resolvableSpeed(of: j, at: workspace.state) {
-                return .sliding
+            // Rule B: leaving its side at a speed the integrator does not resolve is noise;
+            // unless the jump σ+ − σ− is unresolved too (both sides' fields alike: crossing
+            // changes nothing, while sliding would need a singular equivalent control).
+            if !isUndecided, isHoldable, case .on(let current) = before, current != side {
+                let speed = band.resolvableSpeed(of: j, at: workspace.state)
+                if abs(current == .negative ? negative : positive) <= speed, abs(positive - negative) > speed {
+                    return .sliding
+                }
             }
             return .on(side)
         case .attractingSliding:
