@@ -155,8 +155,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// double crossing) is rounding, not an event: a function left tangentially that does
     /// not move further the wrong way (ḋ ≥ 0: a pair that left at rate exactly 0 towards a
     /// side whose field leaves g unchanged, such as a neuron dying on its last sample, stays
-    /// where it is; or d no lower than at the step start: a contact the resolver kept on its
-    /// side, left a little across with a rate that only wobbles about 0), a surface just left from sliding less than its band ε_j on the wrong
+    /// where it is), a surface just left from sliding less than its band ε_j on the wrong
     /// side (rule C of the hysteresis), or a sliding gate less than the gate tolerance plus
     /// its resolvable margin (`FlowWorkspace.hysteresis`) outside [0, 1].
     private func isFalseAlarm(_ j: Int, distances: UnsafeMutablePointer<Double>,
@@ -164,7 +163,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let w = workspace
         if evaluator.isSliding(j) { return distances[j] >= -(gateTolerance + w.hysteresis[j]) }
         let band = j < w.surfaceCount ? w.hysteresis[j] : 0
-        return distances[j] >= -band || isDeparting[j] && (rates[j] >= 0 || distances[j] >= w.distanceStart[j])
+        return distances[j] >= -band || isDeparting[j] && rates[j] >= 0
     }
 
     /// Re-steps towards the Hermite minimum of function j, then follows the secant of its
