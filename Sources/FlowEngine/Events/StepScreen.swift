@@ -162,8 +162,8 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
                               rates: UnsafeMutablePointer<Double>) -> Bool {
         let w = workspace
         if evaluator.isSliding(j) { return distances[j] >= -(gateTolerance + w.hysteresis[j]) }
-        let band = j < w.surfaceCount ? w.hysteresis[j] : 0
-        return distances[j] >= -band || isDeparting[j] && rates[j] >= 0
+        let isWithinExitBand = j < w.surfaceCount && w.hysteresis[j] > 0 && distances[j] >= -w.hysteresis[j]
+        return isWithinExitBand || isDeparting[j] && rates[j] >= 0
     }
 
     /// Re-steps towards the Hermite minimum of function j, then follows the secant of its
