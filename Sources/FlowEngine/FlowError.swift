@@ -17,9 +17,9 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     case repellingSurface(surface: Int, t: Double)
     /// No consistent gate pattern was found for surfaces met together.
     case inconsistentSwitching(surfaces: [Int], t: Double)
-    /// Events kept accumulating within the event-time tolerance (Zeno behaviour) and
-    /// sliding could not absorb them.
-    case eventAccumulation(count: Int, t: Double)
+    /// Events kept accumulating within the event-time tolerance (Zeno behaviour) on
+    /// `surfaces`, and sliding could not absorb them.
+    case eventAccumulation(count: Int, surfaces: [Int], t: Double)
     /// The step limit in `FlowOptions.maxSteps` was reached.
     case stepLimitExceeded(count: Int, t: Double)
     /// The event locator did not converge.
@@ -38,7 +38,9 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidProblem(let message):
             return message
         case .stepSizeUnderflow(let t, let h):
-            return "the step size underflowed at t = \(t) (h = \(h)): the tolerances cannot be met"
+            return "the step size underflowed at t = \(t) (h = \(h)): the tolerances cannot be met there "
+                + "(the field is not smooth enough or not finite near this state); try a looser rtol or atol, "
+                + "or another stepper"
         case .nonFiniteField(let t):
             return "the vector field is not finite at t = \(t)"
         case .integrator(let error):
@@ -51,8 +53,11 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
                 + "(choose a side with the repelling rule)"
         case .inconsistentSwitching(let surfaces, let t):
             return "no consistent gate pattern for \(names(surfaces)) met together at t = \(t)"
-        case .eventAccumulation(let count, let t):
-            return "\(count) events accumulated within the event-time tolerance near t = \(t) (chattering)"
+        case .eventAccumulation(let count, let surfaces, let t):
+            return "\(count) events accumulated within the event-time tolerance near t = \(t) on "
+                + "\(names(surfaces)) (chattering that sliding did not absorb: no equivalent control with gates in "
+                + "[0, 1] holds them). If the flow has converged by then, set a steady-state tolerance to end the run "
+                + "there; otherwise this is Zeno behaviour: shorten the horizon or loosen the event tolerance"
         case .stepLimitExceeded(let count, let t):
             return "the step limit of \(count) steps was reached at t = \(t)"
         case .eventLocationFailed(let surfaces, let t):

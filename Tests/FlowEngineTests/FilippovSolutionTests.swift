@@ -101,13 +101,14 @@ struct FilippovSolutionTests {
         let result = try FlowSimulator(
             problem: FlowProblem(system: StateSwitchedRelay(), initialState: [0.5], endTime: 2)
         ).run()
-        guard case .failed(.eventAccumulation(_, let t)) = result.termination else {
+        guard case .failed(.eventAccumulation(_, let surfaces, let t)) = result.termination else {
             Issue.record("termination: \(result.termination)")
             return
         }
         // The relay reaches 0 at t = 0.5 and then cannot move; it is caught within the
         // chattering window (1000 event tolerances) of its first contact.
         #expect(abs(t - 0.5) <= 1e-8)
+        #expect(surfaces == [0])
         #expect(result.timeline.count < 20)
     }
 }

@@ -74,6 +74,46 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         })
     }
 
+    /// Where to start locating the candidates' earliest root in [t0, hi] (rule C of the
+    /// hysteresis, `ResolutionBand`). A surface just left from sliding that starts the step on
+    /// the wrong side by at most its band ε_j (`FlowWorkspace.hysteresis`) and moves back,
+    /// d_j(t0) ∈ [−ε_j, 0] with ḋ_j(t0) > 0, has not crossed at t0: the exit left it there
+    /// within the integrator's resolution, and its event, if any, is the later root where it
+    /// turns round and crosses. Re-steps to the latest maximum of such functions' Hermite
+    /// interpolants; where they are all positive there, the bracket starts there, unless
+    /// another candidate has crossed by then (then that one's earlier root is located without
+    /// them). Otherwise (no return confirmed) the bracket starts at t0 as before.
+    /// - Returns: the start and the candidates to locate; a start after t0 has every d
+    ///   there in `workspace.distanceLo`.
+    func bracketStart(of candidates: [Int], from t0: Double, to t1: Double, before hi: Double,
+                      probe: (Double) throws(FlowError) -> Void) throws(FlowError) -> (lo: Double, candidates: [Int])
+    {
+        let w = workspace
+        let stepLength = t1 - t0
+        let returning = candidates.filter { j in
+            j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
+                && (-w.hysteresis[j]...0).contains(w.distanceStart[j]) && w.distanceRateStart[j] > 0
+        }
+        guard !returning.isEmpty else { return (t0, candidates) }
+        var start = t0
+        for j in returning {
+            // The highest interior maximum of d_j's interpolant is the lowest dip of −d_j's.
+            guard let peak = HermiteScreen.interiorDip(
+                start: -w.distanceStart[j], end: -w.distanceEnd[j], startSlope: -stepLength * w.distanceRateStart[j],
+                endSlope: -stepLength * w.distanceRateEnd[j])
+            else { return (t0, candidates) }
+            start = max(start, t0 + peak.fraction * stepLength)
+        }
+        guard start < hi else { return (t0, candidates) }
+        try probe(start)
+        evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceLo, rateInto: nil)
+        guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return (t0, candidates) }
+        if candidates.contains(where: { w.distanceLo[$0] <= 0 }) {
+            return (t0, candidates.filter { !returning.contains($0) })
+        }
+        return (start, candidates)
+    }
+
     /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants
     /// (`HermiteScreen.crossing`), from d and ḋ at both step ends; surfaces slid on have no
     /// rate and are left to the secant.
@@ -115,11 +155,15 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// double crossing) is rounding, not an event: a function left tangentially that does
     /// not move further the wrong way (ḋ ≥ 0: a pair that left at rate exactly 0 towards a
     /// side whose field leaves g unchanged, such as a neuron dying on its last sample, stays
-    /// where it is), or a sliding gate less than the gate tolerance outside [0, 1].
+    /// where it is), a surface just left from sliding less than its band ε_j on the wrong
+    /// side (rule C of the hysteresis), or a sliding gate less than the gate tolerance plus
+    /// its resolvable margin (`FlowWorkspace.hysteresis`) outside [0, 1].
     private func isFalseAlarm(_ j: Int, distances: UnsafeMutablePointer<Double>,
                               rates: UnsafeMutablePointer<Double>) -> Bool {
-        if evaluator.isSliding(j) { return distances[j] >= -gateTolerance }
-        return isDeparting[j] && rates[j] >= 0
+        let w = workspace
+        if evaluator.isSliding(j) { return distances[j] >= -(gateTolerance + w.hysteresis[j]) }
+        let isWithinExitBand = j < w.surfaceCount && w.hysteresis[j] > 0 && distances[j] >= -w.hysteresis[j]
+        return isWithinExitBand || isDeparting[j] && rates[j] >= 0
     }
 
     /// Re-steps towards the Hermite minimum of function j, then follows the secant of its

@@ -21,6 +21,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private let evaluator: StateEvaluator<System>
     private let screen: StepScreen<System>
     private let resolver: ContactResolver<System>
+    private let band: ResolutionBand<System>
     private let locator: EventLocator
     private let integrator: ModeIntegrator
     private var guards: RunGuards
@@ -43,7 +44,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                   watchedCount: problem.watchedCount)
         evaluator = StateEvaluator(mode: mode, watched: problem.watched, workspace: workspace)
         screen = StepScreen(evaluator: evaluator, gateTolerance: options.eventTimeTolerance.gate)
-        resolver = ContactResolver(evaluator: evaluator, repellingRule: options.repellingRule,
+        band = ResolutionBand(system: system, options: options,
+                              initialStep: Self.initialStep(options: options, endTime: problem.endTime))
+        resolver = ContactResolver(evaluator: evaluator, band: band, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
         guards = RunGuards(options: options)
@@ -135,6 +138,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let stepLimit = nextOutput < problem.outputTimes.count ? problem.outputTimes[nextOutput] : problem.endTime
         try integrator.step(t: &time, until: stepLimit, h: &h, state: w.state, start: w.stepStart)
         let t1 = time
+        band.stepLength = t1 - t0
         try guards.checkStep(length: t1 - t0, endingAt: t1)
         try evaluator.evaluateCurrentState(at: time)
         if !mode.slidingSurfaces.isEmpty {
@@ -147,17 +151,20 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 try evaluator.evaluateCurrentState(at: time)
             }
         }
+        widenSlideExits()
         let probe = { (t: Double) throws(FlowError) in try self.probe(at: t, from: t0) }
         guard let (hi, candidates) = try screen.screen(from: t0, to: t1, probe: probe) else {
             screen.clearDepartures()
+            clearExitBands()
             notifyAdvance()
             reportOutputTimesReached()
             return
         }
+        let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
         let (eventTime, crossed) = try locator.locate(
-            lo: t0, hi: hi, distancesAtLo: w.distanceStart, distancesAtHi: w.distanceHi,
-            candidates: candidates, tolerance: options.eventTimeTolerance,
-            firstEstimate: hi == time ? screen.hermiteCrossing(of: candidates, from: t0, to: hi) : nil
+            lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
+            candidates: located, tolerance: options.eventTimeTolerance,
+            firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
         ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
             self.evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: distances,
@@ -175,16 +182,47 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                                                 at: time))
         integrator.reset()
         try evaluator.evaluateCurrentState(at: time)
-        try guards.checkEvent(at: time)
+        try guards.checkEvent(at: time, surfaces: surfaces)
         notifyAdvance()
         reportOutputTimesReached()
     }
 
-    /// Applies a contact resolution: the new mode, the departing marks, the events.
+    /// Applies a contact resolution: the new mode, the departing marks, the events. A
+    /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:
+    /// right after the exit, g_j up to ε_j on the wrong side and moving back has not crossed,
+    /// `StepScreen.bracketStart`); every other surface whose state changed starts without one.
     private func apply(_ resolution: ContactResolver<System>.Resolution) {
         mode.apply(resolution)
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
-        for event in resolution.events { record(event) }
+        for event in resolution.events {
+            if case .slideEnd = event.kind {
+                workspace.hysteresis[event.surface] = band.band(of: event.surface, at: workspace.state)
+            } else {
+                workspace.hysteresis[event.surface] = 0
+            }
+            record(event)
+        }
+    }
+
+    /// Rule A: a sliding gate seen outside [0, 1] by more than the gate tolerance for the
+    /// first time in its sliding episode gets its resolvable margin μ_j, kept until the
+    /// episode ends: a step end that sees the gate outside by less than that is no exit
+    /// (`StepScreen`); beyond it the exit is located at the gate's own root as before.
+    private func widenSlideExits() {
+        let w = workspace, gateTolerance = options.eventTimeTolerance.gate
+        for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
+            let margin = band.gateMargin(of: j, at: w.state, gates: mode.gates)
+            if margin.isFinite { w.hysteresis[j] = margin }
+        }
+    }
+
+    /// Rule C ends once a surface left from sliding is clear of its band (g_j beyond ε_j on
+    /// its side, at a step end).
+    private func clearExitBands() {
+        let w = workspace
+        for j in 0..<w.surfaceCount where w.hysteresis[j] > 0 && !mode.isSliding[j] && w.distanceEnd[j] > w.hysteresis[j] {
+            w.hysteresis[j] = 0
+        }
     }
 
     /// Watched functions met at the current state change to the side their rate ḣ points
@@ -223,8 +261,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                   (0...1).contains(w.trialGates[j]) else {
                 mode.setSlidingSurfaces(mode.slidingSurfaces.filter { $0 != j })
                 mode.setSide(side, of: j)
-                throw .eventAccumulation(count: options.chatteringContactLimit, t: time)
+                throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
+            workspace.hysteresis[j] = 0
             try evaluator.evaluateCurrentState(at: time)
             for member in mode.groups.members(of: j) {
                 record(TimelineEvent(time: time, surface: member, kind: .chattering, negativeSideSpeed: 0,

@@ -35,6 +35,12 @@ final class FlowWorkspace {
     /// a re-stepped witness only).
     let distanceHi: UnsafeMutablePointer<Double>
     let distanceRateHi: UnsafeMutablePointer<Double>
+    /// Signed distances at a bracket's start later than the step start (`StepScreen.bracketStart`).
+    let distanceLo: UnsafeMutablePointer<Double>
+    /// Each surface's hysteresis width (0: none): a sliding gate's resolvable margin, or the
+    /// resolution band of a surface just left from sliding (`ResolutionBand`; set and cleared
+    /// by `FlowSimulator`).
+    let hysteresis: UnsafeMutablePointer<Double>
 
     init(dimension: Int, surfaceCount: Int, watchedCount: Int) {
         self.dimension = dimension
@@ -57,6 +63,8 @@ final class FlowWorkspace {
         trialValues = buffers.doubles(f)
         trialRates = buffers.doubles(f)
         distanceHi = buffers.doubles(f)
+        hysteresis = buffers.doubles(m)
         distanceRateHi = buffers.doubles(f)
+        distanceLo = buffers.doubles(f)
     }
 }

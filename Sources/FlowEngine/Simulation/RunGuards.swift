@@ -14,6 +14,8 @@ struct RunGuards {
     private var stalledStepCount = 0
     private var lastEventTime = -Double.infinity
     private var eventsInAccumulation = 0
+    /// The surfaces met in the current run of accumulated events.
+    private var accumulatedSurfaces = Set<Int>()
     /// The last few contact times of each surface ever contacted (few of the m, so not one
     /// array per surface).
     private var recentContacts: [Int: [Double]] = [:]
@@ -32,15 +34,17 @@ struct RunGuards {
         }
     }
 
-    /// After every located event at `t`.
-    mutating func checkEvent(at t: Double) throws(FlowError) {
+    /// After every located event at `t`, where `surfaces` were met.
+    mutating func checkEvent(at t: Double, surfaces: [Int]) throws(FlowError) {
         if t - lastEventTime <= 10 * options.eventTimeTolerance.time(near: t) {
             eventsInAccumulation += 1
+            accumulatedSurfaces.formUnion(surfaces)
             if eventsInAccumulation >= options.accumulationLimit {
-                throw .eventAccumulation(count: eventsInAccumulation, t: t)
+                throw .eventAccumulation(count: eventsInAccumulation, surfaces: accumulatedSurfaces.sorted(), t: t)
             }
         } else {
             eventsInAccumulation = 0
+            accumulatedSurfaces = Set(surfaces)
         }
         lastEventTime = t
     }

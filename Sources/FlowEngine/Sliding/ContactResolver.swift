@@ -20,6 +20,15 @@
 /// side's field is tangent and the other leaves (σ− = 0 < σ+, as where every gated term
 /// vanishes on the surface, or σ− < 0 = σ+) is non-unique too and also follows the rule.
 ///
+/// Below the integrator's resolution (`ResolutionBand`) contacts are decided with
+/// hysteresis. Rule B: a contact that was on a side and would cross, while the normal speed
+/// on its own side is below the resolvable speed v_j = ε_j / h, is held on the surface
+/// (it slides, its gate from the equivalent control) instead of being flipped on noise,
+/// provided the jump of normal speeds |σ+ − σ−| exceeds v_j (else it crosses as before).
+/// Rule A: a surface slid on leaves only when its solved gate is outside [0, 1] by more
+/// than the gate tolerance plus its resolvable margin μ_j (the one it slid with, else the
+/// one at x).
+///
 /// Reference: Filippov (1988) §2.4; DESIGN.md.
 final class ContactResolver<System: PiecewiseSmoothSystem> {
     /// What a surface does in a mode: the flow is on one side of it, or slides on it.
@@ -43,11 +52,14 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
     }
 
     private let evaluator: StateEvaluator<System>
+    private let band: ResolutionBand<System>
     private let repellingRule: RepellingSurfaceRule
     private let gateTolerance: Double
 
-    init(evaluator: StateEvaluator<System>, repellingRule: RepellingSurfaceRule, gateTolerance: Double) {
+    init(evaluator: StateEvaluator<System>, band: ResolutionBand<System>, repellingRule: RepellingSurfaceRule,
+         gateTolerance: Double) {
         self.evaluator = evaluator
+        self.band = band
         self.repellingRule = repellingRule
         self.gateTolerance = gateTolerance
     }
@@ -72,6 +84,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         var undecided = Set(isStart ? contacts : [])
         var speeds = [Int: (negative: Double, positive: Double)]()
         var choices = Set<Int>()
+        // Contacts that slid before, or were pushed off the sliding set here, are never held (rule B).
+        var released = Set(contacts.filter { mode.isSliding[$0] })
         var settled = false
         for _ in 0..<(2 * contacts.count + 4) {
             var changed = false
@@ -82,13 +96,15 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                 let (negative, positive) = try normalSpeeds(of: j, at: t)
                 speeds[j] = (negative, positive)
                 let after = try decide(j, before: before, negative: negative, positive: positive,
-                                       isUndecided: undecided.contains(j), at: t, choices: &choices)
+                                       isUndecided: undecided.contains(j), isHoldable: !released.contains(j), at: t,
+                                       choices: &choices)
                 undecided.remove(j)
                 apply(after, to: j)
                 if after != before { changed = true }
             }
             try evaluator.evaluateCurrentState(at: t)
-            for j in mode.slidingSurfaces where w.gates[j] < -gateTolerance || w.gates[j] > 1 + gateTolerance {
+            for j in mode.slidingSurfaces where hasLeftSlidingRange(j, wasSliding: originalSlidingSurfaces.contains(j)) {
+                released.insert(j)
                 if previous[j] == nil {
                     previous[j] = .sliding
                     contacts.append(j)
@@ -109,7 +125,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
 
     /// The state contact j goes to from `before`, given its one-sided speeds.
     private func decide(_ j: Int, before: SurfaceState, negative: Double, positive: Double, isUndecided: Bool,
-                        at t: Double, choices: inout Set<Int>) throws(FlowError) -> SurfaceState {
+                        isHoldable: Bool, at t: Double, choices: inout Set<Int>) throws(FlowError) -> SurfaceState {
         func chosenSide() throws(FlowError) -> SurfaceState {
             guard let side = repellingRule.side else { throw .repellingSurface(surface: j, t: t) }
             choices.insert(j)
@@ -129,6 +145,15 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                SurfaceClassifier.isNegligible(current == .negative ? negative : positive,
                                               comparedTo: current == .negative ? positive : negative) {
                 return before
+            }
+            // Rule B: leaving its side at a speed the integrator does not resolve is noise;
+            // unless the jump σ+ − σ− is unresolved too (both sides' fields alike: crossing
+            // changes nothing, while sliding would need a singular equivalent control).
+            if !isUndecided, isHoldable, case .on(let current) = before, current != side {
+                let speed = band.resolvableSpeed(of: j, at: workspace.state)
+                if abs(current == .negative ? negative : positive) <= speed, abs(positive - negative) > speed {
+                    return .sliding
+                }
             }
             return .on(side)
         case .attractingSliding:
@@ -176,6 +201,18 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             }
         }
         return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures)
+    }
+
+    /// Rule A: whether sliding gate j is outside [0, 1] by more than the gate tolerance plus
+    /// its resolvable margin: the one it slid with (`FlowWorkspace.hysteresis`) if it was
+    /// sliding before this contact, else the one at the current state.
+    private func hasLeftSlidingRange(_ j: Int, wasSliding: Bool) -> Bool {
+        let w = workspace
+        let excess = max(-w.gates[j], w.gates[j] - 1) - gateTolerance
+        guard excess > 0 else { return false }
+        let margin = wasSliding && w.hysteresis[j] > 0
+            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state, gates: mode.gates)
+        return !(excess <= margin)
     }
 
     private func state(of j: Int) -> SurfaceState {
