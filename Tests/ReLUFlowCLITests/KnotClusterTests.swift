@@ -28,4 +28,25 @@ struct KnotClusterTests {
         let loss = try #require(passage.first?["loss"] as? Double)
         #expect(abs(loss - 3.56093856) < 1e-6)
     }
+
+    /// Issue 10: width 40, 10 points, sin(πx), seed 3 stopped at t = 36.29 with 1000 events
+    /// accumulated at one instant (a neuron dying on its last sample, the S4 mechanism).
+    @Test("The width-40 adaptive run reaches t = 500 with no instant holding more than a few events")
+    func width40AdaptiveRunReachesItsEndTime() throws {
+        let scratch = try ScratchFolder()
+        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent(
+            "scenarios/univariate/adaptive-sine-width40-small.yaml")
+        let output = try ReLUFlowProcess.run(["run", scenario.path, "--out", scratch.path("run"), "--quiet"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: scratch.path("run/summary.json")))) as! [String: Any]
+        #expect(summary["status"] as? String == "completed" && summary["final_time"] as? Double == 500)
+        let entries = try scratch.lines("run/timeline.jsonl")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        // The failure was a cycle at one instant; a Filippov solution changes each of the
+        // 40·10 pairs at most a few times at one instant, never hundreds.
+        let perInstant = Dictionary(grouping: entries.filter { ($0["t"] as? Double ?? 0) > 0 }) { $0["t"] as? Double ?? 0 }
+        #expect(perInstant.values.map(\.count).max() ?? 0 <= 20)
+        #expect((summary["final_loss"] as? Double ?? .infinity) < 1)
+    }
 }
