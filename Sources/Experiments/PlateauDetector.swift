@@ -18,8 +18,7 @@ import Foundation
 /// the first descent while the mean rate since the first sample, (L₀ − L(t))/(t − t₀),
 /// stays within a factor 2 of the first secant rate c; the secant slopes p that end there
 /// do not count as flat, so a plateau starts at the first descent's last sample at the
-/// earliest. A flow
-/// that speeds up (the escape from a small initialisation's saddle) leaves the first
+/// earliest. A flow that speeds up (the escape from a small initialisation's saddle) leaves the first
 /// descent at once, and its saddle plateau is found.
 public struct PlateauDetector: Sendable {
     public struct Plateau: Sendable, Equatable {

@@ -26,6 +26,8 @@ enum TrajectorySchedule: Equatable {
     static let linearCells = 500
     static let cellsPerDecade = 50
     static let decades = 12
+    /// The most times a `save_at` grid may ask for: 10⁷ rows, about a GB of CSV at P1 size.
+    static let maximumSaveCount = 10_000_000
 
     /// The cell of t ∈ [0, t_end]: its linear cell ⌊500·t/t_end⌋ and its log cell
     /// ⌊50·log10(t_end/t)⌋, capped at 600 (everything below t_end·1e-12). Both change
@@ -106,12 +108,16 @@ extension TrajectorySchedule {
         }
         let spec = try output.fields("save_at")
         try spec.requireOnly(["range", "count", "scale"])
-        let ends = (spec.optionalTexts("range") ?? []).compactMap { $0.flatMap(Double.init) }.filter(\.isFinite)
-        guard ends.count == 2, ends[0] < ends[1] else {
+        let texts = spec.optionalTexts("range") ?? []
+        let ends = texts.compactMap { $0.flatMap(Double.init) }.filter(\.isFinite)
+        guard texts.count == 2, ends.count == 2, ends[0] < ends[1] else {
             throw spec.failure("range", "expected two ascending numbers [a, b]")
         }
         guard let count = try spec.optionalInt("count"), count >= 2 else {
             throw spec.failure("count", "missing or below 2")
+        }
+        guard count <= Self.maximumSaveCount else {
+            throw spec.failure("count", "\(count) save times: at most \(Self.maximumSaveCount) (a trajectory row each)")
         }
         let scale = try spec.optionalChoice("scale", among: ["linear", "log"]) ?? "linear"
         guard scale == "linear" || ends[0] > 0 else { throw spec.failure("range", "a log grid needs a positive start") }

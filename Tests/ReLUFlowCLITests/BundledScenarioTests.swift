@@ -35,10 +35,7 @@ import Testing
             for input in try manager.contentsOfDirectory(atPath: source.path) where !input.hasSuffix(".yaml") {
                 try manager.copyItem(at: source.appendingPathComponent(input), to: copy.appendingPathComponent(input))
             }
-            var text = try String(contentsOf: file, encoding: .utf8)
-            if let range = text.range(of: #"trajectory_every: \d+"#, options: .regularExpression) {
-                text.replaceSubrange(range, with: "trajectory_every: 1")
-            }
+            let text = try String(contentsOf: file, encoding: .utf8) + "\noutput: {trajectory_every: 1}\n"
             try text.write(to: copy.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
             let folder = copy.appendingPathComponent("run").path
             let output = try ReLUFlowProcess.run(["run", copy.appendingPathComponent("scenario.yaml").path, "--out", folder,

@@ -10,8 +10,7 @@ struct KnotClusterTests {
         let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent(
             "scenarios/univariate/adaptive-knot-cluster-small.yaml")
         #expect(try ReLUFlowProcess.run(["run", scenario.path, "--out", scratch.path("run"), "--quiet"]).status == 0)
-        let summary = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: scratch.path("run/summary.json")))) as! [String: Any]
+        let summary = try scratch.json("run/summary.json")
         #expect(summary["status"] as? String == "completed" && summary["final_time"] as? Double == 500)
         let entries = try scratch.lines("run/timeline.jsonl")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -38,8 +37,7 @@ struct KnotClusterTests {
             "scenarios/univariate/adaptive-sine-width40-small.yaml")
         let output = try ReLUFlowProcess.run(["run", scenario.path, "--out", scratch.path("run"), "--quiet"])
         #expect(output.status == 0, "\(output.stderr)")
-        let summary = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: scratch.path("run/summary.json")))) as! [String: Any]
+        let summary = try scratch.json("run/summary.json")
         #expect(summary["status"] as? String == "completed" && summary["final_time"] as? Double == 500)
         let entries = try scratch.lines("run/timeline.jsonl")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }

@@ -54,7 +54,7 @@ public struct GradientDescent<Network: GatedNetwork> {
         var taken = 0
         for k in stride(from: 1, through: iterations, by: 1) {
             if shouldStop() {
-                losses.append((taken, network.loss(at: theta)))
+                if losses.last?.iteration != taken { losses.append((taken, network.loss(at: theta))) }
                 break
             }
             // F at θ_{k−1} with its own gates, then the step.

@@ -7,7 +7,7 @@ extension RunSummaryRecord {
     ///     closed-form loss.
     ///   - halfSumTimeFactor: s with ∇L = s·∇L_½Σ; nil for a population loss.
     ///   - timeline: the entries timeline.jsonl gets, counted as `TimelineCounts`.
-    ///   - surfaceName: how a failure message calls surface j (`GatedNetwork.surfaceName`).
+    ///   - surfaceName: how a failure message calls surface j (`SurfaceLabel.name`).
     public init(scenario: String, model: String, lossNormalization: String, stepper: String, repellingRule: String,
                 relativeTolerance: Double, absoluteTolerance: Double, endTime: Double, halfSumTimeFactor: Double?,
                 result: FlowResult, finalLoss: Double, finalParameters: ParameterValues, finalActive: [SurfacePair],

@@ -15,7 +15,7 @@ public struct TrajectoryTable: Sendable, Equatable {
     }
 
     /// Reads the file's text.
-    /// - Throws: why it is not a trajectory table, naming the line ("line 7: 1 field, the
+    /// - Throws: why it is not a trajectory table, naming the line ("line 7: 1 field(s), the
     ///   header has 5"), e.g. for a file cut short by a full disk.
     public init(csv text: String) throws(FormatError) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)

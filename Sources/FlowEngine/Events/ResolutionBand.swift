@@ -13,7 +13,8 @@
 /// `ContactResolver` and `FlowSimulator` for the hysteresis built on them).
 ///
 /// Assumes: `stepLength` is the length of the last accepted step.
-/// Guarantees: evaluations change no state of the flow (the gates are read, not written);
+/// Guarantees: evaluations change no state of the flow (`gateMargin` sets gate j to 0 and 1
+/// and restores it);
 /// ∂g_j/∂x_k are the rates ∇g_j·e_k, one surface's rate at a time when the system provides
 /// it (`JumpProvidingSystem`), all rates otherwise.
 final class ResolutionBand<System: PiecewiseSmoothSystem> {

@@ -11,9 +11,10 @@
 ///    solution, N = D_c Π [−R₁₁⁻¹R₁₂; I] the null space (Golub & Van Loan, *Matrix
 ///    Computations*, 4th ed., §5.4.2). The system must be consistent: the residual
 ///    ‖(Qᵀ D_r r)_{ρ..<k}‖ may not exceed `consistencyTolerance` times the size of the rest.
-/// 3. Among the solutions the one nearest `center`·1 is taken (a minimum-norm deviation:
+/// 3. Among the solutions the one nearest c·1 is taken (c = ½ for `Choice.gates`, 0 for
+///    `Choice.minimumNorm`) (a minimum-norm deviation:
 ///    z = z_b + Z Zᵀ(c·1 − z_b), Z an orthonormal basis of range(N)).
-/// 4. With `boxed`, that point is moved by Dykstra's alternating projections (Boyle &
+/// 4. For `Choice.gates`, that point is moved by Dykstra's alternating projections (Boyle &
 ///    Dykstra 1986) between the box [0, 1]^k and the solution set, to the solution in the box
 ///    nearest it when there is one. The result is always the solution-set iterate, so A z = r
 ///    holds; when no solution lies in the box it is the solution nearest the box, and its
@@ -78,7 +79,7 @@ final class SmallLinearSolver {
 
     /// Solves A z = r; A is left as it is, r becomes z.
     ///
-    /// - Returns: false when A is not finite, or singular and the system inconsistent (no
+    /// - Returns: false when A has an infinite entry, or is singular and the system inconsistent (no
     ///   z satisfies all k equations); r is then unspecified.
     func solve(_ a: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, size k: Int, choosing choice: Choice) -> Bool {
         precondition(k <= capacity, "a \(k) × \(k) system in a solver for \(capacity)")
