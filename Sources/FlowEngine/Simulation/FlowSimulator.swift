@@ -23,7 +23,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private let resolver: ContactResolver<System>
     private let band: ResolutionBand<System>
     private let locator: EventLocator
-    private let integrator: ModeIntegrator
+    private let integrator: StiffSwitchingIntegrator<System>
     private var guards: RunGuards
     private var timeline: [TimelineEvent] = []
     private var observer = FlowObserver()
@@ -50,7 +50,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
         guards = RunGuards(options: options)
-        integrator = try ModeIntegrator(mode: mode, options: options,
+        integrator = try StiffSwitchingIntegrator(mode: mode, options: options,
                                         initialStep: Self.initialStep(options: options, endTime: problem.endTime))
     }
 
@@ -99,6 +99,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         statistics.failedStepCount = integrator.failedStepCount
         statistics.rhsEvaluationCount = mode.evaluationCount
         statistics.restepCount = integrator.restepCount
+        statistics.implicitStepCount = integrator.implicitStepCount
+        statistics.stiffChangeCount = integrator.changeCount
         statistics.eventCount = timeline.count
         return FlowResult(
             finalTime: time,
