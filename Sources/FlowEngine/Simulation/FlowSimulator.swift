@@ -165,7 +165,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             return
         }
         let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
-        let (eventTime, crossed) = try locator.locate(
+        // Candidates already across at t0 have no root in the step: they meet at its end.
+        let (eventTime, crossed) = located.isEmpty ? (hi, candidates) : try locator.locate(
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
             candidates: located, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
@@ -200,6 +201,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:
     /// right after the exit, g_j up to ε_j on the wrong side and moving back has not crossed,
     /// `StepScreen.bracketStart`); every other surface whose state changed starts without one.
+    /// A contact kept on its side by rule D gets ε_j beyond where it sits: ε_j + max(0, −d_j),
+    /// the band around the contact (a contact reported at a step end may sit across already).
     private func apply(_ resolution: ContactResolver<System>.Resolution) {
         mode.apply(resolution)
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
@@ -210,6 +213,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 workspace.hysteresis[event.surface] = 0
             }
             record(event)
+        }
+        for j in resolution.unresolved {
+            workspace.hysteresis[j] = band.band(of: j, at: workspace.state) + max(0, -workspace.distanceEnd[j])
         }
     }
 
