@@ -170,10 +170,10 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
             candidates: located, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
-        ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
+        ) { (t: Double, distances: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
-            self.evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: distances,
-                                           rateInto: nil)
+            self.evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
+                                           into: distances, rateInto: rates)
         }
         if let last = lastProbe, last == (t0, eventTime) {
             // The probe re-stepped the same step start to the same time: the same state.
