@@ -31,15 +31,22 @@ struct SubResolutionContactTests {
         }
     }
 
+    /// Runs `system` from `initialState` to t = 20 at rtol 1e-10 and atol 1e-8, where the
+    /// noisy terms (amplitude 1e-10) are far below what the step control resolves.
+    static func run<S: PiecewiseSmoothSystem>(_ system: S, from initialState: [Double] = [-0.1, 0, -1]) throws
+        -> FlowResult
+    {
+        try FlowSimulator(problem: FlowProblem(system: system, initialState: initialState, endTime: 20),
+                          options: FlowOptions(relativeTolerance: 1e-10, absoluteTolerance: 1e-8)).run()
+    }
+
     /// From y = −0.1 the flow reaches the surface at t = 0.1 and is held there to t = 20
     /// (about three turns of p): one slide start, no exits at p's sign changes, y on the
     /// surface and the gate 1/(1 − p) within the amplitude of [0, 1]. Without the
     /// hysteresis every positive half-turn of p was a slide exit and a re-entry.
     @Test("A contact whose one side's normal speed is below the resolvable speed slides, not flipping on noise")
     func subResolutionContactIsHeldOnTheSurface() throws {
-        let problem = FlowProblem(system: NoisyEdge(), initialState: [-0.1, 0, -1], endTime: 20)
-        let result = try FlowSimulator(problem: problem, options: FlowOptions(relativeTolerance: 1e-10,
-                                                                              absoluteTolerance: 1e-8)).run()
+        let result = try Self.run(NoisyEdge())
         #expect(result.termination == .reachedEndTime)
         try #require(result.timeline.count == 1)
         #expect(result.timeline[0].kind == .slideStart)
@@ -74,9 +81,7 @@ struct SubResolutionContactTests {
     @Test("Every field evaluation, the resolvable margins' included, is counted in rhsEvaluationCount")
     func everyFieldEvaluationIsCounted() throws {
         let system = CountedNoisyEdge()
-        let problem = FlowProblem(system: system, initialState: [-0.1, 0, -1], endTime: 20)
-        let result = try FlowSimulator(problem: problem, options: FlowOptions(relativeTolerance: 1e-10,
-                                                                              absoluteTolerance: 1e-8)).run()
+        let result = try Self.run(system)
         #expect(result.termination == .reachedEndTime)
         #expect(result.statistics.rhsEvaluationCount == system.counter.evaluations)
     }
@@ -91,11 +96,8 @@ struct SubResolutionContactTests {
 
         func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                       field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
-            let gate = (gates[0] + gates[1]) / 2
-            field[0] = 1 - gate + gate * NoisyEdge.amplitude * state[1]
-            field[1] = state[2]
-            field[2] = -state[1]
-            switching?[0] = state[0]
+            var gate = (gates[0] + gates[1]) / 2
+            NoisyEdge().evaluate(at: state, gates: &gate, field: field, switching: switching)
             switching?[1] = state[0]
         }
 
@@ -112,9 +114,7 @@ struct SubResolutionContactTests {
     /// half-turn of p.
     @Test("A coincident group sliding on a sub-resolution edge is held as one surface, every member within its margin")
     func coincidentGroupIsHeldOnTheSurface() throws {
-        let problem = FlowProblem(system: NoisyEdgePair(), initialState: [-0.1, 0, -1], endTime: 20)
-        let result = try FlowSimulator(problem: problem, options: FlowOptions(relativeTolerance: 1e-10,
-                                                                              absoluteTolerance: 1e-8)).run()
+        let result = try Self.run(NoisyEdgePair())
         #expect(result.termination == .reachedEndTime)
         #expect(result.timeline.map(\.surface) == [0, 1])
         #expect(result.timeline.allSatisfy { $0.kind == .slideStart && abs($0.time - 0.1) <= 1e-12 })
@@ -151,9 +151,7 @@ struct SubResolutionContactTests {
     /// the rule every one of the six sign changes of y was a `crossing`.
     @Test("A contact whose normal speeds are both below the resolvable speed keeps its side, not flipping on noise")
     func contactWithBothSpeedsUnresolvedKeepsItsSide() throws {
-        let problem = FlowProblem(system: NoisyTangent(), initialState: [-NoisyTangent.amplitude, 0, 1], endTime: 20)
-        let result = try FlowSimulator(problem: problem, options: FlowOptions(relativeTolerance: 1e-10,
-                                                                              absoluteTolerance: 1e-8)).run()
+        let result = try Self.run(NoisyTangent(), from: [-NoisyTangent.amplitude, 0, 1])
         #expect(result.termination == .reachedEndTime)
         #expect(result.timeline.isEmpty)
         #expect(result.finalGates == [0])
