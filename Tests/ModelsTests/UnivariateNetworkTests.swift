@@ -8,7 +8,7 @@ import _TestSupport
 /// the balance δ through crossings and sliding, the train-only-c limit in closed form, and
 /// knots pinned at samples while sliding.
 @Suite struct UnivariateNetworkTests {
-    static let options = FlowOptions(stepper: .rk8pd, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
+    static let options = FlowOptions(stepper: .rk8pd, stiffStepper: nil, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
 
     /// y = sin(πx) on n equispaced points of [lo, hi] (univariate notes §4, suggested
     /// defaults; plateau notes §5, E5, on [−1, 1]).
