@@ -245,7 +245,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         let excess = max(-w.gates[j], w.gates[j] - 1) - gateTolerance
         guard excess > 0 else { return false }
         let margin = wasSliding && w.hysteresis[j] > 0
-            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state, gates: mode.gates)
+            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state)
         return !(excess <= margin)
     }
 
