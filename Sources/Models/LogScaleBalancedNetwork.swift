@@ -108,8 +108,15 @@ public struct LogScaleBalancedNetwork: AffineNeuronFamily, Sendable {
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        // D_j accumulates in the direction block of the field; ⟨D_j, v_j⟩ afterwards.
         familyField(at: state, gates: gates, field: field, switching: switching)
+        splitDirectionSums(at: state, field)
+    }
+
+    /// D_j, accumulated in the direction block of `field`, becomes the fields of ℓ_j and v_j:
+    /// s_j⟨D_j, v_j⟩ and s_j(D_j − ⟨D_j, v_j⟩v_j). The map is linear in D_j, so it turns a
+    /// jump of the D_j into the jump of the field too.
+    @inline(__always)
+    private func splitDirectionSums(at state: UnsafePointer<Double>, _ field: UnsafeMutablePointer<Double>) {
         for j in 0..<width {
             let s = state[signOffset + j]
             let v = state + directionOffset + j * d, direction = field + directionOffset + j * d
@@ -129,6 +136,21 @@ public struct LogScaleBalancedNetwork: AffineNeuronFamily, Sendable {
 
     /// L = c_L Σ_i (Σ_j s_j e^{2ℓ_j} σ(v_j·x_i) − y_i)².
     public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
+}
+
+extension LogScaleBalancedNetwork: JumpProvidingSystem {
+    /// `TwoLayerFamily.familyJump` gives the jump of the D_j (u_k = s_k e^{2ℓ_k}, z_ki = v_k·x_i);
+    /// the same linear split as `evaluate` turns it into the jump of (ℓ, v). The signs' entries stay 0.
+    public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                     into jump: UnsafeMutablePointer<Double>) {
+        familyJump(of: surface, at: state, gates: gates, into: jump)
+        splitDirectionSums(at: state, jump)
+    }
+
+    /// ġ_{j,i} = x_i·v̇_j.
+    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
+        familySwitchingRate(of: surface, velocity: velocity)
+    }
 }
 
 extension LogScaleBalancedNetwork: WidthOnlyNetwork {

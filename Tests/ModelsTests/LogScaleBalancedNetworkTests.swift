@@ -35,6 +35,25 @@ import _TestSupport
         for (a, b) in zip(logModel.plainParameters(logRun.finalState), plainRun.finalState) { #expect(abs(a - b) <= 1e-12) }
     }
 
+    /// `JumpProvidingSystem`: the engine slides with these jumps, so they must be the
+    /// differences of evaluations, off the surface too (v_j·x_i ≠ 0, the drift a slide
+    /// leaves, where e^{2ℓ} matters) and with other gates fractional.
+    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; one surface's rate is the full rates' entry")
+    func jumpsAreFieldDifferences() throws {
+        let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 11, seed: 4).generate()
+        let model = try LogScaleBalancedNetwork(data: data, width: 4, normalization: .halfSum)
+        let theta = try InitializationScheme.balanced(logScale: log(0.7)).draw(for: model, seed: 9)
+        var generator = SeededGenerator(seed: 8)
+        var gates = model.signGates(at: theta)
+        for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
+        let velocity = (0..<model.dimension).map { _ in generator.normal() }
+        let (worst, ratesAgree) = jumpErrors(of: model, at: theta, gates: gates, velocity: velocity)
+        #expect(ratesAgree)
+        // The same products summed in another order, then the same linear split: rounding
+        // of the field's size.
+        #expect(worst <= 1e-14)
+    }
+
     /// One neuron, identity inputs, positive labels, every component active: while the
     /// output h is negligible, D = c·y is constant and (α = ⟨w, D̂⟩, a) solves the linear
     /// system α̇ = κ a, ȧ = κ α with κ = ‖D‖ (orthogonal-data notes §1.10: the linearised
