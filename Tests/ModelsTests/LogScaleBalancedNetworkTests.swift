@@ -75,6 +75,73 @@ import _TestSupport
         }
     }
 
+    /// The state reads the direction as v_j/N_j, N_j = ‖v_j‖, and v̇_j ⊥ v_j: rescaling v_j
+    /// changes neither the network nor ℓ̇_j, and scales v̇_j with it. Rounding off the unit
+    /// sphere is then harmless; a field that took v_j as unit would grow it for every
+    /// shrinking neuron (d(N² − 1)/dt = −2ℓ̇(N² − 1)).
+    @Test("Rescaling a direction v_j changes neither the loss nor ℓ̇_j; v̇_j scales with v_j and stays orthogonal to it")
+    func directionLengthIsAGauge() throws {
+        let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 11, seed: 4).generate()
+        let width = 4, d = 3
+        let model = try LogScaleBalancedNetwork(data: data, width: width, normalization: .halfSum)
+        let unit = try InitializationScheme.balanced(logScale: log(0.7)).draw(for: model, seed: 9)
+        let lengths = [0.5, 1.7, 1, 2.3]
+        var scaled = unit
+        for j in 0..<width { for l in 0..<d { scaled[width + j * d + l] *= lengths[j] } }
+        let gates = model.signGates(at: unit)
+        #expect(model.signGates(at: scaled) == gates)
+        var unitField = [Double](repeating: 0, count: model.dimension), scaledField = unitField
+        model.evaluate(at: unit, gates: gates, field: &unitField, switching: nil)
+        model.evaluate(at: scaled, gates: gates, field: &scaledField, switching: nil)
+        // The same sums with v_j/N_j for v_j: rounding of the field's size (measured: the
+        // loss identical, field entries within 2.7e-15).
+        let size = unitField.map(abs).max()!
+        #expect(abs(model.loss(at: scaled) - model.loss(at: unit)) <= 1e-15 * model.loss(at: unit))
+        for j in 0..<width {
+            #expect(abs(scaledField[j] - unitField[j]) <= 4e-15 * size)
+            var radial = 0.0
+            for l in 0..<d {
+                let r = width + j * d + l
+                #expect(abs(scaledField[r] - lengths[j] * unitField[r]) <= 4e-15 * lengths[j] * size)
+                radial += scaledField[r] * scaled[r]
+            }
+            #expect(abs(radial) <= 4e-15 * lengths[j] * lengths[j] * size)
+        }
+    }
+
+    /// A neuron of the small-scale regime that shrinks while its siblings escape: from
+    /// λ = e^-400 on 8 Gaussian samples in 3-D (width 6, seed 3) neuron 4 slides on samples 1
+    /// and 2 and falls to ℓ ≈ −441.5 before it turns back, while three clones escape at
+    /// t ≈ 700. With v_j taken as unit the sphere repelled it, e^{2·41} times: ‖v_4‖ reached 1e13
+    /// and the run stopped at t = 316 on a step-size underflow.
+    @Test("From λ = e^-400, a neuron shrinking to e^-441 keeps its direction: rk8pd runs to t = 3000 and ends where msbdf does")
+    func shrinkingNeuronKeepsItsDirection() throws {
+        let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 8, seed: 3).generate()
+        let width = 6, d = 3
+        let model = try LogScaleBalancedNetwork(data: data, width: width, normalization: .halfMean)
+        let start = try InitializationScheme.balanced(logScale: -400).draw(for: model, seed: 3)
+        var smallest = 0.0
+        let observer = FlowObserver(didAdvance: { _, state in smallest = min(smallest, state[0..<width].min()!) })
+        let problem = FlowProblem(system: model, initialState: start, endTime: 3000)
+        let result = try FlowSimulator(problem: problem, options: Self.options).run(observer: observer)
+        let implicit = try FlowSimulator(problem: problem, options: FlowOptions(
+            stepper: .msbdf, relativeTolerance: Self.options.relativeTolerance,
+            absoluteTolerance: Self.options.absoluteTolerance)).run()
+        #expect(result.termination == .reachedEndTime && implicit.termination == .reachedEndTime)
+        #expect(smallest < -440)
+        let loss = model.loss(at: result.finalState)
+        // Two steppers at rtol 1e-12, ending on a plateau whose escaped neurons sit at a
+        // stationary point, where the loss differs only to second order in the states'
+        // ~1e-10 difference: measured identical.
+        #expect(abs(loss - model.loss(at: implicit.finalState)) <= 1e-14 * loss)
+        // N_j moves only by the steps' local errors and the projections onto sliding
+        // surfaces: measured ≤ 1.9e-14.
+        for j in 0..<width {
+            let norm = (0..<d).reduce(0) { $0 + result.finalState[width + j * d + $1] * result.finalState[width + j * d + $1] }
+            #expect(abs(norm.squareRoot() - 1) <= 1e-13)
+        }
+    }
+
     /// `JumpProvidingSystem`: the engine slides with these jumps, so they must be the
     /// differences of evaluations, off the surface too (v_j·x_i ≠ 0, the drift a slide
     /// leaves, where e^{2ℓ} matters) and with other gates fractional.
