@@ -35,6 +35,14 @@ import _TestSupport
         for (a, b) in zip(logModel.plainParameters(logRun.finalState), plainRun.finalState) { #expect(abs(a - b) <= 1e-12) }
     }
 
+    /// Width 6 from λ = e^-400 on 8 Gaussian samples in 3-D with labels N(0,1), half-mean loss;
+    /// data and start drawn from `seed`.
+    static func smallScaleProblem(seed: UInt64) throws -> (model: LogScaleBalancedNetwork, start: [Double]) {
+        let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 8, seed: seed).generate()
+        let model = try LogScaleBalancedNetwork(data: data, width: 6, normalization: .halfMean)
+        return (model, try InitializationScheme.balanced(logScale: -400).draw(for: model, seed: seed))
+    }
+
     /// The small-scale regime on general data: from λ = e^-400 on 8 Gaussian samples in 3-D
     /// (width 6, labels N(0,1)) the directions align at O(1) speed while e^{2ℓ} underflows
     /// (eleven crossings and two neuron deaths by t = 10.4, loss unchanged), then the neurons
@@ -44,10 +52,8 @@ import _TestSupport
     /// ends at t = 618, before its first slide (t = 618.12), where q̇ = ‖F‖² is exact.
     @Test("From λ = e^-400 on Gaussian data: through the escape and every crossing, L(θ(T)) + ∫‖(Ẇ, ȧ)‖² = L(θ0) and ‖v_j‖ = 1")
     func smallScaleRunKeepsTheEnergyIdentity() throws {
-        let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 8, seed: 1).generate()
-        let width = 6, d = 3
-        let model = try LogScaleBalancedNetwork(data: data, width: width, normalization: .halfMean)
-        let start = try InitializationScheme.balanced(logScale: -400).draw(for: model, seed: 1)
+        let (model, start) = try Self.smallScaleProblem(seed: 1)
+        let width = model.width, d = 3
         let system = EnergyAugmentedSystem(model) { theta, field in
             var sum = 0.0
             for j in 0..<width {
@@ -116,10 +122,8 @@ import _TestSupport
     /// and the run stopped at t = 316 on a step-size underflow.
     @Test("From λ = e^-400, a neuron shrinking to e^-441 keeps its direction: rk8pd runs to t = 3000 and ends where msbdf does")
     func shrinkingNeuronKeepsItsDirection() throws {
-        let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 8, seed: 3).generate()
-        let width = 6, d = 3
-        let model = try LogScaleBalancedNetwork(data: data, width: width, normalization: .halfMean)
-        let start = try InitializationScheme.balanced(logScale: -400).draw(for: model, seed: 3)
+        let (model, start) = try Self.smallScaleProblem(seed: 3)
+        let width = model.width, d = 3
         var smallest = 0.0
         let observer = FlowObserver(didAdvance: { _, state in smallest = min(smallest, state[0..<width].min()!) })
         let problem = FlowProblem(system: model, initialState: start, endTime: 3000)
@@ -151,10 +155,7 @@ import _TestSupport
         let model = try LogScaleBalancedNetwork(data: data, width: 4, normalization: .halfSum)
         let theta = try InitializationScheme.balanced(logScale: log(0.7)).draw(for: model, seed: 9)
         var generator = SeededGenerator(seed: 8)
-        var gates = model.signGates(at: theta)
-        for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
-        let velocity = (0..<model.dimension).map { _ in generator.normal() }
-        let (worst, ratesAgree) = jumpErrors(of: model, at: theta, gates: gates, velocity: velocity)
+        let (worst, ratesAgree) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5, using: &generator)
         #expect(ratesAgree)
         // The same products summed in another order, then the same linear split: rounding
         // of the field's size (measured 3.3e-16).
