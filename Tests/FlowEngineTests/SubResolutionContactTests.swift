@@ -49,4 +49,39 @@ struct SubResolutionContactTests {
         let excess = max(-result.finalGates[0], result.finalGates[0] - 1)
         #expect(excess <= NoisyEdge.amplitude * (1 + 1e-6))
     }
+
+    /// One surface g = y with the same field on both sides, ẏ = A·P, (P, Q) turning on the
+    /// unit circle from (0, 1) and A = 1e-10: y = −A + A(1 − cos t) crosses 0 twice a turn at
+    /// normal speeds |σ±| ≤ A, far below the resolvable speed (ε ≥ atol = 1e-8).
+    struct NoisyTangent: PiecewiseSmoothSystem {
+        static let amplitude = 1e-10
+        var dimension: Int { 3 }
+        var surfaceCount: Int { 1 }
+
+        func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                      field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
+            field[0] = Self.amplitude * state[1]
+            field[1] = state[2]
+            field[2] = -state[1]
+            switching?[0] = state[0]
+        }
+
+        func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+                            into rates: UnsafeMutablePointer<Double>) {
+            rates[0] = velocity[0]
+        }
+    }
+
+    /// Rule D: from y = −A the flow meets y = 0 at t = π/2 with both normal speeds A, keeps
+    /// its side within its band (|y| ≤ A ≪ ε), and records nothing over three turns. Without
+    /// the rule every one of the six sign changes of y was a `crossing`.
+    @Test("A contact whose normal speeds are both below the resolvable speed keeps its side, not flipping on noise")
+    func contactWithBothSpeedsUnresolvedKeepsItsSide() throws {
+        let problem = FlowProblem(system: NoisyTangent(), initialState: [-NoisyTangent.amplitude, 0, 1], endTime: 20)
+        let result = try FlowSimulator(problem: problem, options: FlowOptions(relativeTolerance: 1e-10,
+                                                                              absoluteTolerance: 1e-8)).run()
+        #expect(result.termination == .reachedEndTime)
+        #expect(result.timeline.isEmpty)
+        #expect(result.finalGates == [0])
+    }
 }

@@ -23,12 +23,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private let resolver: ContactResolver<System>
     private let band: ResolutionBand<System>
     private let locator: EventLocator
-    private let integrator: ModeIntegrator
+    private let integrator: StiffSwitchingIntegrator<System>
     private var guards: RunGuards
     private var timeline: [TimelineEvent] = []
     private var observer = FlowObserver()
     private var time = 0.0
     private var statistics = FlowStatistics()
+    /// The step start and time of the state in `workspace.trialState`, when a probe put it there.
+    private var lastProbe: (start: Double, time: Double)?
     /// The index of the next output time not yet reached.
     private var nextOutput = 0
     private var hasRun = false
@@ -50,7 +52,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
         guards = RunGuards(options: options)
-        integrator = try ModeIntegrator(mode: mode, options: options,
+        integrator = try StiffSwitchingIntegrator(mode: mode, options: options,
                                         initialStep: Self.initialStep(options: options, endTime: problem.endTime))
     }
 
@@ -99,6 +101,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         statistics.failedStepCount = integrator.failedStepCount
         statistics.rhsEvaluationCount = mode.evaluationCount
         statistics.restepCount = integrator.restepCount
+        statistics.implicitStepCount = integrator.implicitStepCount
+        statistics.stiffChangeCount = integrator.changeCount
         statistics.eventCount = timeline.count
         return FlowResult(
             finalTime: time,
@@ -161,7 +165,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             return
         }
         let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
-        let (eventTime, crossed) = try locator.locate(
+        // Candidates already across at t0 have no root in the step: they meet at its end.
+        let (eventTime, crossed) = located.isEmpty ? (hi, candidates) : try locator.locate(
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
             candidates: located, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
@@ -170,7 +175,12 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             self.evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: distances,
                                            rateInto: nil)
         }
-        try integrator.restep(from: t0, state: w.stepStart, to: eventTime, into: w.state)
+        if let last = lastProbe, last == (t0, eventTime) {
+            // The probe re-stepped the same step start to the same time: the same state.
+            w.state.update(from: w.trialState, count: w.dimension)
+        } else {
+            try integrator.restep(from: t0, state: w.stepStart, to: eventTime, into: w.state)
+        }
         time = eventTime
         try evaluator.evaluateCurrentState(at: time)
         let contacts = crossed + screen.functionsAboutToCross(
@@ -191,6 +201,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:
     /// right after the exit, g_j up to ε_j on the wrong side and moving back has not crossed,
     /// `StepScreen.bracketStart`); every other surface whose state changed starts without one.
+    /// A contact kept on its side by rule D gets ε_j beyond where it sits: ε_j + max(0, −d_j),
+    /// the band around the contact (a contact reported at a step end may sit across already).
     private func apply(_ resolution: ContactResolver<System>.Resolution) {
         mode.apply(resolution)
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
@@ -201,6 +213,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 workspace.hysteresis[event.surface] = 0
             }
             record(event)
+        }
+        for j in resolution.unresolved {
+            workspace.hysteresis[j] = band.band(of: j, at: workspace.state) + max(0, -workspace.distanceEnd[j])
         }
     }
 
@@ -275,7 +290,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// Re-steps from the current step start to `t` into the trial buffers and evaluates
     /// F, g, h and their rates there.
     private func probe(at t: Double, from t0: Double) throws(FlowError) {
+        lastProbe = nil
         try integrator.restep(from: t0, state: workspace.stepStart, to: t, into: workspace.trialState)
+        lastProbe = (t0, t)
         try evaluator.evaluateTrialState(at: t)
     }
 

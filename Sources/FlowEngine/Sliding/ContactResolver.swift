@@ -24,7 +24,10 @@
 /// hysteresis. Rule B: a contact that was on a side and would cross, while the normal speed
 /// on its own side is below the resolvable speed v_j = ε_j / h, is held on the surface
 /// (it slides, its gate from the equivalent control) instead of being flipped on noise,
-/// provided the jump of normal speeds |σ+ − σ−| exceeds v_j (else it crosses as before).
+/// provided the jump of normal speeds |σ+ − σ−| exceeds v_j. Rule D: a contact that would
+/// cross while both normal speeds are below v_j keeps its side (`Resolution.unresolved`;
+/// its band becomes its hysteresis width, as after a slide exit): on either side g_j moves
+/// less than ε_j over a step, so which side the flow is on is the integrator's noise.
 /// Rule A: a surface slid on leaves only when its solved gate is outside [0, 1] by more
 /// than the gate tolerance plus its resolvable margin μ_j (the one it slid with, else the
 /// one at x).
@@ -49,6 +52,9 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         /// Contacts that kept their side with the state on or across the surface (true: a
         /// grazing touch, watched like a surface just left) and contacts crossed (false).
         let departures: [(surface: Int, isDeparting: Bool)]
+        /// Contacts kept on their side by rule D (both normal speeds below the resolvable
+        /// speed), every member: their band ε_j is their hysteresis width, as after a slide exit.
+        let unresolved: [Int]
     }
 
     private let evaluator: StateEvaluator<System>
@@ -84,7 +90,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         var undecided = Set(isStart ? contacts : [])
         var speeds = [Int: (negative: Double, positive: Double)]()
         var choices = Set<Int>()
-        // Contacts that slid before, or were pushed off the sliding set here, are never held (rule B).
+        var unresolved = Set<Int>()
+        // Contacts that slid before, or were pushed off the sliding set here, are never held (rules B, D).
         var released = Set(contacts.filter { mode.isSliding[$0] })
         var settled = false
         for _ in 0..<(2 * contacts.count + 4) {
@@ -97,7 +104,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                 speeds[j] = (negative, positive)
                 let after = try decide(j, before: before, negative: negative, positive: positive,
                                        isUndecided: undecided.contains(j), isHoldable: !released.contains(j), at: t,
-                                       choices: &choices)
+                                       choices: &choices, unresolved: &unresolved)
                 undecided.remove(j)
                 apply(after, to: j)
                 if after != before { changed = true }
@@ -119,13 +126,14 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             try evaluator.evaluateCurrentState(at: t)
         }
         guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
-        return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices, at: t,
-                          recordingEverySurface: isStart)
+        return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices,
+                          unresolved: unresolved, at: t, recordingEverySurface: isStart)
     }
 
     /// The state contact j goes to from `before`, given its one-sided speeds.
     private func decide(_ j: Int, before: SurfaceState, negative: Double, positive: Double, isUndecided: Bool,
-                        isHoldable: Bool, at t: Double, choices: inout Set<Int>) throws(FlowError) -> SurfaceState {
+                        isHoldable: Bool, at t: Double, choices: inout Set<Int>,
+                        unresolved: inout Set<Int>) throws(FlowError) -> SurfaceState {
         func chosenSide() throws(FlowError) -> SurfaceState {
             guard let side = repellingRule.side else { throw .repellingSurface(surface: j, t: t) }
             choices.insert(j)
@@ -149,8 +157,13 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             // Rule B: leaving its side at a speed the integrator does not resolve is noise;
             // unless the jump σ+ − σ− is unresolved too (both sides' fields alike: crossing
             // changes nothing, while sliding would need a singular equivalent control).
+            // Rule D: with both speeds unresolved the contact keeps its side, within its band.
             if !isUndecided, isHoldable, case .on(let current) = before, current != side {
                 let speed = band.resolvableSpeed(of: j, at: workspace.state)
+                if max(abs(negative), abs(positive)) <= speed {
+                    unresolved.insert(j)
+                    return before
+                }
                 if abs(current == .negative ? negative : positive) <= speed, abs(positive - negative) > speed {
                     return .sliding
                 }
@@ -169,15 +182,17 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
 
     /// The events, departures and final mode of settled contacts.
     private func resolution(of contacts: [Int], previous: [Int: SurfaceState],
-                            speeds: [Int: (negative: Double, positive: Double)], choices: Set<Int>, at t: Double,
-                            recordingEverySurface: Bool) -> Resolution {
+                            speeds: [Int: (negative: Double, positive: Double)], choices: Set<Int>,
+                            unresolved: Set<Int>, at t: Double, recordingEverySurface: Bool) -> Resolution {
         let w = workspace
         var events: [TimelineEvent] = []
         var departures: [(surface: Int, isDeparting: Bool)] = []
         var sides: [(surface: Int, side: Side)] = []
+        var unresolvedMembers: [Int] = []
         for leader in contacts {
             let after = state(of: leader)
             let members = mode.groups.members(of: leader)
+            if unresolved.contains(leader), after == previous[leader] { unresolvedMembers += members }
             if case .on(let side) = after {
                 for j in members {
                     sides.append((j, side))
@@ -200,7 +215,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                                             positiveSideSpeed: speed.positive, gate: w.gates[j]))
             }
         }
-        return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures)
+        return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures,
+                          unresolved: unresolvedMembers)
     }
 
     /// Rule A: whether sliding gate j is outside [0, 1] by more than the gate tolerance plus

@@ -168,8 +168,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
     func projectOntoSlidingSurfaces(_ x: UnsafeMutablePointer<Double>, switching: UnsafePointer<Double>) -> Double {
         let surfaces = slidingSurfaces
-        let n = dimension, k = surfaces.count
-        guard k > 0 else { return 0 }
+        guard !surfaces.isEmpty else { return 0 }
         let solution = control.solution
         var drift = 0.0
         for (row, i) in surfaces.enumerated() {
@@ -177,11 +176,36 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             drift = max(drift, abs(switching[i]))
         }
         guard drift > 0 else { return 0 }
-        guard control.solver.solve(control.matrix, solution, size: k, choosing: .minimumNorm) else { return drift }
+        subtractJumpCombination(from: x)
+        return drift
+    }
+
+    /// v ← v − J_S M⁻¹ (∇g_S·v), M = ∇g_S·J_S: the part of v along the jumps taken out, so
+    /// that ∇g_i·v = 0 for every i ∈ S afterwards (the oblique projection onto the tangent
+    /// space of S along the jumps; minimum-norm M⁻¹ where the jumps are dependent). Uses the
+    /// jumps and M of the last `evaluate`, which must have been at x.
+    ///
+    /// - Returns: false when M has no solution for v's rates (v is then unchanged).
+    @discardableResult
+    func projectAlongJumps(_ v: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>) -> Bool {
+        let surfaces = slidingSurfaces
+        guard !surfaces.isEmpty else { return true }
+        if jumpProvider == nil { system.switchingRates(at: x, velocity: v, into: rates) }
+        for (row, i) in surfaces.enumerated() {
+            control.solution[row] = jumpProvider?.switchingRate(of: i, at: x, velocity: v) ?? rates[i]
+        }
+        return subtractJumpCombination(from: v)
+    }
+
+    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes c.
+    @discardableResult
+    private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>) -> Bool {
+        let n = dimension, k = slidingSurfaces.count, solution = control.solution
+        guard control.solver.solve(control.matrix, solution, size: k, choosing: .minimumNorm) else { return false }
         for column in 0..<k {
             let jump = control.jumps + column * n
-            for r in 0..<n { x[r] -= solution[column] * jump[r] }
+            for r in 0..<n { y[r] -= solution[column] * jump[r] }
         }
-        return drift
+        return true
     }
 }
