@@ -46,7 +46,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                   watchedCount: problem.watchedCount)
         evaluator = StateEvaluator(mode: mode, watched: problem.watched, workspace: workspace)
         screen = StepScreen(evaluator: evaluator, gateTolerance: options.eventTimeTolerance.gate)
-        band = ResolutionBand(system: system, options: options,
+        band = ResolutionBand(mode: mode, options: options,
                               initialStep: Self.initialStep(options: options, endTime: problem.endTime))
         resolver = ContactResolver(evaluator: evaluator, band: band, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
@@ -170,10 +170,10 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
             candidates: located, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
-        ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
+        ) { (t: Double, distances: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
-            self.evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: distances,
-                                           rateInto: nil)
+            self.evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
+                                           into: distances, rateInto: rates)
         }
         if let last = lastProbe, last == (t0, eventTime) {
             // The probe re-stepped the same step start to the same time: the same state.
@@ -222,12 +222,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// Rule A: a sliding gate seen outside [0, 1] by more than the gate tolerance for the
     /// first time in its sliding episode gets its resolvable margin μ_j, kept until the
     /// episode ends: a step end that sees the gate outside by less than that is no exit
-    /// (`StepScreen`); beyond it the exit is located at the gate's own root as before.
+    /// (`StepScreen`); beyond it the exit is located at the gate's own root as before. A
+    /// coincident group's members all get the leader's margin (they share its gate).
     private func widenSlideExits() {
         let w = workspace, gateTolerance = options.eventTimeTolerance.gate
         for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
-            let margin = band.gateMargin(of: j, at: w.state, gates: mode.gates)
-            if margin.isFinite { w.hysteresis[j] = margin }
+            let margin = band.gateMargin(of: j, at: w.state)
+            guard margin.isFinite else { continue }
+            for member in mode.groups.members(of: j) { w.hysteresis[member] = margin }
         }
     }
 
@@ -278,7 +280,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 mode.setSide(side, of: j)
                 throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
-            workspace.hysteresis[j] = 0
+            for member in mode.groups.members(of: j) { workspace.hysteresis[member] = 0 }
             try evaluator.evaluateCurrentState(at: time)
             for member in mode.groups.members(of: j) {
                 record(TimelineEvent(time: time, surface: member, kind: .chattering, negativeSideSpeed: 0,

@@ -6,7 +6,8 @@
 /// Guarantees: the returned resolution is consistent as a whole (codimension ≥ 2
 /// included): each contact is classified from its one-sided normal speeds with the rest of
 /// the mode as decided, Gauss–Seidel until nothing changes, and a surface slid on whose
-/// solved gate left [0, 1] leaves to that side and becomes a contact itself. The mode is
+/// solved gate left [0, 1] leaves to that side and becomes a contact itself. Where that does
+/// not settle, every contact slides if the equivalent control allows it (`slidesOnAll`). The mode is
 /// handed back unchanged (the resolution is a value for the caller to apply); the current
 /// buffers end evaluated in the resolved mode.
 ///
@@ -125,7 +126,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             }
             try evaluator.evaluateCurrentState(at: t)
         }
-        guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
+        guard settled || slidesOnAll(contacts, at: t) else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
         return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices,
                           unresolved: unresolved, at: t, recordingEverySurface: isStart)
     }
@@ -180,6 +181,23 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         }
     }
 
+    /// Where Gauss–Seidel does not settle: whether the flow slides on every contact at once,
+    /// the equivalent control of the sliding set with all of them having its gates in [0, 1]
+    /// (to the gate tolerance). That is Filippov's solution on their intersection whenever it
+    /// exists (a neuron without bias shrunk to w = 0, where all of its surfaces meet and no
+    /// single surface's side is consistent with the others'). Leaves the mode so, with the
+    /// current buffers evaluated in it, when it does.
+    private func slidesOnAll(_ contacts: [Int], at t: Double) -> Bool {
+        for j in contacts { apply(.sliding, to: j) }
+        do {
+            try evaluator.evaluateCurrentState(at: t)
+        } catch {
+            return false
+        }
+        let w = workspace
+        return mode.slidingSurfaces.allSatisfy { (-gateTolerance...(1 + gateTolerance)).contains(w.gates[$0]) }
+    }
+
     /// The events, departures and final mode of settled contacts.
     private func resolution(of contacts: [Int], previous: [Int: SurfaceState],
                             speeds: [Int: (negative: Double, positive: Double)], choices: Set<Int>,
@@ -227,7 +245,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         let excess = max(-w.gates[j], w.gates[j] - 1) - gateTolerance
         guard excess > 0 else { return false }
         let margin = wasSliding && w.hysteresis[j] > 0
-            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state, gates: mode.gates)
+            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state)
         return !(excess <= margin)
     }
 

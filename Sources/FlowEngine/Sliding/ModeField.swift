@@ -43,7 +43,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private let buffers = ScratchBuffers()
     private let baseField: UnsafeMutablePointer<Double>
     private let rates: UnsafeMutablePointer<Double>
-    /// One member's jump, summed into its group's.
+    /// One member's jump, summed into its group's; or F(x, s_G = 0) for a jump without a base.
     private let memberJump: UnsafeMutablePointer<Double>
     /// The equivalent-control system of S; replaced (never resized in place) when S grows.
     private var control: EquivalentControlBuffers
@@ -127,25 +127,15 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         for (row, i) in surfaces.enumerated() { solution[row] = -rates[i] }
         for (column, j) in surfaces.enumerated() {
             let jump = jumps + column * n
+            self.jump(of: j, at: x, base: baseField, into: jump)
             if let provider = jumpProvider {
-                provider.jump(of: j, at: x, gates: gates, into: jump)
-                for member in groups.members(of: j).dropFirst() {
-                    provider.jump(of: member, at: x, gates: gates, into: memberJump)
-                    for r in 0..<n { jump[r] += memberJump[r] }
-                }
                 for (row, i) in surfaces.enumerated() {
                     controlMatrix[row * k + column] = provider.switchingRate(of: i, at: x, velocity: jump)
                 }
-                continue
+            } else {
+                system.switchingRates(at: x, velocity: jump, into: rates)
+                for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
             }
-            // A trial of the pattern with s_j = 1, restored at once: the mode is unchanged.
-            for member in groups.members(of: j) { gates[member] = 1 }
-            evaluationCount += 1
-            system.evaluate(at: x, gates: gates, field: jump, switching: nil)
-            for member in groups.members(of: j) { gates[member] = 0 }
-            for r in 0..<n { jump[r] -= baseField[r] }
-            system.switchingRates(at: x, velocity: jump, into: rates)
-            for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
         }
         let solved = control.solver.solve(controlMatrix, solution, size: k, choosing: .gates)
         field.update(from: baseField, count: n)
@@ -157,6 +147,37 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             for r in 0..<n { field[r] += s * jump[r] }
         }
         return true
+    }
+
+    /// The jump of leader j's group at x, J_j = F(x, s_G = 1) − F(x, s_G = 0), the other gates
+    /// as in the pattern: the sum of the members' jumps (the field is affine in the gates).
+    /// From the system when it provides jumps, else the difference of two evaluations
+    /// (counted in `evaluationCount`), of which `base`, F(x, s_G = 0), may be given.
+    /// The pattern is unchanged afterwards.
+    func jump(of j: Int, at x: UnsafePointer<Double>, base: UnsafePointer<Double>?,
+              into jump: UnsafeMutablePointer<Double>) {
+        let members = groups.members(of: j)
+        if let provider = jumpProvider {
+            provider.jump(of: j, at: x, gates: gates, into: jump)
+            for member in members.dropFirst() {
+                provider.jump(of: member, at: x, gates: gates, into: memberJump)
+                for r in 0..<dimension { jump[r] += memberJump[r] }
+            }
+            return
+        }
+        // Trials of the pattern with s_G = 0 and 1, restored at once.
+        let gate = gates[j]
+        if base == nil {
+            for member in members { gates[member] = 0 }
+            evaluationCount += 1
+            system.evaluate(at: x, gates: gates, field: memberJump, switching: nil)
+        }
+        for member in members { gates[member] = 1 }
+        evaluationCount += 1
+        system.evaluate(at: x, gates: gates, field: jump, switching: nil)
+        for member in members { gates[member] = gate }
+        let reference = base ?? UnsafePointer(memberJump)
+        for r in 0..<dimension { jump[r] -= reference[r] }
     }
 
     /// Moves x back onto S along the jump directions after an accepted step:
