@@ -160,13 +160,15 @@ final class GSLIntegrator {
     /// Integrates from a saved step start over `size` (at most the accepted step):
     /// `result` = Φ_size(`start`). Used to evaluate switching functions at trial times
     /// without trusting an interpolant. Deterministic: the same start and size give the
-    /// same result.
-    func restep(from t0: Double, state start: UnsafePointer<Double>, size: Double, into result: UnsafeMutablePointer<Double>) throws(GSLError) {
+    /// same result. `derivative`, F at the start when the caller has it, spares the one-step
+    /// methods their first stage (GSL's `dydt_in`); the result is the same to the last bit.
+    func restep(from t0: Double, state start: UnsafePointer<Double>, derivative: UnsafePointer<Double>?, size: Double,
+                into result: UnsafeMutablePointer<Double>) throws(GSLError) {
         result.update(from: start, count: dimension)
         restepCount += 1
         guard size != 0 else { return }
         if let refinementStep {
-            let status = gsl_odeiv2_step_apply(refinementStep, t0, size, result, refinementError, nil, nil, system)
+            let status = gsl_odeiv2_step_apply(refinementStep, t0, size, result, refinementError, derivative, nil, system)
             guard status == GSLError.success else {
                 throw GSLError(status: status, function: "gsl_odeiv2_step_apply", t: t0, h: size)
             }

@@ -137,6 +137,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let w = workspace
         let t0 = time
         w.stepStart.update(from: w.state, count: w.dimension)
+        w.fieldStart.update(from: w.field, count: w.dimension)
         w.distanceStart.update(from: w.distanceEnd, count: w.functionCount)
         w.distanceRateStart.update(from: w.distanceRateEnd, count: w.functionCount)
         let stepLimit = nextOutput < problem.outputTimes.count ? problem.outputTimes[nextOutput] : problem.endTime
@@ -179,7 +180,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             // The probe re-stepped the same step start to the same time: the same state.
             w.state.update(from: w.trialState, count: w.dimension)
         } else {
-            try integrator.restep(from: t0, state: w.stepStart, to: eventTime, into: w.state)
+            try integrator.restep(from: t0, state: w.stepStart, derivative: w.fieldStart, to: eventTime, into: w.state)
         }
         time = eventTime
         try evaluator.evaluateCurrentState(at: time)
@@ -293,7 +294,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// F, g, h and their rates there.
     private func probe(at t: Double, from t0: Double) throws(FlowError) {
         lastProbe = nil
-        try integrator.restep(from: t0, state: workspace.stepStart, to: t, into: workspace.trialState)
+        try integrator.restep(from: t0, state: workspace.stepStart, derivative: workspace.fieldStart, to: t,
+                              into: workspace.trialState)
         lastProbe = (t0, t)
         try evaluator.evaluateTrialState(at: t)
     }

@@ -18,8 +18,10 @@ final class FlowWorkspace {
     /// g(x) then h(x), and their rates along F, at the current state.
     let values: UnsafeMutablePointer<Double>
     let rates: UnsafeMutablePointer<Double>
-    /// x at the start of the current step, and signed distances and their rates there.
+    /// x at the start of the current step, F there (in the step's mode), and signed distances
+    /// and their rates there.
     let stepStart: UnsafeMutablePointer<Double>
+    let fieldStart: UnsafeMutablePointer<Double>
     let distanceStart: UnsafeMutablePointer<Double>
     let distanceRateStart: UnsafeMutablePointer<Double>
     /// Signed distances and rates at the current state (the end of the step).
@@ -53,6 +55,7 @@ final class FlowWorkspace {
         values = buffers.doubles(f)
         rates = buffers.doubles(f)
         stepStart = buffers.doubles(n)
+        fieldStart = buffers.doubles(n)
         distanceStart = buffers.doubles(f)
         distanceRateStart = buffers.doubles(f)
         distanceEnd = buffers.doubles(f)

@@ -65,10 +65,10 @@ final class ModeIntegrator {
     }
 
     /// result = Φ_{t − t0}(start), re-stepped from the saved step start.
-    func restep(from t0: Double, state start: UnsafePointer<Double>, to t: Double,
+    func restep(from t0: Double, state start: UnsafePointer<Double>, derivative: UnsafePointer<Double>?, to t: Double,
                 into result: UnsafeMutablePointer<Double>) throws(FlowError) {
         do {
-            try integrator.restep(from: t0, state: start, size: t - t0, into: result)
+            try integrator.restep(from: t0, state: start, derivative: derivative, size: t - t0, into: result)
         } catch {
             throw Self.failure(from: error, t: t0)
         }

@@ -96,9 +96,9 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     }
 
     /// `ModeIntegrator.restep` with the method the step was taken with.
-    func restep(from t0: Double, state start: UnsafePointer<Double>, to t: Double,
+    func restep(from t0: Double, state start: UnsafePointer<Double>, derivative: UnsafePointer<Double>?, to t: Double,
                 into result: UnsafeMutablePointer<Double>) throws(FlowError) {
-        try active.restep(from: t0, state: start, to: t, into: result)
+        try active.restep(from: t0, state: start, derivative: derivative, to: t, into: result)
     }
 
     /// After a mode switch (an event): the method in force forgets its history; a pending
