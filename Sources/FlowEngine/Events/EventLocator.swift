@@ -57,7 +57,8 @@ final class EventLocator {
         var alpha = 1.0
         var previousSide = 0
         var iteration = 0
-        var widths = [hi - lo, hi - lo]
+        // The first trial (an interpolant's estimate) is not judged by how much it shrank.
+        var widths = [2 * (hi - lo), 2 * (hi - lo)]
         var newton: Double?
         while hi - lo > tolerance.time(near: hi) {
             iteration += 1

@@ -113,10 +113,12 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         try probe(start)
         evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceLo, rateInto: nil)
         guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return (t0, locatable) }
-        if candidates.contains(where: { w.distanceLo[$0] <= 0 }) {
+        // Another locatable candidate across by then has the earlier root, located from t0;
+        // candidates across since before t0 and still across are left to the bracket's end.
+        if locatable.contains(where: { !returning.contains($0) && w.distanceLo[$0] <= 0 }) {
             return (t0, locatable.filter { !returning.contains($0) })
         }
-        return (start, candidates)
+        return (start, candidates.filter { w.distanceLo[$0] > 0 })
     }
 
     /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants

@@ -54,9 +54,10 @@ public enum GSLStepper: String, CaseIterable, Sendable {
     /// Where the explicit method's stability region ends on the negative real axis: the
     /// largest |hλ| it stays stable at for a real eigenvalue λ < 0 of the Jacobian (nil for the
     /// other methods). A step with h·ρ(J) near it is limited by stability, not accuracy
-    /// (`StiffnessMonitor`). rk4: 2.785 (the classical method's interval); rk8pd: 6.0 (Hairer,
-    /// Nørsett & Wanner's DOP853, whose stiffness detection tests h·ρ > 6.1); rk2, rkf45, rkck:
-    /// 2.0, 3.0, 3.0, the interval's rounded-down size for their error-controlling formulas.
+    /// (`StiffnessMonitor`). rk4: 2.785 (the classical method's interval); rk8pd (Prince &
+    /// Dormand's RK8(7)13M): 6.0, borrowed from the eighth-order DOP853 of Hairer & Wanner, whose
+    /// stiffness test is h·ρ > 6.1 (the monitor asks only half of it); rk2, rkf45, rkck: 2.0,
+    /// 3.0, 3.0, the interval's rounded-down size for their error-controlling formulas.
     public var realStabilityBoundary: Double? {
         switch self {
         case .rk2: 2.0

@@ -176,7 +176,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             self.evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
                                            into: distances, rateInto: rates)
         }
-        if let last = lastProbe, last == (t0, eventTime) {
+        // The next candidate's crossing in this step, by its interpolant: the next step is
+        // made to end just past it rather than overshoot it with the rest of the step.
+        let stepEnd = time
+        let nextCrossing = hi == stepEnd
+            ? screen.hermiteCrossing(of: candidates.filter { !crossed.contains($0) }, from: t0, to: stepEnd) : nil
+        if eventTime == stepEnd {
+            // The accepted step's own end (projected onto the sliding surfaces): no re-step.
+        } else if let last = lastProbe, last == (t0, eventTime) {
             // The probe re-stepped the same step start to the same time: the same state.
             w.state.update(from: w.trialState, count: w.dimension)
         } else {
@@ -194,9 +201,17 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         integrator.reset()
         try evaluator.evaluateCurrentState(at: time)
         try guards.checkEvent(at: time, surfaces: surfaces)
+        if let nextCrossing, nextCrossing - time > 100 * options.eventTimeTolerance.time(near: time) {
+            h = min(h, Self.nextCrossingMargin * (nextCrossing - time))
+        }
         notifyAdvance()
         reportOutputTimesReached()
     }
+
+    /// How far past the next candidate's interpolated crossing the step after an event aims
+    /// (only where that crossing is more than 100 event-time tolerances away: closer ones
+    /// belong to the event itself or to its neighbourhood).
+    static var nextCrossingMargin: Double { 1.1 }
 
     /// Applies a contact resolution: the new mode, the departing marks, the events. A
     /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:

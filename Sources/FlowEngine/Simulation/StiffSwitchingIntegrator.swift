@@ -12,9 +12,14 @@
 ///
 /// A change takes effect at the start of the next step, never between a step and the
 /// re-steps that locate an event in it; an event (`reset`) cancels a pending change to
-/// implicit and restarts the monitor, since the new mode has its own Jacobian. Events in the
-/// implicit phase are located with the implicit method's own re-steps (GSL drivers from the
-/// step start). Both methods meet the same tolerances, so results agree to them.
+/// implicit and restarts the monitor and the current block, since the new mode has its own
+/// Jacobian (the warm-up counts from the change, so that frequent events cannot keep the
+/// implicit method in force unjudged). Events in the implicit phase are located by
+/// re-stepping from the step start with GSL's adaptive rk8pd driver (`GSLIntegrator`), which
+/// in a stiff stretch takes stability-limited steps across the trial interval: the implicit
+/// phase pays where events are dense, and the block rule then changes back. Steps cut short
+/// by an output time are left out of both decisions. Both methods meet the same tolerances,
+/// so results agree to them.
 ///
 /// Assumes and guarantees what `ModeIntegrator` does.
 final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
@@ -29,7 +34,7 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     private var pendingChange = false
     /// The explicit step length when the change to implicit was made.
     private var stabilityLimitedStep = 0.0
-    /// Implicit steps since the change or the last event, and the current block's.
+    /// Implicit steps since the change, and the current block's.
     private var stepsSinceRestart = 0
     private var blockSteps = 0
     private var blockTime = 0.0
@@ -68,6 +73,7 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
         guard let monitor else { return }
         if isImplicit {
             implicitStepCount += 1
+            guard t < limit else { return }
             stepsSinceRestart += 1
             guard stepsSinceRestart > Self.warmUpSteps else { return }
             blockSteps += 1
@@ -88,6 +94,7 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
         isImplicit.toggle()
         active.reset()
         restartCounts()
+        stepsSinceRestart = 0
         if isImplicit {
             changeCount += 1
         } else {
@@ -111,7 +118,6 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
 
     private func restartCounts() {
         monitor?.restart()
-        stepsSinceRestart = 0
         blockSteps = 0
         blockTime = 0
     }

@@ -10,8 +10,12 @@ import Foundation
 /// (the sliding field while sliding), and compares the step just taken with the method's
 /// real stability boundary β (`GSLStepper.realStabilityBoundary`): h·ρ ≥ β/2 at
 /// `confirmations` checks in a row is stability-limited. A step chosen for accuracy has
-/// h·ρ ≪ β on a stiff problem, a stability-limited one hovers near β; power iteration
-/// approaches ρ from below, so a slow estimate can only delay the change. This is the test of
+/// h·ρ ≪ β on a stiff problem, a stability-limited one hovers near β. For a symmetric
+/// Jacobian (the Hessian of a fixed mode) power iteration approaches ρ from below, so a slow
+/// estimate only delays the change; while sliding the projected Jacobian is not normal and
+/// ‖Jv‖ may overstate ρ, and eigenvalues of either sign count (a saddle's positive ones do
+/// not limit stability): a false change costs one block of implicit steps before the change
+/// back. This is the test of
 /// Hairer & Wanner, *Solving ODEs II*, §IV.2 ("automatic stiffness detection", DOP853's
 /// h·ρ > 6.1 from its stages), with ρ from the field instead of the stages, which GSL does
 /// not expose.

@@ -103,6 +103,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                 if mode.isSliding[j] { apply(.on(Side(gate: w.gates[j])), to: j) }
                 let (negative, positive) = try normalSpeeds(of: j, at: t)
                 speeds[j] = (negative, positive)
+                // Rule D's mark is this pass's verdict only.
+                unresolved.remove(j)
                 let after = try decide(j, before: before, negative: negative, positive: positive,
                                        isUndecided: undecided.contains(j), isHoldable: !released.contains(j), at: t,
                                        choices: &choices, unresolved: &unresolved)
@@ -126,7 +128,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             }
             try evaluator.evaluateCurrentState(at: t)
         }
-        guard settled || slidesOnAll(contacts, at: t) else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
+        if !settled { settled = try slidesOnAll(contacts, at: t) }
+        guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
         return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices,
                           unresolved: unresolved, at: t, recordingEverySurface: isStart)
     }
@@ -161,7 +164,9 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             // Rule D: with both speeds unresolved the contact keeps its side, within its band.
             if !isUndecided, isHoldable, case .on(let current) = before, current != side {
                 let speed = band.resolvableSpeed(of: j, at: workspace.state)
-                if max(abs(negative), abs(positive)) <= speed {
+                // Once per episode: a contact already inside a band (rule C's or D's) that is
+                // seen across again has moved beyond it, which the step control resolves.
+                if max(abs(negative), abs(positive)) <= speed, workspace.hysteresis[j] == 0 {
                     unresolved.insert(j)
                     return before
                 }
@@ -187,12 +192,13 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
     /// exists (a neuron without bias shrunk to w = 0, where all of its surfaces meet and no
     /// single surface's side is consistent with the others'). Leaves the mode so, with the
     /// current buffers evaluated in it, when it does.
-    private func slidesOnAll(_ contacts: [Int], at t: Double) -> Bool {
+    private func slidesOnAll(_ contacts: [Int], at t: Double) throws(FlowError) -> Bool {
         for j in contacts { apply(.sliding, to: j) }
         do {
             try evaluator.evaluateCurrentState(at: t)
         } catch {
-            return false
+            if case .singularSlidingSystem = error { return false }
+            throw error
         }
         let w = workspace
         return mode.slidingSurfaces.allSatisfy { (-gateTolerance...(1 + gateTolerance)).contains(w.gates[$0]) }

@@ -32,9 +32,12 @@ final class SlidingJacobian {
     func evaluate<Modes: PiecewiseSmoothSystem>(_ mode: ModeField<Modes>, at x: UnsafePointer<Double>,
                                                 into jacobian: UnsafeMutablePointer<Double>) -> Bool {
         let p = system.dimension
+        guard !mode.slidingSurfaces.isEmpty else {
+            system.jacobian(at: x, gates: mode.gates, into: jacobian)
+            return true
+        }
         guard mode.evaluate(at: x, field: field, switching: nil, gatesUsed: solvedGates) else { return false }
         system.jacobian(at: x, gates: solvedGates, into: jacobian)
-        guard !mode.slidingSurfaces.isEmpty else { return true }
         for k in 0..<p {
             for r in 0..<p { column[r] = jacobian[r * p + k] }
             guard mode.projectAlongJumps(column, at: x) else { return false }
