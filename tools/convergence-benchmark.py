@@ -26,7 +26,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from benchmark import PEERS, ROOT, timed  # noqa: E402  (the benchmark suite's conventions)
+from benchmark import PEERS, ROOT, print_table, release_binary, timed  # noqa: E402  (the benchmark suite's conventions)
 
 FLOW = "flow: {t_end: 1000, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, steady_state: 1.0e-9}"
 
@@ -92,11 +92,7 @@ def main():
     unknown = [p for p in names if p not in PROBLEMS]
     if unknown:
         parser.error(f"unknown problem(s) {', '.join(unknown)}; known: {', '.join(PROBLEMS)}")
-    binary = args.binary
-    if binary is None:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "reluflow"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        binary = ROOT / ".build" / "release" / "reluflow"
+    binary = release_binary(args.binary)
 
     rows = ["| problem | status | t reached | final loss | transitions | steps | wall s |", "|---|---|---|---|---|---|---|"]
     for name in names:
@@ -113,11 +109,7 @@ def main():
         rows.append(f"| {name} | {status} | {summary['final_time']:.6g} | {summary['final_loss']:.4g} "
                     f"| {summary['transitions']} | {summary['steps']} | {seconds:.1f} |")
         print(rows[-1], flush=True)
-    table = "\n".join(rows)
-    print()
-    print(table)
-    if args.markdown:
-        args.markdown.write_text(table + "\n")
+    print_table(rows, args.markdown)
 
 
 if __name__ == "__main__":
