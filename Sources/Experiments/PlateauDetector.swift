@@ -27,7 +27,9 @@ public struct PlateauDetector: Sendable {
         /// Indices of the first and last sample of the plateau in the input.
         public let startIndex: Int
         public let endIndex: Int
-        /// The geometric mean of the loss over the plateau's samples.
+        /// The mean of log L over the plateau in log time, exp(∫ log L d log t / ∫ d log t)
+        /// (trapezoids between samples): the plateau's own scale, and independent of where the
+        /// integrator happened to step.
         public let level: Double
         public var duration: Double { end - start }
     }
@@ -65,8 +67,8 @@ public struct PlateauDetector: Sendable {
         private struct Run {
             let first: Point
             var last: Point
-            var logLossSum: Double
-            var count: Int
+            /// ∫ log L d log t from `first` to `last`, by trapezoids.
+            var logLossIntegral: Double
         }
         private var sampleCount = 0
         private var origin: (time: Double, loss: Double)?
@@ -92,10 +94,10 @@ public struct PlateauDetector: Sendable {
             let dt = point.logTime - previous.logTime
             let isFlat = dt > 0 && !isInFirstDescent
                 && abs((point.logLoss - previous.logLoss) / dt) <= detector.flatness
+            let area = dt > 0 ? 0.5 * (previous.logLoss + point.logLoss) * dt : 0
             if dt <= 0 || isFlat, var open = run {
                 open.last = point
-                open.logLossSum += point.logLoss
-                open.count += 1
+                open.logLossIntegral += area
                 run = open
                 return false
             }
@@ -103,7 +105,7 @@ public struct PlateauDetector: Sendable {
                 close()
                 return false
             }
-            run = Run(first: previous, last: point, logLossSum: previous.logLoss + point.logLoss, count: 2)
+            run = Run(first: previous, last: point, logLossIntegral: area)
             return true
         }
 
@@ -116,9 +118,10 @@ public struct PlateauDetector: Sendable {
         private mutating func close() {
             guard let closed = run else { return }
             run = nil
-            guard exp(closed.last.logTime - closed.first.logTime) >= detector.minimumSpan else { return }
+            let span = closed.last.logTime - closed.first.logTime
+            guard exp(span) >= detector.minimumSpan else { return }
             plateaus.append(Plateau(start: closed.first.time, end: closed.last.time, startIndex: closed.first.index,
-                                    endIndex: closed.last.index, level: exp(closed.logLossSum / Double(closed.count))))
+                                    endIndex: closed.last.index, level: exp(closed.logLossIntegral / span)))
         }
 
         /// The first descent ends at the first sample whose mean rate since the first sample

@@ -11,7 +11,8 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The equivalent-control system of the surfaces slid on has no solution: it is
     /// singular (their jumps' normal components are dependent) and inconsistent, so no
     /// sliding velocity keeps all of them at zero. (A singular consistent system has many
-    /// gates and one velocity; `SmallLinearSolver` picks the gates.)
+    /// gates and one velocity; `SmallLinearSolver` picks the gates.) Also when the system has
+    /// a NaN or infinite entry.
     case singularSlidingSystem(surfaces: [Int], t: Double)
     /// A repelling contact under `RepellingSurfaceRule.fail`.
     case repellingSurface(surface: Int, t: Double)
@@ -47,7 +48,7 @@ public enum FlowError: Error, CustomStringConvertible, Sendable, Equatable {
             return "GSL failed: \(error)"
         case .singularSlidingSystem(let surfaces, let t):
             return "no sliding velocity keeps \(names(surfaces)) at zero together at t = \(t) "
-                + "(their equivalent control is singular and inconsistent)"
+                + "(their equivalent control is singular and inconsistent, or not finite)"
         case .repellingSurface(let surface, let t):
             return "\(surfaceName(surface)) repels the flow on both sides at t = \(t): the solution is not unique "
                 + "(choose a side with the repelling rule)"

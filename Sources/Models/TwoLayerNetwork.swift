@@ -31,7 +31,7 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
     public let normalization: LossNormalization
     let alpha: Double
     let factors: LossFactors
-    private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
+    let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameter trained: the groups that move; nil trains every group the model has.
     public init(data: Dataset, width: Int, hasBias: Bool, scaling: OutputScaling = .none, trained: Set<Group>? = nil,
@@ -54,9 +54,9 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
-    private var d: Int { data.inputDimension }
-    private var biasOffset: Int { width * d }
-    private var outputOffset: Int { width * d + (hasBias ? width : 0) }
+    var d: Int { data.inputDimension }
+    var biasOffset: Int { width * d }
+    var outputOffset: Int { width * d + (hasBias ? width : 0) }
 
     public var dimension: Int { outputOffset + width }
     public var surfaceCount: Int { width * data.sampleCount }

@@ -52,7 +52,8 @@ struct RunDigest {
         lines += [
             "active     \(summary.finalActive.count) of \(result.finalGates.count) (neuron, sample) pairs"
                 + (summary.finalSliding.isEmpty ? "" : ", \(summary.finalSliding.count) sliding"),
-            "work       \(statistics.stepCount) steps (\(statistics.failedStepCount) rejected), "
+            "work       \(statistics.stepCount) steps (\(statistics.failedStepCount) rejected"
+                + (statistics.implicitStepCount > 0 ? ", \(statistics.implicitStepCount) implicit" : "") + "), "
                 + "\(statistics.rhsEvaluationCount) field evaluations, \(statistics.restepCount) event re-steps, "
                 + String(format: "%.3f s", summary.wallSeconds),
             "output     \(outcome.folder.path)/{timeline.jsonl, summary.json, trajectory.csv}",

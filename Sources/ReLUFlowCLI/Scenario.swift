@@ -13,6 +13,7 @@ import Yams
 /// loss:   {normalization: half_sum}   # half_sum | half_mean | mean
 /// flow:   {t_end: 50, rtol: 1.0e-10, atol: 1.0e-12, stepper: rk8pd, repelling_rule: inactive}
 ///         # steady_state: 1.0e-8 ends the run once ‖F‖∞ ≤ 1e-8·max(1, ‖θ‖∞)
+///         # stiff_stepper: msbdf (default) | bsimp | ... | none: the method where rk8pd is stability-limited
 /// output: {save_at: [0.5, 1, 2]}      # trajectory.csv rows (TrajectorySchedule); default: a bounded grid
 /// watch:  {neuron_norm_level: 0.1}    # `stage` events when a neuron's norm crosses 0.1
 /// plateaus: {flatness: 0.05, span: 3}  # |d ln L/d ln t| ≤ flatness over a factor ≥ span in t
@@ -95,13 +96,18 @@ struct Scenario {
         }
 
         let flow = try root.fields("flow")
-        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "max_steps", "repelling_rule", "steady_state"])
+        try flow.requireOnly(["t_end", "rtol", "atol", "stepper", "stiff_stepper", "max_steps", "repelling_rule",
+                              "steady_state"])
         endTime = try flow.double("t_end")
         guard endTime > 0 else { throw flow.failure("t_end", "must be positive, got \(endTime)") }
         var options = FlowOptions()
         options.relativeTolerance = try flow.optionalDouble("rtol") ?? options.relativeTolerance
         options.absoluteTolerance = try flow.optionalDouble("atol") ?? options.absoluteTolerance
         options.stepper = try flow.optionalChoice("stepper", of: GSLStepper.self) ?? .default
+        let stiffSteppers = GSLStepper.allCases.filter(\.isImplicit).map(\.rawValue) + ["none"]
+        if let word = try flow.optionalChoice("stiff_stepper", among: stiffSteppers) {
+            options.stiffStepper = GSLStepper(rawValue: word)
+        }
         options.maxSteps = try flow.optionalInt("max_steps") ?? options.maxSteps
         if let word = try flow.optionalString("repelling_rule") {
             guard let rule = RepellingSurfaceRule(word: word) else {
@@ -113,7 +119,8 @@ struct Scenario {
         options.steadyStateTolerance = try flow.optionalDouble("steady_state")
         if let (setting, reason) = options.firstInvalidSetting() {
             let keys: [FlowOptions.Setting: String] = [.relativeTolerance: "rtol", .absoluteTolerance: "atol",
-                                                       .maxSteps: "max_steps", .steadyStateTolerance: "steady_state"]
+                                                       .maxSteps: "max_steps", .steadyStateTolerance: "steady_state",
+                                                       .stiffStepper: "stiff_stepper"]
             throw flow.failure(keys[setting] ?? setting.rawValue, reason)
         }
         self.options = options

@@ -20,7 +20,7 @@ struct PlateauDetectorTests {
         let plateaus = PlateauDetector().plateaus(in: samples)
         try #require(plateaus.count == 3)
         for (plateau, level) in zip(plateaus, [1.0, 0.1, 0.01]) {
-            // The geometric mean over the plateau's samples; the drops' tails reach into it.
+            // The mean of log L in log time over the plateau; the drops' tails reach into it.
             #expect(abs(log10(plateau.level / level)) < 0.05)
         }
         // Each drop is excluded: with |d ln L/d ln t| = 20·ln10·s(1 − s) for the sigmoid s,
@@ -91,5 +91,26 @@ struct PlateauDetectorTests {
         let plateaus = scan.finish()
         #expect(plateaus == PlateauDetector().plateaus(in: curve) && !plateaus.isEmpty)
         #expect(plateaus.allSatisfy { starts.contains($0.startIndex) })
+    }
+
+    /// L = 0.4·exp(0.02 sin(ln t)) on t ∈ [1, e⁵]: |d ln L/d ln t| ≤ 0.02, one plateau, whose
+    /// level is exp of the mean of ln L over ln t, ln 0.4 + 0.02(1 − cos 5)/5, however the
+    /// curve is sampled. Trapezoids with steps Δu ≤ 0.025 in ln t are good to ~Δu²·0.02/12.
+    @Test("A plateau's level is the log-time mean of log L, the same for sparse and dense sampling")
+    func levelIsTheLogTimeMean() throws {
+        let exact = 0.4 * exp(0.02 * (1 - cos(5.0)) / 5)
+        func curve(_ logTimes: [Double]) -> [(time: Double, loss: Double)] {
+            logTimes.map { (u: Double) -> (time: Double, loss: Double) in (exp(u), 0.4 * exp(0.02 * sin(u))) }
+        }
+        let even = curve((0...200).map { (i: Int) -> Double in 5 * Double(i) / 200 })
+        // Ten times denser over the first half, where sin(ln t) is largest.
+        let denseHalf = (0..<1000).map { (i: Int) -> Double in 2.5 * Double(i) / 1000 }
+        let sparseHalf = (0...100).map { (i: Int) -> Double in 2.5 + 2.5 * Double(i) / 100 }
+        let uneven = curve(denseHalf + sparseHalf)
+        for samples in [even, uneven] {
+            let plateaus = PlateauDetector().plateaus(in: samples)
+            try #require(plateaus.count == 1)
+            #expect(abs(plateaus[0].level / exact - 1) <= 2e-6)
+        }
     }
 }

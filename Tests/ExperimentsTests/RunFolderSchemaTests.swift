@@ -46,7 +46,7 @@ struct RunFolderSchemaTests {
             counts: TimelineCounts([TimelineRecord(time: 0, kind: "neuron_death", neuron: 1, loss: 1),
                                     TimelineRecord(time: 2, kind: "activation", neuron: 0, sample: 1, loss: 0.5)]),
             stepCount: 100, failedStepCount: 1, rhsEvaluationCount: 1300, restepCount: 12,
-            slidingStepCount: 5, maxSlidingDrift: 0, wallSeconds: 0.5)
+            slidingStepCount: 5, implicitStepCount: 2, maxSlidingDrift: 0, wallSeconds: 0.5)
         let text = try JSONTextEncoder(layout: .linePerKey()).encode(summary)
         let lines = text.split(separator: "\n")
         #expect(lines[0] == "{" && lines[1] == #"  "status": "completed","# && lines[2] == #"  "error": null,"#)

@@ -32,3 +32,49 @@ struct FlowErrorNamingTests {
         #expect(error.description == "no consistent gate pattern for surface 15, surface 16 met together at t = 2.0")
     }
 }
+
+/// A NaN in the equivalent-control system (an overflow in a rate along a jump) is no
+/// solution: the slide fails as singular, naming its surfaces, instead of going on with NaN
+/// gates (then a NaN field, reported as a non-finite state).
+struct NaNEquivalentControlTests {
+    /// Two surfaces g_i = y_i with ẏ_i = 1 − 4s_i (attracting: σ− = 1, σ+ = −3, gates ¼) and
+    /// a clock ẋ₂ = 1. The rate of g₀ comes out NaN along a direction with neither a y₀ nor a
+    /// clock component, as the jump J₁ = (0, −4, 0) is: with both surfaces slid on (in that
+    /// order), the control matrix has ∇g₀·J₁ = NaN above its diagonal, while every σ± is
+    /// finite. (Elimination skipped that entry's NaN: the gates came out NaN, and the run
+    /// failed on a non-finite field instead.)
+    struct NaNAlongJump: PiecewiseSmoothSystem {
+        var dimension: Int { 3 }
+        var surfaceCount: Int { 2 }
+
+        func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+                      field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
+            field[0] = 1 - 4 * gates[0]
+            field[1] = 1 - 4 * gates[1]
+            field[2] = 1
+            switching?[0] = state[0]
+            switching?[1] = state[1]
+        }
+
+        func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+                            into rates: UnsafeMutablePointer<Double>) {
+            rates[0] = velocity[0] == 0 && velocity[2] == 0 ? .nan : velocity[0]
+            rates[1] = velocity[1]
+        }
+    }
+
+    /// Surface 0 is reached at t = 0.1 and slid on alone (a finite 1 × 1 system); surface 1
+    /// at t = 0.2, where the 2 × 2 system holds the NaN.
+    @Test("A NaN entry in the equivalent-control system fails the slide as singular (t = 0.2)")
+    func nanControlMatrixFailsAsSingular() throws {
+        let problem = FlowProblem(system: NaNAlongJump(), initialState: [-0.1, -0.2, 0], endTime: 1)
+        let result = try FlowSimulator(problem: problem).run()
+        guard case .failed(.singularSlidingSystem(let surfaces, let t)) = result.termination else {
+            Issue.record("expected singularSlidingSystem, got \(result.termination)")
+            return
+        }
+        #expect(Set(surfaces) == [0, 1])
+        // y₁ = −0.2 + t is integrated exactly to rounding: only the event tolerance remains.
+        #expect(abs(t - 0.2) <= 1e-12)
+    }
+}

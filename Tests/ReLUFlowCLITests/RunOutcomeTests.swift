@@ -30,11 +30,14 @@ import Testing
     @Test("compare reports a modified-equation run that stops early: compare.json, stderr and exit 1")
     func compareReportsAFailedModifiedEquationRun() throws {
         let scratch = try ScratchFolder()
-        // 200 steps suffice for the flow (161 with the grid stops at eta = 1), not for the
-        // stiffer modified-equation flow, which stops at the step limit near t = 20.
+        // With rk8pd throughout, 200 steps suffice for the flow (161 with the grid stops at
+        // eta = 1), not for the stiffer modified-equation flow, which stops at the step limit
+        // near t = 20.
         let scenario = try Self.copyScenario(
             "support-vectors", "ex5.2-fig12-deactivation.yaml", inputs: ["ex5.2-data.csv", "small-init-d3.json"],
-            into: scratch) { $0.replacingOccurrences(of: "stepper: rk8pd}", with: "stepper: rk8pd, max_steps: 200}") }
+            into: scratch) {
+                $0.replacingOccurrences(of: "stepper: rk8pd}", with: "stepper: rk8pd, stiff_stepper: none, max_steps: 200}")
+            }
         let output = try ReLUFlowProcess.run(["compare", scenario, "--lr", "1", "--out", scratch.path("cmp")])
         #expect(output.status == 1)
         #expect(output.stderr.contains("modified-equation flow for eta = 1.0") && output.stderr.contains("step limit"),

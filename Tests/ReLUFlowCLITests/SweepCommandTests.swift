@@ -67,9 +67,12 @@ import Testing
 
     @Test func aResumedSweepKeepsFinishedPointsAndRerunsChangedOnes() throws {
         let folder = try ScratchFolder()
-        // Point 1 runs far longer than the test waits; points 0 and 2 take a blink.
+        // Point 1 runs far longer than the test waits (rk8pd throughout: about 65,000 steps to
+        // t = 6491, 20 s); points 0 and 2 take a blink.
         let axes = "init.seed: [1, 2, 3]\n  flow.t_end: [50, 1.0e+7, 50]"
-        try folder.write("sweep.yaml", Self.sweepFile(mode: "zip", axes: axes, derived: "model.width: 5"))
+        let sweep = Self.sweepFile(mode: "zip", axes: axes, derived: "model.width: 5")
+            .replacingOccurrences(of: "stepper: rk8pd}", with: "stepper: rk8pd, stiff_stepper: none}")
+        try folder.write("sweep.yaml", sweep)
         let arguments = ["sweep", folder.path("sweep.yaml"), "--out", folder.path("out"), "--jobs", "1"]
         let interrupted = try ReLUFlowProcess.run(arguments, interruptAfter: 2.5)
         #expect(interrupted.status == 130, "\(interrupted.stderr)")
@@ -83,7 +86,7 @@ import Testing
         #expect(resumed.stderr.contains("1 to run with 1 jobs, kept 1 finished, 1 interrupted"))
         #expect(try Self.statuses(folder) == ["completed", "interrupted", "completed"])
 
-        try folder.write("sweep.yaml", Self.sweepFile(mode: "zip", axes: axes, derived: "model.width: 5").replacingOccurrences(of: "1.0e+7", with: "60"))
+        try folder.write("sweep.yaml", sweep.replacingOccurrences(of: "1.0e+7", with: "60"))
         try FileManager.default.moveItem(atPath: folder.path("out/runs/1-seed=2,t_end=1.0e+7"), toPath: folder.path("out/runs/1-seed=2,t_end=60"))
         let rerun = try ReLUFlowProcess.run(arguments)
         #expect(rerun.status == 0, "\(rerun.stderr)")

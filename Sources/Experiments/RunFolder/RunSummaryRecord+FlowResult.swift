@@ -25,6 +25,7 @@ extension RunSummaryRecord {
             counts: TimelineCounts(timeline), stepCount: statistics.stepCount,
             failedStepCount: statistics.failedStepCount, rhsEvaluationCount: statistics.rhsEvaluationCount,
             restepCount: statistics.restepCount, slidingStepCount: statistics.slidingStepCount,
+            implicitStepCount: statistics.implicitStepCount,
             maxSlidingDrift: statistics.maxSlidingDrift, wallSeconds: wallSeconds)
     }
 

@@ -58,6 +58,8 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
     public var rhsEvaluationCount: Int
     public var restepCount: Int
     public var slidingStepCount: Int
+    /// Steps taken by the stiff stepper (`FlowStatistics.implicitStepCount`).
+    public var implicitStepCount: Int
     public var maxSlidingDrift: Double
     public var wallSeconds: Double
 
@@ -69,6 +71,7 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
         case jumpProcess = "jump_process", transitions, startEntries = "start_entries", timelineEntries = "timeline_entries"
         case stepCount = "steps", failedStepCount = "failed_steps"
         case rhsEvaluationCount = "rhs_evaluations", restepCount = "event_resteps", slidingStepCount = "sliding_steps"
+        case implicitStepCount = "implicit_steps"
         case maxSlidingDrift = "max_sliding_drift", wallSeconds = "wall_seconds"
     }
 
@@ -78,7 +81,7 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
                 finalParameters: ParameterValues, finalActive: [SurfacePair], finalSliding: [SurfacePair],
                 plateaus: [PlateauRecord], jumpProcess: JumpProcessRecord?, counts: TimelineCounts, stepCount: Int,
                 failedStepCount: Int, rhsEvaluationCount: Int, restepCount: Int, slidingStepCount: Int,
-                maxSlidingDrift: Double, wallSeconds: Double) {
+                implicitStepCount: Int, maxSlidingDrift: Double, wallSeconds: Double) {
         self.status = status
         self.error = error
         self.scenario = scenario
@@ -105,6 +108,7 @@ public struct RunSummaryRecord: Codable, Sendable, Equatable {
         self.rhsEvaluationCount = rhsEvaluationCount
         self.restepCount = restepCount
         self.slidingStepCount = slidingStepCount
+        self.implicitStepCount = implicitStepCount
         self.maxSlidingDrift = maxSlidingDrift
         self.wallSeconds = wallSeconds
     }

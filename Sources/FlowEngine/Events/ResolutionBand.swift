@@ -13,34 +13,34 @@
 /// `ContactResolver` and `FlowSimulator` for the hysteresis built on them).
 ///
 /// Assumes: `stepLength` is the length of the last accepted step.
-/// Guarantees: evaluations change no state of the flow (`gateMargin` sets gate j to 0 and 1
-/// and restores it);
+/// Guarantees: evaluations change no state of the flow (`gateMargin` takes the group's jump
+/// from `ModeField.jump`, which restores the pattern and counts its field evaluations);
 /// ∂g_j/∂x_k are the rates ∇g_j·e_k, one surface's rate at a time when the system provides
 /// it (`JumpProvidingSystem`), all rates otherwise.
 final class ResolutionBand<System: PiecewiseSmoothSystem> {
-    private let system: System
+    private let mode: ModeField<System>
     private let jumpProvider: (any JumpProvidingSystem)?
     private let relativeTolerance: Double
     private let absoluteTolerance: Double
     private let buffers = ScratchBuffers()
     private let direction: UnsafeMutablePointer<Double>
     private let rates: UnsafeMutablePointer<Double>
-    private let sideField: UnsafeMutablePointer<Double>
     private let jump: UnsafeMutablePointer<Double>
     /// h: the length of the last accepted step.
     var stepLength: Double
 
-    init(system: System, options: FlowOptions, initialStep: Double) {
-        self.system = system
-        jumpProvider = system as? any JumpProvidingSystem
+    init(mode: ModeField<System>, options: FlowOptions, initialStep: Double) {
+        self.mode = mode
+        jumpProvider = mode.system as? any JumpProvidingSystem
         relativeTolerance = options.relativeTolerance
         absoluteTolerance = options.absoluteTolerance
-        direction = buffers.doubles(system.dimension)
-        rates = buffers.doubles(system.surfaceCount)
-        sideField = buffers.doubles(system.dimension)
-        jump = buffers.doubles(system.dimension)
+        direction = buffers.doubles(mode.dimension)
+        rates = buffers.doubles(mode.surfaceCount)
+        jump = buffers.doubles(mode.dimension)
         stepLength = initialStep
     }
+
+    private var system: System { mode.system }
 
     /// ε_j at x.
     func band(of j: Int, at x: UnsafePointer<Double>) -> Double {
@@ -58,20 +58,11 @@ final class ResolutionBand<System: PiecewiseSmoothSystem> {
         band(of: j, at: x) / stepLength
     }
 
-    /// μ_j = v_j / |∇g_j·J_j| at x, with the jump taken in the gate pattern `gates`
-    /// (s_j = 0 there); +∞ where the jump has no normal component.
-    func gateMargin(of j: Int, at x: UnsafePointer<Double>, gates: UnsafeMutablePointer<Double>) -> Double {
-        if let provider = jumpProvider {
-            provider.jump(of: j, at: x, gates: gates, into: jump)
-        } else {
-            let gate = gates[j]
-            gates[j] = 0
-            system.evaluate(at: x, gates: gates, field: sideField, switching: nil)
-            gates[j] = 1
-            system.evaluate(at: x, gates: gates, field: jump, switching: nil)
-            gates[j] = gate
-            for r in 0..<system.dimension { jump[r] -= sideField[r] }
-        }
+    /// μ_j = v_j / |∇g_j·J_j| at x for a leader j slid on, J_j its group's jump in the mode's
+    /// pattern (`ModeField.jump`, the jump its equivalent control uses); +∞ where the jump has
+    /// no normal component.
+    func gateMargin(of j: Int, at x: UnsafePointer<Double>) -> Double {
+        mode.jump(of: j, at: x, base: nil, into: jump)
         return resolvableSpeed(of: j, at: x) / abs(rate(of: j, at: x, along: jump))
     }
 

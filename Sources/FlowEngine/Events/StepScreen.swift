@@ -82,34 +82,39 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// turns round and crosses. Re-steps to the latest maximum of such functions' Hermite
     /// interpolants; where they are all positive there, the bracket starts there, unless
     /// another candidate has crossed by then (then that one's earlier root is located without
-    /// them). Otherwise (no return confirmed) the bracket starts at t0 as before.
-    /// - Returns: the start and the candidates to locate; a start after t0 has every d
-    ///   there in `workspace.distanceLo`.
+    /// them). Otherwise (no return confirmed) the bracket starts at t0 as before, without the
+    /// candidates off the sliding set that are across at t0 already (a departing function, or
+    /// one within its band, now moving the wrong way): they have no root in the step and t0
+    /// decided them already, so they are met at the bracket's end, unless another candidate's
+    /// root comes first.
+    /// - Returns: the start and the candidates to locate (none: all were across at t0); a
+    ///   start after t0 has every d there in `workspace.distanceLo`.
     func bracketStart(of candidates: [Int], from t0: Double, to t1: Double, before hi: Double,
                       probe: (Double) throws(FlowError) -> Void) throws(FlowError) -> (lo: Double, candidates: [Int])
     {
         let w = workspace
         let stepLength = t1 - t0
+        let locatable = candidates.filter { evaluator.isSliding($0) || w.distanceStart[$0] >= 0 }
         let returning = candidates.filter { j in
             j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
                 && (-w.hysteresis[j]...0).contains(w.distanceStart[j]) && w.distanceRateStart[j] > 0
         }
-        guard !returning.isEmpty else { return (t0, candidates) }
+        guard !returning.isEmpty else { return (t0, locatable) }
         var start = t0
         for j in returning {
             // The highest interior maximum of d_j's interpolant is the lowest dip of −d_j's.
             guard let peak = HermiteScreen.interiorDip(
                 start: -w.distanceStart[j], end: -w.distanceEnd[j], startSlope: -stepLength * w.distanceRateStart[j],
                 endSlope: -stepLength * w.distanceRateEnd[j])
-            else { return (t0, candidates) }
+            else { return (t0, locatable) }
             start = max(start, t0 + peak.fraction * stepLength)
         }
-        guard start < hi else { return (t0, candidates) }
+        guard start < hi else { return (t0, locatable) }
         try probe(start)
         evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceLo, rateInto: nil)
-        guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return (t0, candidates) }
+        guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return (t0, locatable) }
         if candidates.contains(where: { w.distanceLo[$0] <= 0 }) {
-            return (t0, candidates.filter { !returning.contains($0) })
+            return (t0, locatable.filter { !returning.contains($0) })
         }
         return (start, candidates)
     }

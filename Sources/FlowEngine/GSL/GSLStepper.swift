@@ -43,6 +43,30 @@ public enum GSLStepper: String, CaseIterable, Sendable {
         }
     }
 
+    /// The implicit methods, which use the Jacobian and stay stable for stiff problems.
+    public var isImplicit: Bool {
+        switch self {
+        case .rk1imp, .rk2imp, .rk4imp, .bsimp, .msbdf: true
+        default: false
+        }
+    }
+
+    /// Where the explicit method's stability region ends on the negative real axis: the
+    /// largest |hλ| it stays stable at for a real eigenvalue λ < 0 of the Jacobian (nil for the
+    /// other methods). A step with h·ρ(J) near it is limited by stability, not accuracy
+    /// (`StiffnessMonitor`). rk4: 2.785 (the classical method's interval); rk8pd: 6.0 (Hairer,
+    /// Nørsett & Wanner's DOP853, whose stiffness detection tests h·ρ > 6.1); rk2, rkf45, rkck:
+    /// 2.0, 3.0, 3.0, the interval's rounded-down size for their error-controlling formulas.
+    public var realStabilityBoundary: Double? {
+        switch self {
+        case .rk2: 2.0
+        case .rk4: 2.785
+        case .rkf45, .rkck: 3.0
+        case .rk8pd: 6.0
+        default: nil
+        }
+    }
+
     var stepType: UnsafePointer<gsl_odeiv2_step_type> {
         guard let type = reluflow_step_type_named(rawValue) else {
             preconditionFailure("GSL has no stepper named \(rawValue)")

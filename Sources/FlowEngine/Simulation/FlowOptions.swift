@@ -1,6 +1,11 @@
 /// How to integrate: the GSL method, its tolerances and the engine's limits.
 public struct FlowOptions: Sendable {
     public var stepper: GSLStepper
+    /// The implicit method the run changes to where the explicit `stepper` is limited by
+    /// stability rather than accuracy (a converging flow's stiff endgame), and back from where it
+    /// no longer pays (`StiffSwitchingIntegrator`); nil keeps `stepper` throughout. Unused when
+    /// `stepper` is itself implicit, and for systems above `stiffSwitchDimensionLimit`.
+    public var stiffStepper: GSLStepper?
     /// GSL's eps_rel: the local error allowed per unit of |y_i|.
     public var relativeTolerance: Double
     /// GSL's eps_abs: the local error allowed near y_i = 0.
@@ -32,17 +37,23 @@ public struct FlowOptions: Sendable {
     /// The chattering window, in event-time tolerances.
     public var chatteringWindow: Double
 
+    /// The largest dimension the run changes to `stiffStepper` at: the implicit methods keep
+    /// dense dimension × dimension matrices and factor them (O(p³)).
+    public static let stiffSwitchDimensionLimit = 1500
+
     /// Tolerances below this relative size cannot be met in double precision.
     public static let smallestRelativeTolerance = 10 * Double.ulpOfOne
 
     public init(
-        stepper: GSLStepper = .default, relativeTolerance: Double = 1e-10, absoluteTolerance: Double = 1e-12,
+        stepper: GSLStepper = .default, stiffStepper: GSLStepper? = .msbdf,
+        relativeTolerance: Double = 1e-10, absoluteTolerance: Double = 1e-12,
         initialStep: Double? = nil, maxSteps: Int = 10_000_000, eventTimeTolerance: EventTolerance = EventTolerance(),
         repellingRule: RepellingSurfaceRule = .negativeSide, steadyStateTolerance: Double? = nil,
         accumulationLimit: Int = 1000, stallLimit: Int = 100, chatteringContactLimit: Int = 8,
         chatteringWindow: Double = 1000
     ) {
         self.stepper = stepper
+        self.stiffStepper = stiffStepper
         self.relativeTolerance = relativeTolerance
         self.absoluteTolerance = absoluteTolerance
         self.initialStep = initialStep
@@ -58,6 +69,7 @@ public struct FlowOptions: Sendable {
 
     /// A setting `firstInvalidSetting()` can reject, with its name in messages.
     public enum Setting: String, Sendable, CaseIterable {
+        case stiffStepper = "stiff stepper"
         case relativeTolerance = "relative tolerance"
         case absoluteTolerance = "absolute tolerance"
         case initialStep = "initial step"
@@ -74,6 +86,10 @@ public struct FlowOptions: Sendable {
     /// file's `rtol`) map `Setting` to them; the checks themselves exist only here.
     public func firstInvalidSetting() -> (setting: Setting, reason: String)? {
         func positive(_ value: Double?) -> Bool { value.map { $0.isFinite && $0 > 0 } ?? true }
+        if let stiffStepper, !stiffStepper.isImplicit {
+            return (.stiffStepper,
+                    "must be an implicit method (rk1imp, rk2imp, rk4imp, bsimp, msbdf), got \(stiffStepper.rawValue)")
+        }
         if !positive(relativeTolerance) {
             return (.relativeTolerance, "must be positive and finite, got \(relativeTolerance)")
         }

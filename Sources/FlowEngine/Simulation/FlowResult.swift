@@ -26,6 +26,10 @@ public struct FlowStatistics: Sendable, Equatable {
     public var maxSlidingDrift = 0.0
     /// Accepted steps that ended while sliding (each followed by a projection).
     public var slidingStepCount = 0
+    /// Accepted steps taken by `FlowOptions.stiffStepper` (part of `stepCount`).
+    public var implicitStepCount = 0
+    /// Changes from `FlowOptions.stepper` to `FlowOptions.stiffStepper` (`StiffSwitchingIntegrator`).
+    public var stiffChangeCount = 0
 
     public init() {}
 }

@@ -23,12 +23,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private let resolver: ContactResolver<System>
     private let band: ResolutionBand<System>
     private let locator: EventLocator
-    private let integrator: ModeIntegrator
+    private let integrator: StiffSwitchingIntegrator<System>
     private var guards: RunGuards
     private var timeline: [TimelineEvent] = []
     private var observer = FlowObserver()
     private var time = 0.0
     private var statistics = FlowStatistics()
+    /// The step start and time of the state in `workspace.trialState`, when a probe put it there.
+    private var lastProbe: (start: Double, time: Double)?
     /// The index of the next output time not yet reached.
     private var nextOutput = 0
     private var hasRun = false
@@ -44,13 +46,13 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                                   watchedCount: problem.watchedCount)
         evaluator = StateEvaluator(mode: mode, watched: problem.watched, workspace: workspace)
         screen = StepScreen(evaluator: evaluator, gateTolerance: options.eventTimeTolerance.gate)
-        band = ResolutionBand(system: system, options: options,
+        band = ResolutionBand(mode: mode, options: options,
                               initialStep: Self.initialStep(options: options, endTime: problem.endTime))
         resolver = ContactResolver(evaluator: evaluator, band: band, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
         locator = EventLocator(functionCount: workspace.functionCount)
         guards = RunGuards(options: options)
-        integrator = try ModeIntegrator(mode: mode, options: options,
+        integrator = try StiffSwitchingIntegrator(mode: mode, options: options,
                                         initialStep: Self.initialStep(options: options, endTime: problem.endTime))
     }
 
@@ -99,6 +101,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         statistics.failedStepCount = integrator.failedStepCount
         statistics.rhsEvaluationCount = mode.evaluationCount
         statistics.restepCount = integrator.restepCount
+        statistics.implicitStepCount = integrator.implicitStepCount
+        statistics.stiffChangeCount = integrator.changeCount
         statistics.eventCount = timeline.count
         return FlowResult(
             finalTime: time,
@@ -161,16 +165,22 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             return
         }
         let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
-        let (eventTime, crossed) = try locator.locate(
+        // Candidates already across at t0 have no root in the step: they meet at its end.
+        let (eventTime, crossed) = located.isEmpty ? (hi, candidates) : try locator.locate(
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
             candidates: located, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
-        ) { (t: Double, distances: UnsafeMutablePointer<Double>) throws(FlowError) in
+        ) { (t: Double, distances: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
-            self.evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: distances,
-                                           rateInto: nil)
+            self.evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
+                                           into: distances, rateInto: rates)
         }
-        try integrator.restep(from: t0, state: w.stepStart, to: eventTime, into: w.state)
+        if let last = lastProbe, last == (t0, eventTime) {
+            // The probe re-stepped the same step start to the same time: the same state.
+            w.state.update(from: w.trialState, count: w.dimension)
+        } else {
+            try integrator.restep(from: t0, state: w.stepStart, to: eventTime, into: w.state)
+        }
         time = eventTime
         try evaluator.evaluateCurrentState(at: time)
         let contacts = crossed + screen.functionsAboutToCross(
@@ -191,6 +201,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// surface that left sliding gets its resolution band ε_j as hysteresis width (rule C:
     /// right after the exit, g_j up to ε_j on the wrong side and moving back has not crossed,
     /// `StepScreen.bracketStart`); every other surface whose state changed starts without one.
+    /// A contact kept on its side by rule D gets ε_j beyond where it sits: ε_j + max(0, −d_j),
+    /// the band around the contact (a contact reported at a step end may sit across already).
     private func apply(_ resolution: ContactResolver<System>.Resolution) {
         mode.apply(resolution)
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
@@ -202,17 +214,22 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             }
             record(event)
         }
+        for j in resolution.unresolved {
+            workspace.hysteresis[j] = band.band(of: j, at: workspace.state) + max(0, -workspace.distanceEnd[j])
+        }
     }
 
     /// Rule A: a sliding gate seen outside [0, 1] by more than the gate tolerance for the
     /// first time in its sliding episode gets its resolvable margin μ_j, kept until the
     /// episode ends: a step end that sees the gate outside by less than that is no exit
-    /// (`StepScreen`); beyond it the exit is located at the gate's own root as before.
+    /// (`StepScreen`); beyond it the exit is located at the gate's own root as before. A
+    /// coincident group's members all get the leader's margin (they share its gate).
     private func widenSlideExits() {
         let w = workspace, gateTolerance = options.eventTimeTolerance.gate
         for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
-            let margin = band.gateMargin(of: j, at: w.state, gates: mode.gates)
-            if margin.isFinite { w.hysteresis[j] = margin }
+            let margin = band.gateMargin(of: j, at: w.state)
+            guard margin.isFinite else { continue }
+            for member in mode.groups.members(of: j) { w.hysteresis[member] = margin }
         }
     }
 
@@ -263,7 +280,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 mode.setSide(side, of: j)
                 throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
-            workspace.hysteresis[j] = 0
+            for member in mode.groups.members(of: j) { workspace.hysteresis[member] = 0 }
             try evaluator.evaluateCurrentState(at: time)
             for member in mode.groups.members(of: j) {
                 record(TimelineEvent(time: time, surface: member, kind: .chattering, negativeSideSpeed: 0,
@@ -275,7 +292,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// Re-steps from the current step start to `t` into the trial buffers and evaluates
     /// F, g, h and their rates there.
     private func probe(at t: Double, from t0: Double) throws(FlowError) {
+        lastProbe = nil
         try integrator.restep(from: t0, state: workspace.stepStart, to: t, into: workspace.trialState)
+        lastProbe = (t0, t)
         try evaluator.evaluateTrialState(at: t)
     }
 

@@ -38,8 +38,8 @@ final class FlowWorkspace {
     /// Signed distances at a bracket's start later than the step start (`StepScreen.bracketStart`).
     let distanceLo: UnsafeMutablePointer<Double>
     /// Each surface's hysteresis width (0: none): a sliding gate's resolvable margin, or the
-    /// resolution band of a surface just left from sliding (`ResolutionBand`; set and cleared
-    /// by `FlowSimulator`).
+    /// resolution band of a surface just left from sliding or kept on its side at
+    /// unresolvable speeds (`ResolutionBand`; set and cleared by `FlowSimulator`).
     let hysteresis: UnsafeMutablePointer<Double>
 
     init(dimension: Int, surfaceCount: Int, watchedCount: Int) {

@@ -6,9 +6,10 @@
 /// change of the state between steps.
 /// Guarantees: GSL sees F of the current mode (a singular equivalent control or a
 /// non-finite F at a trial stage is recoverable: GSL halves the step); the implicit
-/// methods get the system's exact Jacobian while nothing slides and central differences of
-/// the sliding field otherwise; a system's error scales reach the step control; every
-/// GSL failure becomes a `FlowError` that keeps what GSL said.
+/// methods get the system's exact Jacobian, projected along the jumps while sliding
+/// (`SlidingJacobian`), or central differences of the field when the system has none; a
+/// system's error scales reach the step control; every GSL failure becomes a `FlowError`
+/// that keeps what GSL said.
 final class ModeIntegrator {
     private let integrator: GSLIntegrator
 
@@ -26,15 +27,12 @@ final class ModeIntegrator {
             return .success
         }
         // The model's exact Jacobian holds for fixed gates; while sliding the gates depend
-        // on x, so differences of the sliding field are used instead.
-        let exact = system as? any JacobianProvidingSystem
+        // on x, and `SlidingJacobian` adds that dependence.
+        let exact = (system as? any JacobianProvidingSystem).map(SlidingJacobian.init)
         let differences = FiniteDifferenceJacobian(dimension: dimension)
         let jacobian: GSLJacobianFunction = { y, matrix in
-            if let exact, mode.slidingSurfaces.isEmpty {
-                exact.jacobian(at: y, gates: mode.gates, into: matrix)
-            } else {
-                differences.evaluate(at: y, into: matrix) { x, f in _ = field(x, f) }
-            }
+            if let exact, exact.evaluate(mode, at: y, into: matrix) { return }
+            differences.evaluate(at: y, into: matrix) { x, f in _ = field(x, f) }
         }
         let scaled = system as? any ErrorScaledSystem
         let errorScale: GSLErrorScaleFunction? = scaled.map { scaled in { x, scales in scaled.errorScales(at: x, into: scales) } }

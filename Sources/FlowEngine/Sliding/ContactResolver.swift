@@ -6,7 +6,8 @@
 /// Guarantees: the returned resolution is consistent as a whole (codimension ≥ 2
 /// included): each contact is classified from its one-sided normal speeds with the rest of
 /// the mode as decided, Gauss–Seidel until nothing changes, and a surface slid on whose
-/// solved gate left [0, 1] leaves to that side and becomes a contact itself. The mode is
+/// solved gate left [0, 1] leaves to that side and becomes a contact itself. Where that does
+/// not settle, every contact slides if the equivalent control allows it (`slidesOnAll`). The mode is
 /// handed back unchanged (the resolution is a value for the caller to apply); the current
 /// buffers end evaluated in the resolved mode.
 ///
@@ -24,7 +25,10 @@
 /// hysteresis. Rule B: a contact that was on a side and would cross, while the normal speed
 /// on its own side is below the resolvable speed v_j = ε_j / h, is held on the surface
 /// (it slides, its gate from the equivalent control) instead of being flipped on noise,
-/// provided the jump of normal speeds |σ+ − σ−| exceeds v_j (else it crosses as before).
+/// provided the jump of normal speeds |σ+ − σ−| exceeds v_j. Rule D: a contact that would
+/// cross while both normal speeds are below v_j keeps its side (`Resolution.unresolved`;
+/// its band becomes its hysteresis width, as after a slide exit): on either side g_j moves
+/// less than ε_j over a step, so which side the flow is on is the integrator's noise.
 /// Rule A: a surface slid on leaves only when its solved gate is outside [0, 1] by more
 /// than the gate tolerance plus its resolvable margin μ_j (the one it slid with, else the
 /// one at x).
@@ -49,6 +53,9 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         /// Contacts that kept their side with the state on or across the surface (true: a
         /// grazing touch, watched like a surface just left) and contacts crossed (false).
         let departures: [(surface: Int, isDeparting: Bool)]
+        /// Contacts kept on their side by rule D (both normal speeds below the resolvable
+        /// speed), every member: their band ε_j is their hysteresis width, as after a slide exit.
+        let unresolved: [Int]
     }
 
     private let evaluator: StateEvaluator<System>
@@ -84,7 +91,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         var undecided = Set(isStart ? contacts : [])
         var speeds = [Int: (negative: Double, positive: Double)]()
         var choices = Set<Int>()
-        // Contacts that slid before, or were pushed off the sliding set here, are never held (rule B).
+        var unresolved = Set<Int>()
+        // Contacts that slid before, or were pushed off the sliding set here, are never held (rules B, D).
         var released = Set(contacts.filter { mode.isSliding[$0] })
         var settled = false
         for _ in 0..<(2 * contacts.count + 4) {
@@ -97,7 +105,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                 speeds[j] = (negative, positive)
                 let after = try decide(j, before: before, negative: negative, positive: positive,
                                        isUndecided: undecided.contains(j), isHoldable: !released.contains(j), at: t,
-                                       choices: &choices)
+                                       choices: &choices, unresolved: &unresolved)
                 undecided.remove(j)
                 apply(after, to: j)
                 if after != before { changed = true }
@@ -118,14 +126,15 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             }
             try evaluator.evaluateCurrentState(at: t)
         }
-        guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
-        return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices, at: t,
-                          recordingEverySurface: isStart)
+        guard settled || slidesOnAll(contacts, at: t) else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
+        return resolution(of: contacts.sorted(), previous: previous, speeds: speeds, choices: choices,
+                          unresolved: unresolved, at: t, recordingEverySurface: isStart)
     }
 
     /// The state contact j goes to from `before`, given its one-sided speeds.
     private func decide(_ j: Int, before: SurfaceState, negative: Double, positive: Double, isUndecided: Bool,
-                        isHoldable: Bool, at t: Double, choices: inout Set<Int>) throws(FlowError) -> SurfaceState {
+                        isHoldable: Bool, at t: Double, choices: inout Set<Int>,
+                        unresolved: inout Set<Int>) throws(FlowError) -> SurfaceState {
         func chosenSide() throws(FlowError) -> SurfaceState {
             guard let side = repellingRule.side else { throw .repellingSurface(surface: j, t: t) }
             choices.insert(j)
@@ -149,8 +158,13 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             // Rule B: leaving its side at a speed the integrator does not resolve is noise;
             // unless the jump σ+ − σ− is unresolved too (both sides' fields alike: crossing
             // changes nothing, while sliding would need a singular equivalent control).
+            // Rule D: with both speeds unresolved the contact keeps its side, within its band.
             if !isUndecided, isHoldable, case .on(let current) = before, current != side {
                 let speed = band.resolvableSpeed(of: j, at: workspace.state)
+                if max(abs(negative), abs(positive)) <= speed {
+                    unresolved.insert(j)
+                    return before
+                }
                 if abs(current == .negative ? negative : positive) <= speed, abs(positive - negative) > speed {
                     return .sliding
                 }
@@ -167,17 +181,36 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         }
     }
 
+    /// Where Gauss–Seidel does not settle: whether the flow slides on every contact at once,
+    /// the equivalent control of the sliding set with all of them having its gates in [0, 1]
+    /// (to the gate tolerance). That is Filippov's solution on their intersection whenever it
+    /// exists (a neuron without bias shrunk to w = 0, where all of its surfaces meet and no
+    /// single surface's side is consistent with the others'). Leaves the mode so, with the
+    /// current buffers evaluated in it, when it does.
+    private func slidesOnAll(_ contacts: [Int], at t: Double) -> Bool {
+        for j in contacts { apply(.sliding, to: j) }
+        do {
+            try evaluator.evaluateCurrentState(at: t)
+        } catch {
+            return false
+        }
+        let w = workspace
+        return mode.slidingSurfaces.allSatisfy { (-gateTolerance...(1 + gateTolerance)).contains(w.gates[$0]) }
+    }
+
     /// The events, departures and final mode of settled contacts.
     private func resolution(of contacts: [Int], previous: [Int: SurfaceState],
-                            speeds: [Int: (negative: Double, positive: Double)], choices: Set<Int>, at t: Double,
-                            recordingEverySurface: Bool) -> Resolution {
+                            speeds: [Int: (negative: Double, positive: Double)], choices: Set<Int>,
+                            unresolved: Set<Int>, at t: Double, recordingEverySurface: Bool) -> Resolution {
         let w = workspace
         var events: [TimelineEvent] = []
         var departures: [(surface: Int, isDeparting: Bool)] = []
         var sides: [(surface: Int, side: Side)] = []
+        var unresolvedMembers: [Int] = []
         for leader in contacts {
             let after = state(of: leader)
             let members = mode.groups.members(of: leader)
+            if unresolved.contains(leader), after == previous[leader] { unresolvedMembers += members }
             if case .on(let side) = after {
                 for j in members {
                     sides.append((j, side))
@@ -200,7 +233,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                                             positiveSideSpeed: speed.positive, gate: w.gates[j]))
             }
         }
-        return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures)
+        return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures,
+                          unresolved: unresolvedMembers)
     }
 
     /// Rule A: whether sliding gate j is outside [0, 1] by more than the gate tolerance plus
@@ -211,7 +245,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         let excess = max(-w.gates[j], w.gates[j] - 1) - gateTolerance
         guard excess > 0 else { return false }
         let margin = wasSliding && w.hysteresis[j] > 0
-            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state, gates: mode.gates)
+            ? w.hysteresis[j] : band.gateMargin(of: j, at: w.state)
         return !(excess <= margin)
     }
 

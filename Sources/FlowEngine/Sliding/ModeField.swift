@@ -43,7 +43,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private let buffers = ScratchBuffers()
     private let baseField: UnsafeMutablePointer<Double>
     private let rates: UnsafeMutablePointer<Double>
-    /// One member's jump, summed into its group's.
+    /// One member's jump, summed into its group's; or F(x, s_G = 0) for a jump without a base.
     private let memberJump: UnsafeMutablePointer<Double>
     /// The equivalent-control system of S; replaced (never resized in place) when S grows.
     private var control: EquivalentControlBuffers
@@ -127,25 +127,15 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         for (row, i) in surfaces.enumerated() { solution[row] = -rates[i] }
         for (column, j) in surfaces.enumerated() {
             let jump = jumps + column * n
+            self.jump(of: j, at: x, base: baseField, into: jump)
             if let provider = jumpProvider {
-                provider.jump(of: j, at: x, gates: gates, into: jump)
-                for member in groups.members(of: j).dropFirst() {
-                    provider.jump(of: member, at: x, gates: gates, into: memberJump)
-                    for r in 0..<n { jump[r] += memberJump[r] }
-                }
                 for (row, i) in surfaces.enumerated() {
                     controlMatrix[row * k + column] = provider.switchingRate(of: i, at: x, velocity: jump)
                 }
-                continue
+            } else {
+                system.switchingRates(at: x, velocity: jump, into: rates)
+                for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
             }
-            // A trial of the pattern with s_j = 1, restored at once: the mode is unchanged.
-            for member in groups.members(of: j) { gates[member] = 1 }
-            evaluationCount += 1
-            system.evaluate(at: x, gates: gates, field: jump, switching: nil)
-            for member in groups.members(of: j) { gates[member] = 0 }
-            for r in 0..<n { jump[r] -= baseField[r] }
-            system.switchingRates(at: x, velocity: jump, into: rates)
-            for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
         }
         let solved = control.solver.solve(controlMatrix, solution, size: k, choosing: .gates)
         field.update(from: baseField, count: n)
@@ -159,6 +149,37 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         return true
     }
 
+    /// The jump of leader j's group at x, J_j = F(x, s_G = 1) − F(x, s_G = 0), the other gates
+    /// as in the pattern: the sum of the members' jumps (the field is affine in the gates).
+    /// From the system when it provides jumps, else the difference of two evaluations
+    /// (counted in `evaluationCount`), of which `base`, F(x, s_G = 0), may be given.
+    /// The pattern is unchanged afterwards.
+    func jump(of j: Int, at x: UnsafePointer<Double>, base: UnsafePointer<Double>?,
+              into jump: UnsafeMutablePointer<Double>) {
+        let members = groups.members(of: j)
+        if let provider = jumpProvider {
+            provider.jump(of: j, at: x, gates: gates, into: jump)
+            for member in members.dropFirst() {
+                provider.jump(of: member, at: x, gates: gates, into: memberJump)
+                for r in 0..<dimension { jump[r] += memberJump[r] }
+            }
+            return
+        }
+        // Trials of the pattern with s_G = 0 and 1, restored at once.
+        let gate = gates[j]
+        if base == nil {
+            for member in members { gates[member] = 0 }
+            evaluationCount += 1
+            system.evaluate(at: x, gates: gates, field: memberJump, switching: nil)
+        }
+        for member in members { gates[member] = 1 }
+        evaluationCount += 1
+        system.evaluate(at: x, gates: gates, field: jump, switching: nil)
+        for member in members { gates[member] = gate }
+        let reference = base ?? UnsafePointer(memberJump)
+        for r in 0..<dimension { jump[r] -= reference[r] }
+    }
+
     /// Moves x back onto S along the jump directions after an accepted step:
     /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), c of minimum norm where the jumps
     /// are dependent (`SmallLinearSolver.Choice.minimumNorm`), which is exact in one step for
@@ -168,8 +189,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
     func projectOntoSlidingSurfaces(_ x: UnsafeMutablePointer<Double>, switching: UnsafePointer<Double>) -> Double {
         let surfaces = slidingSurfaces
-        let n = dimension, k = surfaces.count
-        guard k > 0 else { return 0 }
+        guard !surfaces.isEmpty else { return 0 }
         let solution = control.solution
         var drift = 0.0
         for (row, i) in surfaces.enumerated() {
@@ -177,11 +197,36 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             drift = max(drift, abs(switching[i]))
         }
         guard drift > 0 else { return 0 }
-        guard control.solver.solve(control.matrix, solution, size: k, choosing: .minimumNorm) else { return drift }
+        subtractJumpCombination(from: x)
+        return drift
+    }
+
+    /// v ← v − J_S M⁻¹ (∇g_S·v), M = ∇g_S·J_S: the part of v along the jumps taken out, so
+    /// that ∇g_i·v = 0 for every i ∈ S afterwards (the oblique projection onto the tangent
+    /// space of S along the jumps; minimum-norm M⁻¹ where the jumps are dependent). Uses the
+    /// jumps and M of the last `evaluate`, which must have been at x.
+    ///
+    /// - Returns: false when M has no solution for v's rates (v is then unchanged).
+    @discardableResult
+    func projectAlongJumps(_ v: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>) -> Bool {
+        let surfaces = slidingSurfaces
+        guard !surfaces.isEmpty else { return true }
+        if jumpProvider == nil { system.switchingRates(at: x, velocity: v, into: rates) }
+        for (row, i) in surfaces.enumerated() {
+            control.solution[row] = jumpProvider?.switchingRate(of: i, at: x, velocity: v) ?? rates[i]
+        }
+        return subtractJumpCombination(from: v)
+    }
+
+    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes c.
+    @discardableResult
+    private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>) -> Bool {
+        let n = dimension, k = slidingSurfaces.count, solution = control.solution
+        guard control.solver.solve(control.matrix, solution, size: k, choosing: .minimumNorm) else { return false }
         for column in 0..<k {
             let jump = control.jumps + column * n
-            for r in 0..<n { x[r] -= solution[column] * jump[r] }
+            for r in 0..<n { y[r] -= solution[column] * jump[r] }
         }
-        return drift
+        return true
     }
 }

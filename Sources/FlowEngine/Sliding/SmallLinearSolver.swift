@@ -79,14 +79,18 @@ final class SmallLinearSolver {
 
     /// Solves A z = r; A is left as it is, r becomes z.
     ///
-    /// - Returns: false when A has an infinite entry, or is singular and the system inconsistent (no
+    /// - Returns: false when A or r has an infinite or NaN entry (checked one by one: `max`
+    ///   and the comparisons below skip NaN), or A is singular and the system inconsistent (no
     ///   z satisfies all k equations); r is then unspecified.
     func solve(_ a: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, size k: Int, choosing choice: Choice) -> Bool {
         precondition(k <= capacity, "a \(k) × \(k) system in a solver for \(capacity)")
         guard k > 0 else { return true }
         var scale = 0.0
-        for i in 0..<(k * k) { scale = max(scale, abs(a[i])) }
-        guard scale.isFinite else { return false }
+        for i in 0..<(k * k) {
+            guard a[i].isFinite else { return false }
+            scale = max(scale, abs(a[i]))
+        }
+        for i in 0..<k where !r[i].isFinite { return false }
         work.update(from: a, count: k * k)
         rhs.update(from: r, count: k)
         if scale > 0, eliminate(size: k, threshold: Self.uniquenessThreshold * scale) {
