@@ -61,7 +61,7 @@ import _TestSupport
 /// F is the network's field with the gates of the signs of g: within one jump of the
 /// engine's on a surface slid on, where it only weighs the tolerance. This is a bound, not
 /// an estimate: rk8pd's local errors lie far below its estimates and add with both signs, so
-/// the measured gaps are 1e-4 to 1e-7 of it; a bound the tolerances imply is what the test
+/// the measured gaps are 2e-4 of it at most; a bound the tolerances imply is what the test
 /// may demand without hard-coding a measured figure.
 struct ErrorBudget {
     let network: any GatedNetwork
