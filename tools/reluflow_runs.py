@@ -291,9 +291,11 @@ def own_parameters(stored, groups):
     if {"log_norm", "direction", "sign"} <= names:
         width, dimension = dict(groups)["direction"]
         for j in range(width):
+            # w_j = e^{ℓ_j} v_j/‖v_j‖: the stored v_j is along w_j, of norm 1 up to drift.
+            length = sum(stored[f"direction{j + 1}_{k + 1}"] ** 2 for k in range(dimension)) ** 0.5
             norm = stored[f"log_norm{j + 1}"].map(math.exp)
             for k in range(dimension):
-                frame[f"W{j + 1}_{k + 1}"] = norm * stored[f"direction{j + 1}_{k + 1}"]
+                frame[f"W{j + 1}_{k + 1}"] = norm * stored[f"direction{j + 1}_{k + 1}"] / length
         for j in range(width):
             frame[f"a{j + 1}"] = stored[f"sign{j + 1}"] * stored[f"log_norm{j + 1}"].map(math.exp)
         return pd.DataFrame(frame)

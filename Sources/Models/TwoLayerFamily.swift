@@ -128,6 +128,13 @@ extension AffineNeuronFamily {
         return z
     }
 
+    /// ġ_ki = z_ki evaluated at the velocity, for one surface k·n + i: the entry
+    /// `linearSwitchingRates` writes, summed in the same order.
+    func familySwitchingRate(of surface: Int, velocity: UnsafePointer<Double>) -> Double {
+        let n = data.sampleCount
+        return data.inputs.withUnsafeBufferPointer { preActivation(surface / n, surface % n, $0.baseAddress!, velocity) }
+    }
+
     /// z_ki for the samples of one block, summed as `preActivation` sums them.
     @inline(__always)
     func preActivations(_ k: Int, block: Int, _ columns: UnsafePointer<Double>,

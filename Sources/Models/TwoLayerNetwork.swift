@@ -129,8 +129,7 @@ extension TwoLayerNetwork: JumpProvidingSystem {
 
     /// ġ_{k,i} = x_i·v_{w_k} + v_{b_k}.
     public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
-        let n = data.sampleCount
-        return data.inputs.withUnsafeBufferPointer { preActivation(surface / n, surface % n, $0.baseAddress!, velocity) }
+        familySwitchingRate(of: surface, velocity: velocity)
     }
 }
 

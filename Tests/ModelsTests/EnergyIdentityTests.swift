@@ -8,7 +8,8 @@ import _TestSupport
 /// L(θ(T)) + ∫‖F‖² = L(θ0) with `EnergyAugmentedSystem` (these cases do not slide, and each
 /// checks it; the convergence corpus, `ConvergenceCorpusTests`, checks it through sliding). The
 /// orthogonal-data and log-scale models are not here: their fields are the plain flow in
-/// other coordinates, not gradients there; each is checked against the plain network.
+/// other coordinates, not gradients there; each is checked against the plain network, and
+/// the log-scale one also with the plain parameters' speed as q̇ (LogScaleBalancedNetworkTests).
 struct EnergyIdentityTests {
     enum Case: String, CaseIterable, CustomTestStringConvertible {
         case twoLayer, twoLayerScaledAndPartlyTrained, univariateKnots, univariateFull, deepSingleNeuron

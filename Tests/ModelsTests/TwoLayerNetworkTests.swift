@@ -43,10 +43,8 @@ import _TestSupport
         for trained in [Set(TwoLayerNetwork.Group.allCases).filter { bias || $0 != .biases }, [.outputs], [.weights]] {
             let model = try instance.model(scaling: scaling, trained: Set(trained))
             var generator = SeededGenerator(seed: 8)
-            var gates = model.signGates(at: instance.initial)
-            for j in stride(from: 0, to: gates.count, by: 7) { gates[j] = Double.random(in: 0...1, using: &generator) }
-            let velocity = (0..<model.dimension).map { _ in generator.normal() }
-            let (worst, ratesAgree) = jumpErrors(of: model, at: instance.initial, gates: gates, velocity: velocity)
+            let (worst, ratesAgree) = jumpErrorsWithFractionalGates(of: model, at: instance.initial, every: 7,
+                                                                    using: &generator)
             #expect(ratesAgree)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)

@@ -102,10 +102,7 @@ import _TestSupport
                                               trained: trained, normalization: .halfMean)
             var generator = SeededGenerator(seed: 7)
             let theta = Self.draw(model, using: &generator)
-            var gates = model.signGates(at: theta)
-            for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
-            let velocity = (0..<model.dimension).map { _ in generator.normal() }
-            let (worst, ratesAgree) = jumpErrors(of: model, at: theta, gates: gates, velocity: velocity)
+            let (worst, ratesAgree) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5, using: &generator)
             #expect(ratesAgree)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)

@@ -209,7 +209,7 @@ import Testing
     @Test("SIGTERM in the flow: run exits 130 with a complete summary.json, status interrupted, no .partial file")
     func sigtermInTheFlow() throws {
         let scratch = try ScratchFolder()
-        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/plateau/e5-fig7-sin-pi-paper.yaml").path
+        let scenario = try RunOutcomeTests.longExplicitRun(into: scratch)
         let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"],
                                              interruptAfter: 1.5, signal: SIGTERM)
         #expect(output.status == 130, "\(output.stderr)")
@@ -220,7 +220,7 @@ import Testing
     @Test("SIGINT in compare's flow: exit 130, the flow and every GD run interrupted, compare.json written")
     func sigintInComparesFlow() throws {
         let scratch = try ScratchFolder()
-        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/plateau/e5-fig7-sin-pi-paper.yaml").path
+        let scenario = try RunOutcomeTests.longExplicitRun(into: scratch)
         let output = try ReLUFlowProcess.run(["compare", scenario, "--lr", "1", "--out", scratch.path("cmp")],
                                              interruptAfter: 1.5)
         #expect(output.status == 130, "\(output.stderr)")

@@ -196,7 +196,7 @@ import _TestSupport
     @Test("SIGINT stops a long run with exit 130 and writes everything computed so far")
     func interruptedRunKeepsResults() throws {
         let scratch = try ScratchFolder()
-        let scenario = ReLUFlowProcess.packageRoot.appendingPathComponent("scenarios/plateau/e5-fig7-sin-pi-paper.yaml").path
+        let scenario = try RunOutcomeTests.longExplicitRun(into: scratch)
         let output = try ReLUFlowProcess.run(["run", scenario, "--out", scratch.path("run"), "--quiet"], interruptAfter: 1.5)
         #expect(output.status == 130, "\(output.stderr)")
         #expect(output.stderr.contains("interrupted"))

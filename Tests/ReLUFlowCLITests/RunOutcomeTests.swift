@@ -16,6 +16,14 @@ import Testing
         return scratch.path("scenario.yaml")
     }
 
+    /// E5 at paper size with rk8pd throughout (`stiff_stepper: none`): about 40 s, long enough
+    /// to be interrupted (with its msbdf endgame it takes 3 s).
+    static func longExplicitRun(into scratch: ScratchFolder) throws -> String {
+        try copyScenario("plateau", "e5-fig7-sin-pi-paper.yaml", inputs: [], into: scratch) {
+            $0.replacingOccurrences(of: "stepper: rk8pd}", with: "stepper: rk8pd, stiff_stepper: none}")
+        }
+    }
+
     @Test("A run whose summary.json cannot be moved into place exits 1 and names the file")
     func writeFailureAfterTheRunExitsOne() throws {
         let scratch = try ScratchFolder()

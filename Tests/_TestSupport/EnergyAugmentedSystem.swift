@@ -10,6 +10,11 @@ import Models
 /// κ = L(θ(0)) keeps q in [0, 1], so that it does not move the steady-state test's
 /// max(1, ‖x‖∞) either.
 ///
+/// A network stored in other coordinates than the plain parameters (log-norm and
+/// direction) runs the plain gradient flow rewritten, so its dissipation is the squared
+/// speed of the plain parameters, ‖(Ẇ, ȧ)‖²: `squaredSpeed` computes it from θ and F, a
+/// quadratic form Q_θ(F) (‖F‖² by default).
+///
 /// While sliding the engine needs a field affine in the gates (`ModeField`), and ‖F‖² is
 /// not. It gets an affine one that is exact on the sliding set S: the gate of surface j
 /// enters the gradient only as σ'(g_j)·∇g_j times a scalar, so every jump is
@@ -18,14 +23,18 @@ import Models
 /// ```
 /// ‖v‖² = v·F(θ, s_S = 0) + Σ_j s_j J_j·v = F(θ, s_S = 0)·v = −dL/dt,
 /// ```
-/// which is affine in s_S. So the q-component of the jump is J_q = F(θ, s_S = 0)·J_θ/κ
-/// (`jump(of:at:gates:into:)`), and κq̇ = ‖F0‖² + Σ_j s_j F0·J_j is −dL/dt for every tangent
-/// velocity, whatever gates the engine solved (inside [0, 1] or held just outside it).
+/// which is affine in s_S. So the q-component of the jump is J_q = ⟨F(θ, s_S = 0), J_θ⟩/κ
+/// (`jump(of:at:gates:into:)`), and κq̇ = Q(F0) + Σ_j s_j ⟨F0, J_j⟩ is −dL/dt for every
+/// tangent velocity, whatever gates the engine solved (inside [0, 1] or held just outside
+/// it); ⟨u, v⟩ = (Q(u + v) − Q(u − v))/4 is the form's polarization (the dot product for
+/// plain coordinates, where the argument above is made; in other coordinates the same holds
+/// of the plain parameters' velocity).
 /// Coincident surfaces are forwarded from the network.
 public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem, CoincidentSurfaceSystem {
     public let network: Network
     /// κ, the scale of q.
     public let dissipationScale: Double
+    private let squaredSpeed: (UnsafePointer<Double>, UnsafePointer<Double>) -> Double
     private let jumpProvider: (any JumpProvidingSystem)?
     private let scratch: Scratch
 
@@ -39,6 +48,8 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
         var hasField = false
         let gates: UnsafeMutablePointer<Double>
         let rates: UnsafeMutablePointer<Double>
+        /// F0 + J and F0 − J, for the polarization.
+        let sum: UnsafeMutablePointer<Double>, difference: UnsafeMutablePointer<Double>
         let dimension: Int, surfaceCount: Int
 
         init(dimension: Int, surfaceCount: Int) {
@@ -49,10 +60,12 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
             fieldGates = .allocate(capacity: surfaceCount)
             gates = .allocate(capacity: surfaceCount)
             rates = .allocate(capacity: surfaceCount)
+            sum = .allocate(capacity: dimension)
+            difference = .allocate(capacity: dimension)
         }
 
         deinit {
-            for buffer in [field, fieldState, fieldGates, gates, rates] { buffer.deallocate() }
+            for buffer in [field, fieldState, fieldGates, gates, rates, sum, difference] { buffer.deallocate() }
         }
 
         /// Whether `field` holds F at this state and pattern; if not, records them.
@@ -68,9 +81,22 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
         }
     }
 
+    /// q̇ = Σ_k F_k²/κ, for a network whose coordinates are the plain parameters.
     public init(_ network: Network, dissipationScale: Double = 1) {
+        let dimension = network.dimension
+        self.init(network, dissipationScale: dissipationScale) { _, field in
+            var squaredNorm = 0.0
+            for i in 0..<dimension { squaredNorm += field[i] * field[i] }
+            return squaredNorm
+        }
+    }
+
+    /// q̇ = `squaredSpeed(θ, F)`/κ.
+    public init(_ network: Network, dissipationScale: Double = 1,
+                squaredSpeed: @escaping (UnsafePointer<Double>, UnsafePointer<Double>) -> Double) {
         self.network = network
         self.dissipationScale = dissipationScale
+        self.squaredSpeed = squaredSpeed
         jumpProvider = network as? any JumpProvidingSystem
         scratch = Scratch(dimension: network.dimension, surfaceCount: network.surfaceCount)
     }
@@ -85,9 +111,7 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
     public func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                          field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
         network.evaluate(at: state, gates: gates, field: field, switching: switching)
-        var squaredNorm = 0.0
-        for i in 0..<network.dimension { squaredNorm += field[i] * field[i] }
-        field[network.dimension] = squaredNorm / dissipationScale
+        field[network.dimension] = squaredSpeed(state, field) / dissipationScale
     }
 
     public func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
@@ -96,7 +120,7 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
     }
 
     /// J_θ from the network (its own jump, or the difference of two evaluations), and
-    /// J_q = F(θ, s)·J_θ/κ with s the pattern given (s_surface = 0, and 0 on S).
+    /// J_q = ⟨F(θ, s), J_θ⟩/κ with s the pattern given (s_surface = 0, and 0 on S).
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
         let n = network.dimension
@@ -111,9 +135,11 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
             network.evaluate(at: state, gates: scratch.gates, field: jump, switching: nil)
             for r in 0..<n { jump[r] -= scratch.field[r] }
         }
-        var product = 0.0
-        for r in 0..<n { product += scratch.field[r] * jump[r] }
-        jump[n] = product / dissipationScale
+        for r in 0..<n {
+            scratch.sum[r] = scratch.field[r] + jump[r]
+            scratch.difference[r] = scratch.field[r] - jump[r]
+        }
+        jump[n] = (squaredSpeed(state, scratch.sum) - squaredSpeed(state, scratch.difference)) / (4 * dissipationScale)
     }
 
     public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {

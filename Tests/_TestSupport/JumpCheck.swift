@@ -1,4 +1,5 @@
 import FlowEngine
+import Models
 
 /// For every surface j of `system` at `state` with `gates`: the largest entry of
 /// |jump(of: j) − (F(s_j = 1) − F(s_j = 0))| relative to the field's size, and whether the
@@ -27,4 +28,15 @@ public func jumpErrors(of system: some JumpProvidingSystem, at state: [Double], 
         for r in 0..<system.dimension { worst = max(worst, abs(jump[r] - (high[r] - low[r])) / scale) }
     }
     return (worst, ratesAgree)
+}
+
+/// `jumpErrors` at `state` with its sign gates, every `stride`-th gate drawn from [0, 1]
+/// (sliding neighbours) and a standard normal velocity, all from `generator`.
+public func jumpErrorsWithFractionalGates<Network: GatedNetwork & JumpProvidingSystem>(
+    of network: Network, at state: [Double], every stride: Int, using generator: inout SeededGenerator
+) -> (worstRelativeError: Double, ratesAgree: Bool) {
+    var gates = network.signGates(at: state)
+    for j in Swift.stride(from: 0, to: gates.count, by: stride) { gates[j] = Double.random(in: 0...1, using: &generator) }
+    let velocity = (0..<network.dimension).map { _ in generator.normal() }
+    return jumpErrors(of: network, at: state, gates: gates, velocity: velocity)
 }
