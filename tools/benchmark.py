@@ -98,6 +98,24 @@ def scenario_end_time(scenario):
     raise SystemExit(f"{scenario}: no t_end")
 
 
+def release_binary(binary):
+    """`binary`, or the project's release build of reluflow, built first."""
+    if binary is not None:
+        return binary
+    subprocess.run(["swift", "build", "-c", "release", "--product", "reluflow"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return ROOT / ".build" / "release" / "reluflow"
+
+
+def print_table(rows, markdown):
+    """Prints the Markdown table, and writes it to `markdown` when given."""
+    table = "\n".join(rows)
+    print()
+    print(table)
+    if markdown:
+        markdown.write_text(table + "\n")
+
+
 def run_reluflow(binary, scenario, folder, cap):
     seconds, memory, status = timed([str(binary), "run", str(scenario), "--out", str(folder), "--quiet", "--force"], cap)
     summary = json.loads((folder / "summary.json").read_text())
@@ -149,11 +167,7 @@ def main():
     unknown = [c for c in cases if c not in GENERATED and c not in BUNDLED]
     if unknown:
         parser.error(f"unknown case(s) {', '.join(unknown)}; known: {', '.join([*GENERATED, *BUNDLED])}")
-    binary = args.binary
-    if binary is None:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "reluflow"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        binary = ROOT / ".build" / "release" / "reluflow"
+    binary = release_binary(args.binary)
     cvode = build_cvode(args.workdir) if args.peers else None
 
     header = ("| case | status | t reached / t_end | wall s | steps | field evals | re-steps | events "
@@ -192,11 +206,7 @@ def main():
                 row += " – | – | – | – | – |"
         rows.append(row)
         print(row, flush=True)
-    table = "\n".join(rows)
-    print()
-    print(table)
-    if args.markdown:
-        args.markdown.write_text(table + "\n")
+    print_table(rows, args.markdown)
 
 
 if __name__ == "__main__":

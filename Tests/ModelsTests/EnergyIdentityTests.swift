@@ -5,8 +5,8 @@ import Models
 import _TestSupport
 
 /// dL/dt = −‖∇L‖² = −‖F‖² along every model's flow, through its crossings: integrated as
-/// L(θ(T)) + ∫‖F‖² = L(θ0) with `EnergyAugmentedSystem` (valid off sliding, where the
-/// augmented q̇ is not affine in the gates; each case checks that it did not slide). The
+/// L(θ(T)) + ∫‖F‖² = L(θ0) with `EnergyAugmentedSystem` (these cases do not slide, and each
+/// checks it; the convergence corpus, `ConvergenceCorpusTests`, checks it through sliding). The
 /// orthogonal-data and log-scale models are not here: their fields are the plain flow in
 /// other coordinates, not gradients there; each is checked against the plain network, and
 /// the log-scale one also with the plain parameters' speed as q̇ (LogScaleBalancedNetworkTests).
