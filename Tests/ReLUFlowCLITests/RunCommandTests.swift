@@ -431,6 +431,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
     case twoLayerWithoutWidth, unknownTrainedGroup, widthOnSingleNeuron, unknownGenerator, unknownInitScheme
     case unknownTeacherKind, univariateTeacherOnVectorInputs
     case nonOrthonormalData, plateauSpanNotAboveOne, rescaleOnSingleNeuron, nonPositiveSteadyState
+    case explicitStiffStepper
 
     var testDescription: String { rawValue }
 
@@ -480,6 +481,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .missingEndTime: try editScenario("t_end: 10, ", "")
         case .biasWithoutInitialBias: try editScenario("bias: false", "bias: true")
         case .unknownRepellingRule: try editScenario("stepper: rk8pd}", "stepper: rk8pd, repelling_rule: random}")
+        case .explicitStiffStepper: try editScenario("stepper: rk8pd}", "stepper: rk8pd, stiff_stepper: rkf45}")
         case .twoLayerWithoutWidth: try editScenario("single_neuron", "two_layer")
         case .unknownTrainedGroup: try editScenario("kind: single_neuron", "kind: two_layer, width: 2, train: [W, c]")
         case .widthOnSingleNeuron: try editScenario("bias: false", "bias: false, width: 3")
@@ -519,6 +521,7 @@ enum BadInputCase: String, CaseIterable, CustomTestStringConvertible {
         case .missingEndTime: ["scenario.yaml", "flow.t_end", "missing"]
         case .biasWithoutInitialBias: ["init.json", "b", "missing"]
         case .unknownRepellingRule: ["scenario.yaml", "flow.repelling_rule", "random", "inactive, active, fail"]
+        case .explicitStiffStepper: ["scenario.yaml", "flow.stiff_stepper", "rkf45", "msbdf", "none"]
         case .twoLayerWithoutWidth: ["scenario.yaml", "model.width", "missing"]
         case .unknownTrainedGroup: ["scenario.yaml", "model.train", "unknown group 'c'"]
         case .widthOnSingleNeuron: ["scenario.yaml", "model.width", "unknown key"]

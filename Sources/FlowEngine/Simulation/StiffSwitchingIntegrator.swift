@@ -7,7 +7,7 @@
 /// - Back to explicit: when the implicit method's accepted steps, over a block of
 ///   `blockLength` of them, average less than `gainFactor`·h_s: they are no longer longer
 ///   than the explicit method's, so its cheaper steps and re-steps win. Blocks are judged
-///   only after `warmUpSteps` steps since the change or the last event: a multistep method
+///   only after `warmUpSteps` steps since the change: a multistep method
 ///   restarts at order 1 with short steps and needs them to climb to its working order.
 ///
 /// A change takes effect at the start of the next step, never between a step and the
