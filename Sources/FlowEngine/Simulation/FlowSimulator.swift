@@ -181,12 +181,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let stepEnd = time
         let nextCrossing = hi == stepEnd
             ? screen.hermiteCrossing(of: candidates.filter { !crossed.contains($0) }, from: t0, to: stepEnd) : nil
-        if eventTime == stepEnd {
-            // The accepted step's own end (projected onto the sliding surfaces): no re-step.
-        } else if let last = lastProbe, last == (t0, eventTime) {
-            // The probe re-stepped the same step start to the same time: the same state.
+        // At the step's own end the state is the accepted one (projected onto the sliding
+        // surfaces); where the last probe re-stepped to the event time, it is that probe's.
+        if let last = lastProbe, last == (t0, eventTime), eventTime != stepEnd {
             w.state.update(from: w.trialState, count: w.dimension)
-        } else {
+        } else if eventTime != stepEnd {
             try integrator.restep(from: t0, state: w.stepStart, derivative: w.fieldStart, to: eventTime, into: w.state)
         }
         time = eventTime
