@@ -8,7 +8,7 @@ import FlowEngine
 /// ```
 /// (c the loss's gradient factor) and every neuron's field is a sum over samples of r_i s_ki
 /// times its own terms at sample i (`addTerms`). Written once here: the pull r_i, one
-/// sample's forward pass and its field, and the jump of a surface (k, i).
+/// sample's forward pass and its field, and the jump of a surface (k, i) on its surface.
 ///
 /// Terms are formed a `SampleBlock` of samples at a time but summed in sample order, so
 /// results are identical to the last bit to a sample-by-sample loop; the generic code is
@@ -63,10 +63,14 @@ extension TwoLayerFamily {
         }
     }
 
-    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
-    /// sample i's pull r_i changes, by Δr_i = −(c/α²)·u_k z_ki (z_ki is 0 on the surface, up
-    /// to the drift): every neuron k′ active on x_i moves by Δr_i times its own sample-i
-    /// terms, and neuron k gains its sample-i terms with the new pull r_i + Δr_i.
+    /// J for the pair (k, i) going from s = 0 to s = 1, at its surface's foot z_ki = 0, where
+    /// Filippov's jump lives (`JumpProvidingSystem`): there h_i does not depend on s_ki, so
+    /// neither does the pull r_i, and the jump is r_i times neuron k's own sample-i terms
+    /// with z_ki = 0. It lies in neuron k's coordinates alone, so the surfaces of other
+    /// neurons do not see it (`familyJumpBlock`). Off the surface, by the drift z_ki a slide
+    /// leaves, F(s_ki = 1) − F(s_ki = 0) differs from it by O(z_ki): Δr_i = −(c/α²)·u_k z_ki
+    /// moves every neuron active on x_i, and neuron k's u_k entry is r_i z_ki.
+    /// One sample's forward pass, O(m·d).
     func familyJump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                     into jump: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount, k = surface / n, i = surface % n
@@ -79,16 +83,14 @@ extension TwoLayerFamily {
                     output += outerWeight(neuron, state) * gates[neuron * n + i] * preActivation(neuron, i, x, state)
                 }
                 let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
-                let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * preActivation(k, i, x, state)
-                for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-                    addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i],
-                             z: preActivation(neuron, i, x, state), columns, state, into: jump)
-                }
-                addTerms(of: k, sample: i, weight: pull + change, z: preActivation(k, i, x, state), columns, state,
-                         into: jump)
+                addTerms(of: k, sample: i, weight: pull, z: 0, columns, state, into: jump)
             }
         }
     }
+
+    /// Neuron k for surface k·n + i: a jump lies in its own neuron's coordinates
+    /// (`familyJump`), where only that neuron's switching functions have a gradient.
+    func familyJumpBlock(of surface: Int) -> Int { surface / data.sampleCount }
 
     /// L(θ) = c_L Σ_i ((1/α) Σ_k u_k σ(z_ki) − y_i)² with σ(0) = 0.
     func familyLoss(at parameters: UnsafePointer<Double>) -> Double {

@@ -131,6 +131,9 @@ extension TwoLayerNetwork: JumpProvidingSystem {
     public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
         familySwitchingRate(of: surface, velocity: velocity)
     }
+
+    /// Neuron k for surface k·n + i (`TwoLayerFamily.familyJumpBlock`).
+    public func jumpBlock(of surface: Int) -> Int { familyJumpBlock(of: surface) }
 }
 
 extension TwoLayerNetwork {

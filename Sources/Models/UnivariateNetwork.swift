@@ -248,6 +248,9 @@ extension UnivariateNetwork: JumpProvidingSystem {
         let n = data.sampleCount, k = surface / n, i = surface % n
         return (form == .full ? velocity[k] * data.inputs[i] : 0) - velocity[biasOffset + k]
     }
+
+    /// Neuron k for surface k·n + i (`TwoLayerFamily.familyJumpBlock`).
+    public func jumpBlock(of surface: Int) -> Int { familyJumpBlock(of: surface) }
 }
 
 extension UnivariateNetwork {

@@ -90,9 +90,10 @@ import _TestSupport
     }
 
     /// `JumpProvidingSystem`: the engine slides with these jumps instead of differences of
-    /// evaluations, so they must be those differences, off the surface too (z_ki ≠ 0, the
-    /// drift a slide leaves) and with the other gates fractional (sliding neighbours).
-    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; one surface's rate is the full rates' entry",
+    /// evaluations, so on their surface they must be those differences, with the other
+    /// gates fractional (sliding neighbours); and a jump lies in its own neuron's
+    /// coordinates, which the engine's block-by-block equivalent control relies on.
+    @Test("On its surface each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; other neurons' surfaces do not see it; one surface's rate is the full rates' entry",
           arguments: UnivariateNetwork.Form.allCases)
     func jumpsAreFieldDifferences(form: UnivariateNetwork.Form) throws {
         let data = try Self.sine(samples: 9, from: -1, to: 1)
@@ -102,8 +103,10 @@ import _TestSupport
                                               trained: trained, normalization: .halfMean)
             var generator = SeededGenerator(seed: 7)
             let theta = Self.draw(model, using: &generator)
-            let (worst, ratesAgree) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5, using: &generator)
+            let (worst, ratesAgree, blocksHold) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5,
+                                                                                using: &generator)
             #expect(ratesAgree)
+            #expect(blocksHold)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)
         }

@@ -147,4 +147,7 @@ public struct EnergyAugmentedSystem<Network: GatedNetwork>: JumpProvidingSystem,
         network.switchingRates(at: state, velocity: velocity, into: scratch.rates)
         return scratch.rates[surface]
     }
+
+    /// The network's blocks: no switching function has a gradient along q.
+    public func jumpBlock(of surface: Int) -> Int { jumpProvider?.jumpBlock(of: surface) ?? 0 }
 }

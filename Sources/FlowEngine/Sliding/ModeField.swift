@@ -19,6 +19,13 @@
 /// the system when it provides them (`JumpProvidingSystem`), else as differences of two
 /// evaluations.
 ///
+/// When the system partitions its surfaces into blocks that the jumps do not cross
+/// (`JumpProvidingSystem.jumpBlock`: ∇g_i·J_j = 0 across blocks), ∇g_S·J is block diagonal
+/// in S ordered by block, and the system above is solved block by block: k_b × k_b
+/// systems instead of one k × k (for a two-layer network, one per neuron). The solution is
+/// the same: the solution set of a block-diagonal system is the product of the blocks', and
+/// the choice among solutions (`SmallLinearSolver.Choice`) is separable.
+///
 /// Coincident surfaces (`CoincidentSurfaceSystem`) are one surface: S holds only each
 /// group's leader (`SurfaceGroups`), the leader's jump is the sum of its members' (the field
 /// is affine in the gates) and its row uses the leader's g, and every member gets the
@@ -35,8 +42,13 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     let gates: UnsafeMutablePointer<Double>
     /// Whether each surface is in S.
     let isSliding: UnsafeMutablePointer<Bool>
-    /// S in the order the gates are solved.
+    /// S in the order it was set.
     private(set) var slidingSurfaces: [Int] = []
+    /// S ordered block by block (`JumpProvidingSystem.jumpBlock`): the order of the columns
+    /// of the equivalent control, whose jumps, rows and gates are stored in it.
+    private var solveOrder: [Int] = []
+    /// The sizes of the consecutive blocks of `solveOrder`.
+    private var blockSizes: [Int] = []
     /// Field evaluations of the system (each costs one forward pass).
     private(set) var evaluationCount = 0
 
@@ -48,14 +60,16 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// The equivalent-control system of S; replaced (never resized in place) when S grows.
     private var control: EquivalentControlBuffers
 
-    /// Buffers for k sliding surfaces: the jumps J_S, the matrix ∇g_S·J_S, the right-hand
-    /// side, which becomes s_S, and the solver's own.
+    /// Buffers for k sliding surfaces: the jumps J_S, the diagonal blocks of the matrix
+    /// ∇g_S·J_S (each row-major, one after the other), the right-hand side, which becomes
+    /// s_S, one column of a block, and the solver's own.
     private final class EquivalentControlBuffers {
         private let buffers = ScratchBuffers()
         let capacity: Int
         let jumps: UnsafeMutablePointer<Double>
         let matrix: UnsafeMutablePointer<Double>
         let solution: UnsafeMutablePointer<Double>
+        let column: UnsafeMutablePointer<Double>
         let solver: SmallLinearSolver
 
         init(capacity k: Int, dimension n: Int) {
@@ -63,6 +77,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             jumps = buffers.doubles(k * n)
             matrix = buffers.doubles(k * k)
             solution = buffers.doubles(k)
+            column = buffers.doubles(k)
             solver = SmallLinearSolver(capacity: k)
         }
     }
@@ -88,6 +103,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             for member in groups.members(of: j) { isSliding[member] = false }
         }
         slidingSurfaces = surfaces
+        (solveOrder, blockSizes) = blocks(of: surfaces)
         for j in surfaces {
             for member in groups.members(of: j) {
                 isSliding[member] = true
@@ -97,6 +113,29 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         if surfaces.count > control.capacity {
             control = EquivalentControlBuffers(capacity: surfaces.count, dimension: dimension)
         }
+    }
+
+    /// `surfaces` ordered block by block, blocks in the order first met and S's order within
+    /// each, with the block sizes; one block when the system names no blocks, or when the
+    /// members of a coincident group (whose jumps are summed) lie in different blocks.
+    private func blocks(of surfaces: [Int]) -> (order: [Int], sizes: [Int]) {
+        guard let provider = jumpProvider, surfaces.count > 1 else {
+            return (surfaces, surfaces.isEmpty ? [] : [surfaces.count])
+        }
+        var lists: [[Int]] = [], listOfBlock: [Int: Int] = [:]
+        for j in surfaces {
+            let block = provider.jumpBlock(of: j)
+            guard groups.members(of: j).allSatisfy({ provider.jumpBlock(of: $0) == block }) else {
+                return (surfaces, [surfaces.count])
+            }
+            if let list = listOfBlock[block] {
+                lists[list].append(j)
+            } else {
+                listOfBlock[block] = lists.count
+                lists.append([j])
+            }
+        }
+        return (lists.flatMap { $0 }, lists.map(\.count))
     }
 
     /// Puts surface j off S on `side`, with every surface coincident with it.
@@ -115,29 +154,26 @@ final class ModeField<System: PiecewiseSmoothSystem> {
                   switching: UnsafeMutablePointer<Double>?, gatesUsed: UnsafeMutablePointer<Double>? = nil) -> Bool {
         evaluationCount += 1
         gatesUsed?.update(from: gates, count: surfaceCount)
-        let surfaces = slidingSurfaces
+        let surfaces = solveOrder
         guard !surfaces.isEmpty else {
             system.evaluate(at: x, gates: gates, field: field, switching: switching)
             return true
         }
-        let n = dimension, k = surfaces.count
-        let jumps = control.jumps, controlMatrix = control.matrix, solution = control.solution
+        let n = dimension
+        let jumps = control.jumps, solution = control.solution
         system.evaluate(at: x, gates: gates, field: baseField, switching: switching)
-        system.switchingRates(at: x, velocity: baseField, into: rates)
-        for (row, i) in surfaces.enumerated() { solution[row] = -rates[i] }
-        for (column, j) in surfaces.enumerated() {
-            let jump = jumps + column * n
-            self.jump(of: j, at: x, base: baseField, into: jump)
-            if let provider = jumpProvider {
-                for (row, i) in surfaces.enumerated() {
-                    controlMatrix[row * k + column] = provider.switchingRate(of: i, at: x, velocity: jump)
-                }
-            } else {
-                system.switchingRates(at: x, velocity: jump, into: rates)
-                for (row, i) in surfaces.enumerated() { controlMatrix[row * k + column] = rates[i] }
+        writeRates(of: surfaces, at: x, along: baseField, into: solution)
+        for row in surfaces.indices { solution[row] = -solution[row] }
+        var solved = true
+        forEachBlock { start, size, block in
+            for column in 0..<size {
+                let jump = jumps + (start + column) * n
+                self.jump(of: surfaces[start + column], at: x, base: baseField, into: jump)
+                writeRates(of: surfaces[start..<(start + size)], at: x, along: jump, into: control.column)
+                for row in 0..<size { block[row * size + column] = control.column[row] }
             }
+            if solved { solved = control.solver.solve(block, solution + start, size: size, choosing: .gates) }
         }
-        let solved = control.solver.solve(controlMatrix, solution, size: k, choosing: .gates)
         field.update(from: baseField, count: n)
         guard solved else { return false }
         for (column, j) in surfaces.enumerated() {
@@ -147,6 +183,30 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             for r in 0..<n { field[r] += s * jump[r] }
         }
         return true
+    }
+
+    /// Calls `body(start, size, block)` for each block of `solveOrder` in turn, `block` its
+    /// k_b × k_b matrix storage in `control.matrix`.
+    private func forEachBlock(_ body: (Int, Int, UnsafeMutablePointer<Double>) -> Void) {
+        var start = 0, offset = 0
+        for size in blockSizes {
+            body(start, size, control.matrix + offset)
+            start += size
+            offset += size * size
+        }
+    }
+
+    /// ∇g_i·v for the surfaces i listed, in their order, into `target`: one surface's rate
+    /// at a time from a `JumpProvidingSystem`, else from all the system's rates.
+    private func writeRates<Surfaces: Collection<Int>>(of surfaces: Surfaces, at x: UnsafePointer<Double>,
+                                                       along v: UnsafePointer<Double>,
+                                                       into target: UnsafeMutablePointer<Double>) {
+        if let provider = jumpProvider {
+            for (row, i) in surfaces.enumerated() { target[row] = provider.switchingRate(of: i, at: x, velocity: v) }
+        } else {
+            system.switchingRates(at: x, velocity: v, into: rates)
+            for (row, i) in surfaces.enumerated() { target[row] = rates[i] }
+        }
     }
 
     /// The jump of leader j's group at x, J_j = F(x, s_G = 1) − F(x, s_G = 0), the other gates
@@ -188,7 +248,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     ///
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
     func projectOntoSlidingSurfaces(_ x: UnsafeMutablePointer<Double>, switching: UnsafePointer<Double>) -> Double {
-        let surfaces = slidingSurfaces
+        let surfaces = solveOrder
         guard !surfaces.isEmpty else { return 0 }
         let solution = control.solution
         var drift = 0.0
@@ -209,21 +269,22 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// - Returns: false when M has no solution for v's rates (v is then unchanged).
     @discardableResult
     func projectAlongJumps(_ v: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>) -> Bool {
-        let surfaces = slidingSurfaces
-        guard !surfaces.isEmpty else { return true }
-        if jumpProvider == nil { system.switchingRates(at: x, velocity: v, into: rates) }
-        for (row, i) in surfaces.enumerated() {
-            control.solution[row] = jumpProvider?.switchingRate(of: i, at: x, velocity: v) ?? rates[i]
-        }
+        guard !solveOrder.isEmpty else { return true }
+        writeRates(of: solveOrder, at: x, along: v, into: control.solution)
         return subtractJumpCombination(from: v)
     }
 
-    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes c.
+    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm, block by block),
+    /// which becomes c.
     @discardableResult
     private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>) -> Bool {
-        let n = dimension, k = slidingSurfaces.count, solution = control.solution
-        guard control.solver.solve(control.matrix, solution, size: k, choosing: .minimumNorm) else { return false }
-        for column in 0..<k {
+        let n = dimension, solution = control.solution
+        var solved = true
+        forEachBlock { start, size, block in
+            if solved { solved = control.solver.solve(block, solution + start, size: size, choosing: .minimumNorm) }
+        }
+        guard solved else { return false }
+        for column in solveOrder.indices {
             let jump = control.jumps + column * n
             for r in 0..<n { y[r] -= solution[column] * jump[r] }
         }
