@@ -162,22 +162,22 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         let n = dimension
         let jumps = control.jumps, solution = control.solution
         system.evaluate(at: x, gates: gates, field: baseField, switching: switching)
-        writeRates(of: surfaces, at: x, along: baseField, into: solution)
+        writeRates(of: surfaces.indices, at: x, along: baseField, into: solution)
         for row in surfaces.indices { solution[row] = -solution[row] }
         var solved = true
         forEachBlock { start, size, block in
             for column in 0..<size {
                 let jump = jumps + (start + column) * n
                 self.jump(of: surfaces[start + column], at: x, base: baseField, into: jump)
-                writeRates(of: surfaces[start..<(start + size)], at: x, along: jump, into: control.column)
+                writeRates(of: start..<(start + size), at: x, along: jump, into: control.column)
                 for row in 0..<size { block[row * size + column] = control.column[row] }
             }
             if solved { solved = control.solver.solve(block, solution + start, size: size, choosing: .gates) }
         }
         field.update(from: baseField, count: n)
         guard solved else { return false }
-        for (column, j) in surfaces.enumerated() {
-            let s = solution[column]
+        for column in surfaces.indices {
+            let j = surfaces[column], s = solution[column]
             if let gatesUsed { for member in groups.members(of: j) { gatesUsed[member] = s } }
             let jump = jumps + column * n
             for r in 0..<n { field[r] += s * jump[r] }
@@ -196,16 +196,15 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         }
     }
 
-    /// ∇g_i·v for the surfaces i listed, in their order, into `target`: one surface's rate
-    /// at a time from a `JumpProvidingSystem`, else from all the system's rates.
-    private func writeRates<Surfaces: Collection<Int>>(of surfaces: Surfaces, at x: UnsafePointer<Double>,
-                                                       along v: UnsafePointer<Double>,
-                                                       into target: UnsafeMutablePointer<Double>) {
+    /// ∇g_i·v for the surfaces i = solveOrder[c], c in `columns`, in order into `target`: one
+    /// surface's rate at a time from a `JumpProvidingSystem`, else from all the system's rates.
+    private func writeRates(of columns: Range<Int>, at x: UnsafePointer<Double>, along v: UnsafePointer<Double>,
+                            into target: UnsafeMutablePointer<Double>) {
         if let provider = jumpProvider {
-            for (row, i) in surfaces.enumerated() { target[row] = provider.switchingRate(of: i, at: x, velocity: v) }
+            for c in columns { target[c - columns.lowerBound] = provider.switchingRate(of: solveOrder[c], at: x, velocity: v) }
         } else {
             system.switchingRates(at: x, velocity: v, into: rates)
-            for (row, i) in surfaces.enumerated() { target[row] = rates[i] }
+            for c in columns { target[c - columns.lowerBound] = rates[solveOrder[c]] }
         }
     }
 
@@ -270,7 +269,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     @discardableResult
     func projectAlongJumps(_ v: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>) -> Bool {
         guard !solveOrder.isEmpty else { return true }
-        writeRates(of: solveOrder, at: x, along: v, into: control.solution)
+        writeRates(of: solveOrder.indices, at: x, along: v, into: control.solution)
         return subtractJumpCombination(from: v)
     }
 
