@@ -116,12 +116,12 @@ public struct LogScaleBalancedNetwork: AffineNeuronFamily, Sendable {
         theta[signOffset + j] * exp(2 * theta[j]) / directionLength(j, theta)
     }
 
-    /// The sample's weight times x_i into the direction block, where D_j accumulates;
-    /// `evaluate` turns D_j into the fields of ℓ_j and v_j.
+    /// Σω x into the direction block, where D_j accumulates; `evaluate` turns D_j into the
+    /// fields of ℓ_j and v_j.
     @inline(__always)
-    func addTerms(of j: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
-                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        addInputTerms(block: block, weights: weights, columns, into: field + directionOffset + j * d)
+    func addNeuronTerms(of j: Int, weightSum: Double, weightedInputs: UnsafePointer<Double>,
+                        _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        for l in 0..<d { field[directionOffset + j * d + l] += weightedInputs[l] }
     }
 
     public func evaluate(

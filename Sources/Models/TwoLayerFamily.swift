@@ -10,9 +10,8 @@ import FlowEngine
 /// times its own terms at sample i (`addTerms`). Written once here: the pull r_i, one
 /// sample's forward pass and its field, and the jump of a surface (k, i) on its surface.
 ///
-/// Terms are formed a `SampleBlock` of samples at a time but summed in sample order, so
-/// results are identical to the last bit to a sample-by-sample loop; the generic code is
-/// specialised per network in release builds.
+/// Terms are formed a `SampleBlock` of samples at a time (summed as `SampleBlock` says); the
+/// generic code is specialised per network in release builds.
 protocol TwoLayerFamily: GatedNetwork {
     var data: Dataset { get }
     var width: Int { get }
@@ -112,12 +111,18 @@ extension TwoLayerFamily {
 /// The two-layer networks whose pre-activations are affine in the inputs, z_ki = w_k·x_i + b_k
 /// with w_k and b_k read from θ (`TwoLayerNetwork`; `LogScaleBalancedNetwork` with v_j and no
 /// bias): the whole m×n array of them is a GEMM-shaped product, run a neuron and a
-/// `SampleBlock` at a time across the samples.
+/// `SampleBlock` at a time across the samples. A neuron's field depends on the samples only
+/// through two sums with weights ω_i = r_i s_ki: Σ ω_i and Σ ω_i x_i (its share of the output
+/// weight's field, Σ ω_i z_ki = w_k·Σ ω_i x_i + b_k Σ ω_i, follows from them: z is affine).
 protocol AffineNeuronFamily: TwoLayerFamily {
     /// w_k, d entries of θ.
     func inputWeights(_ k: Int, _ theta: UnsafePointer<Double>) -> UnsafePointer<Double>
     /// b_k, or 0 for a network without biases.
     func bias(_ k: Int, _ theta: UnsafePointer<Double>) -> Double
+    /// Adds neuron k's terms, in the network's coordinates, for the sample sums Σ ω_i
+    /// (`weightSum`) and Σ ω_i x_i (`weightedInputs`, d entries) to `field`.
+    func addNeuronTerms(of k: Int, weightSum: Double, weightedInputs: UnsafePointer<Double>,
+                        _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
 }
 
 extension AffineNeuronFamily {
@@ -150,30 +155,72 @@ extension AffineNeuronFamily {
         return z
     }
 
-    /// F(θ, s) = Σ_i (sample i's share), written over `field`; the switching values into
-    /// `switching`. A block of samples at a time: its pre-activations for every neuron (on
-    /// the stack, `width` vectors: no heap allocation) and its outputs, then its pulls, then
-    /// r_i s_ki times every neuron's terms.
+    /// `TwoLayerFamily.addTerms` for one block: its lanes' sums (`SampleBlock.laneSum`); z
+    /// is not needed (`addNeuronTerms`).
+    func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: data.inputDimension) { inputs in
+            for l in 0..<data.inputDimension {
+                let column = UnsafeRawPointer(columns + l * data.columnStride + block).loadUnaligned(as: SIMD8<Double>.self)
+                inputs[l] = SampleBlock.laneSum(weights * column)
+            }
+            addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weights), weightedInputs: inputs.baseAddress!, theta,
+                           into: field)
+        }
+    }
+
+    /// F(θ, s), written over `field`; the switching values into `switching`. Two passes, so
+    /// that every sum over samples runs down whole `SampleBlock`s in vector lanes:
+    /// 1. a block at a time, the pre-activations of every neuron (into `switching`), the
+    ///    outputs h_i and the pulls r_i;
+    /// 2. a neuron at a time, its weights ω_i = r_i s_ki and the sums Σ ω_i, Σ ω_i x_i
+    ///    (`addNeuronTerms`), each accumulated lane-wise over the blocks and then reduced
+    ///    (`SampleBlock.laneSum`): a fixed order, so results are the same on every run.
+    /// That is the two GEMM-shaped products Z = W Xᵀ and (ω) X, 2·m·n·d multiply-adds.
+    /// Scratch (the pulls and weights, a block each; d sums) is on the stack: no heap allocation.
     func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
-        let n = data.sampleCount
+        let n = data.sampleCount, d = data.inputDimension
+        let blockCount = (n + SampleBlock.width - 1) / SampleBlock.width
         field.update(repeating: 0, count: dimension)
         data.columns.withUnsafeBufferPointer { columnBuffer in
-            withUnsafeTemporaryAllocation(of: SIMD8<Double>.self, capacity: width) { blockValues in
-                let columns = columnBuffer.baseAddress!, z = blockValues.baseAddress!
-                for block in stride(from: 0, to: n, by: SampleBlock.width) {
-                    let count = min(SampleBlock.width, n - block)
-                    var outputs = SIMD8<Double>()
-                    for k in 0..<width {
-                        z[k] = preActivations(k, block: block, columns, state)
-                        if let switching { SampleBlock.store(z[k], to: switching + k * n + block, count: count) }
-                        let s = SampleBlock.load(gates + k * n + block, count: count)
-                        outputs += SIMD8(repeating: outerWeight(k, state)) * s * z[k]
+            withUnsafeTemporaryAllocation(of: SIMD8<Double>.self, capacity: 2 * blockCount) { blockValues in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { inputSums in
+                    let columns = columnBuffer.baseAddress!, pulls = blockValues.baseAddress!
+                    let weights = pulls + blockCount, inputs = inputSums.baseAddress!
+                    for b in 0..<blockCount {
+                        let block = b * SampleBlock.width, count = min(SampleBlock.width, n - block)
+                        var outputs = SIMD8<Double>()
+                        for k in 0..<width {
+                            let z = preActivations(k, block: block, columns, state)
+                            if let switching { SampleBlock.store(z, to: switching + k * n + block, count: count) }
+                            let s = SampleBlock.load(gates + k * n + block, count: count)
+                            outputs += SIMD8(repeating: outerWeight(k, state)) * s * z
+                        }
+                        pulls[b] = pull(samples: block, count: count, outputSums: outputs)
                     }
-                    let pull = pull(samples: block, count: count, outputSums: outputs)
                     for k in 0..<width {
-                        let s = SampleBlock.load(gates + k * n + block, count: count)
-                        addTerms(of: k, block: block, weights: pull * s, z: z[k], columns, state, into: field)
+                        var weightSum = SIMD8<Double>()
+                        for b in 0..<blockCount {
+                            let block = b * SampleBlock.width
+                            let w = pulls[b] * SampleBlock.load(gates + k * n + block, count: min(SampleBlock.width, n - block))
+                            weights[b] = w
+                            weightSum += w
+                        }
+                        for l in 0..<d {
+                            let column = UnsafeRawPointer(columns + l * data.columnStride)
+                            var even = SIMD8<Double>(), odd = SIMD8<Double>()
+                            var b = 0
+                            while b &+ 1 < blockCount {
+                                even += weights[b] * column.loadUnaligned(fromByteOffset: b &* 64, as: SIMD8<Double>.self)
+                                odd += weights[b &+ 1] * column.loadUnaligned(fromByteOffset: (b &+ 1) &* 64, as: SIMD8<Double>.self)
+                                b &+= 2
+                            }
+                            if b < blockCount { even += weights[b] * column.loadUnaligned(fromByteOffset: b &* 64, as: SIMD8<Double>.self) }
+                            inputs[l] = SampleBlock.laneSum(even + odd)
+                        }
+                        addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weightSum), weightedInputs: inputs, state,
+                                       into: field)
                     }
                 }
             }

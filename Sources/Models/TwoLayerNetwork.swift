@@ -92,14 +92,19 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
     @inline(__always)
     func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
 
-    /// (z, a_k x_i, a_k) times the sample's weight in the (a_k, w_k, b_k) entries of the trained groups.
+    /// Σω z = w_k·Σω x + b_k Σω into a_k, a_k Σω x into w_k and a_k Σω into b_k, for the
+    /// trained groups.
     @inline(__always)
-    func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
-                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        if trainsOutputs { SampleBlock.add(weights * z, to: field + outputOffset + k) }
-        let weightPulls = weights * SIMD8(repeating: theta[outputOffset + k])
-        if trainsWeights { addInputTerms(block: block, weights: weightPulls, columns, into: field + k * d) }
-        if trainsBiases { SampleBlock.add(weightPulls, to: field + biasOffset + k) }
+    func addNeuronTerms(of k: Int, weightSum: Double, weightedInputs: UnsafePointer<Double>,
+                        _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let a = theta[outputOffset + k]
+        if trainsOutputs {
+            var weightedPreActivation = bias(k, theta) * weightSum
+            for l in 0..<d { weightedPreActivation += theta[k * d + l] * weightedInputs[l] }
+            field[outputOffset + k] += weightedPreActivation
+        }
+        if trainsWeights { for l in 0..<d { field[k * d + l] += a * weightedInputs[l] } }
+        if trainsBiases { field[biasOffset + k] += a * weightSum }
     }
 
     public func evaluate(
