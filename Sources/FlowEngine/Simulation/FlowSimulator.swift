@@ -197,7 +197,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         crossWatchedFunctions(contacts.filter(evaluator.isWatched).sorted())
         try slideOnChatteringSurfaces(guards.chatteringSurfaces(among: surfaces.sorted().filter { !mode.isSliding[$0] },
                                                                 at: time))
-        integrator.reset()
+        integrator.reset(at: time)
         try evaluator.evaluateCurrentState(at: time)
         try guards.checkEvent(at: time, surfaces: surfaces)
         if let nextCrossing, nextCrossing - time > 100 * options.eventTimeTolerance.time(near: time) {

@@ -12,6 +12,10 @@
 /// that keeps what GSL said.
 final class ModeIntegrator {
     private let integrator: GSLIntegrator
+    private let jacobians: JacobianCount
+
+    /// Jacobian evaluations GSL asked for (each followed by a factorisation).
+    private final class JacobianCount { var value = 0 }
 
     init<System: PiecewiseSmoothSystem>(mode: ModeField<System>, options: FlowOptions, initialStep: Double)
         throws(FlowError)
@@ -30,7 +34,10 @@ final class ModeIntegrator {
         // on x, and `SlidingJacobian` adds that dependence.
         let exact = (system as? any JacobianProvidingSystem).map(SlidingJacobian.init)
         let differences = FiniteDifferenceJacobian(dimension: dimension)
+        let jacobians = JacobianCount()
+        self.jacobians = jacobians
         let jacobian: GSLJacobianFunction = { y, matrix in
+            jacobians.value += 1
             if let exact, exact.evaluate(mode, at: y, into: matrix) { return }
             differences.evaluate(at: y, into: matrix) { x, f in _ = field(x, f) }
         }
@@ -49,6 +56,8 @@ final class ModeIntegrator {
     var acceptedStepCount: Int { integrator.acceptedStepCount }
     var failedStepCount: Int { integrator.failedStepCount }
     var restepCount: Int { integrator.restepCount }
+    /// Jacobians evaluated for the implicit method (0 for an explicit one).
+    var jacobianCount: Int { jacobians.value }
 
     /// One adaptive step from `t` towards `limit`; on failure `state` is restored to
     /// `start` (the step's saved start) and `t` to its value on entry.

@@ -3,30 +3,39 @@
 /// longer pays: the rule that makes a converging flow's stiff endgame cheap.
 ///
 /// - To implicit: after a step the `StiffnessMonitor` finds stability-limited (h·ρ ≥ β/2 at
-///   two checks 20 steps apart, no event in between). The step length h_s then is recorded.
-/// - Back to explicit: when the implicit method's accepted steps, over a block of
-///   `blockLength` of them, average less than `gainFactor`·h_s: they are no longer longer
-///   than the explicit method's, so its cheaper steps and re-steps win. Blocks are judged
-///   only after `warmUpSteps` steps since the change: a multistep method
-///   restarts at order 1 with short steps and needs them to climb to its working order.
+///   `confirmations` checks 20 steps apart, no event in between). The explicit method's
+///   work rate then is recorded: field evaluations per unit of time since its last
+///   restart (an event or the change back), at least the monitor's two checks' worth.
+/// - Back to explicit: when the implicit method's work rate exceeds that, judged every
+///   `blockLength` accepted steps over all of them since the end of its warm-up
+///   (`warmUpSteps` steps after the change: a multistep method restarts at order 1 with
+///   short steps and needs them to climb to its working order). Its work is the field
+///   evaluations, event location included, plus p for every Jacobian and every rejected
+///   step (each is followed by a p × p LU factorisation, p³/3 multiply-adds, about p field
+///   evaluations of a system whose field costs ~p² of them). Events do not restart the
+///   count: where they are dense, each one restarts a multistep method at order 1 with a
+///   new Jacobian and factorisation, and that is the implicit method's real cost there; an
+///   isolated event's cost is spread over the whole stretch.
+/// - Each change back that the cost forced doubles the number of stiff checks in a row the
+///   next change to implicit needs (up to `maximumConfirmations`), so that a stretch where
+///   both methods are about as dear does not swing between them.
 ///
 /// A change takes effect at the start of the next step, never between a step and the
 /// re-steps that locate an event in it; an event (`reset`) cancels a pending change to
-/// implicit and restarts the monitor and the current block, since the new mode has its own
-/// Jacobian (the warm-up counts from the change, so that frequent events cannot keep the
-/// implicit method in force unjudged). Events in the implicit phase are located by
+/// implicit and restarts the monitor. Events in the implicit phase are located by
 /// re-stepping from the step start with GSL's adaptive rk8pd driver (`GSLIntegrator`), which
-/// in a stiff stretch takes stability-limited steps across the trial interval: the implicit
-/// phase pays where events are dense, and the block rule then changes back. Steps cut short
-/// by an output time are left out of both decisions. Both methods meet the same tolerances,
-/// so results agree to them.
+/// in a stiff stretch takes stability-limited steps across the trial interval. Steps cut
+/// short by an output time are left out of both decisions. Both methods meet the same
+/// tolerances, so results agree to them. Every decision is made from counts, never from
+/// clocks: a run is the same every time.
 ///
 /// Assumes and guarantees what `ModeIntegrator` does.
 final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     static var blockLength: Int { 10 }
     static var warmUpSteps: Int { 30 }
-    static var gainFactor: Double { 2 }
+    static var maximumConfirmations: Int { 16 }
 
+    private let mode: ModeField<System>
     private let explicit: ModeIntegrator
     private let implicit: ModeIntegrator?
     private let monitor: StiffnessMonitor<System>?
@@ -34,16 +43,30 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     private var pendingChange = false
     /// The explicit step length when the change to implicit was made.
     private var stabilityLimitedStep = 0.0
+    /// Field evaluations per unit of time of the explicit method when the change was made.
+    private var explicitWorkRate = 0.0
+    /// Where the explicit method's work is counted from (its last restart).
+    private var explicitStart = WorkMark()
     /// Implicit steps since the change, and the current block's.
-    private var stepsSinceRestart = 0
+    private var stepsSinceChange = 0
     private var blockSteps = 0
-    private var blockTime = 0.0
+    /// Where the implicit method's work is counted from (the end of its warm-up).
+    private var judgedFrom = WorkMark()
     /// Accepted steps taken by the implicit method.
     private(set) var implicitStepCount = 0
     /// Changes to the implicit method.
     private(set) var changeCount = 0
 
+    /// The work done up to a time: field evaluations, and the implicit method's Jacobians
+    /// and rejected steps.
+    private struct WorkMark {
+        var time = 0.0
+        var evaluations = 0
+        var factorizations = 0
+    }
+
     init(mode: ModeField<System>, options: FlowOptions, initialStep: Double) throws(FlowError) {
+        self.mode = mode
         explicit = try ModeIntegrator(mode: mode, options: options, initialStep: initialStep)
         if let stiffStepper = options.stiffStepper, let boundary = options.stepper.realStabilityBoundary,
            mode.dimension <= FlowOptions.stiffSwitchDimensionLimit {
@@ -63,10 +86,24 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     var failedStepCount: Int { explicit.failedStepCount + (implicit?.failedStepCount ?? 0) }
     var restepCount: Int { explicit.restepCount + (implicit?.restepCount ?? 0) }
 
+    /// The work done up to `time`.
+    private func mark(at time: Double) -> WorkMark {
+        WorkMark(time: time, evaluations: mode.evaluationCount,
+                 factorizations: (implicit?.jacobianCount ?? 0) + (implicit?.failedStepCount ?? 0))
+    }
+
+    /// Field evaluations per unit of time since `start`, a factorisation counted as p.
+    private func workRate(since start: WorkMark, at time: Double) -> Double {
+        let now = mark(at: time)
+        let work = Double(now.evaluations - start.evaluations)
+            + Double(mode.dimension) * Double(now.factorizations - start.factorizations)
+        return work / (time - start.time)
+    }
+
     /// `ModeIntegrator.step` with the method in force, which this step may change for the next.
     func step(t: inout Double, until limit: Double, h: inout Double, state: UnsafeMutablePointer<Double>,
               start: UnsafePointer<Double>) throws(FlowError) {
-        if pendingChange { change(h: &h) }
+        if pendingChange { change(at: t, h: &h) }
         let t0 = t
         try active.step(t: &t, until: limit, h: &h, state: state, start: start)
         let length = t - t0
@@ -74,31 +111,36 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
         if isImplicit {
             implicitStepCount += 1
             guard t < limit else { return }
-            stepsSinceRestart += 1
-            guard stepsSinceRestart > Self.warmUpSteps else { return }
+            stepsSinceChange += 1
+            if stepsSinceChange == Self.warmUpSteps { judgedFrom = mark(at: t) }
+            guard stepsSinceChange > Self.warmUpSteps else { return }
             blockSteps += 1
-            blockTime += length
             guard blockSteps == Self.blockLength else { return }
-            pendingChange = blockTime / Double(blockSteps) < Self.gainFactor * stabilityLimitedStep
+            if workRate(since: judgedFrom, at: t) > explicitWorkRate {
+                pendingChange = true
+                monitor.requireMoreConfirmations(upTo: Self.maximumConfirmations)
+            }
             blockSteps = 0
-            blockTime = 0
         } else if t < limit, monitor.isStabilityLimited(afterStepOf: length, at: state) {
             // A step cut short by an output time says nothing about stability.
             pendingChange = true
             stabilityLimitedStep = length
+            explicitWorkRate = workRate(since: explicitStart, at: t)
         }
     }
 
-    private func change(h: inout Double) {
+    private func change(at t: Double, h: inout Double) {
         pendingChange = false
         isImplicit.toggle()
         active.reset()
-        restartCounts()
-        stepsSinceRestart = 0
+        monitor?.restart()
+        stepsSinceChange = 0
+        blockSteps = 0
         if isImplicit {
             changeCount += 1
         } else {
             h = stabilityLimitedStep
+            explicitStart = mark(at: t)
         }
     }
 
@@ -108,18 +150,16 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
         try active.restep(from: t0, state: start, derivative: derivative, to: t, into: result)
     }
 
-    /// After a mode switch (an event): the method in force forgets its history; a pending
-    /// change to implicit is dropped and the monitor starts again.
-    func reset() {
+    /// After a mode switch (an event) at `t`: the method in force forgets its history; a
+    /// pending change to implicit is dropped, and the monitor and the explicit method's work
+    /// count start again.
+    func reset(at t: Double) {
         active.reset()
-        if !isImplicit { pendingChange = false }
-        restartCounts()
-    }
-
-    private func restartCounts() {
         monitor?.restart()
-        blockSteps = 0
-        blockTime = 0
+        if !isImplicit {
+            pendingChange = false
+            explicitStart = mark(at: t)
+        }
     }
 
     func forgetDerivative() { active.forgetDerivative() }
