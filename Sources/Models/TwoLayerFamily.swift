@@ -8,7 +8,7 @@ import FlowEngine
 /// ```
 /// (c the loss's gradient factor) and every neuron's field is a sum over samples of r_i s_ki
 /// times its own terms at sample i (`addTerms`). Written once here: the pull r_i, one
-/// sample's forward pass and its field, and the jump of a surface (k, i) on its surface.
+/// sample's forward pass and its field, and the jump of a surface (k, i).
 ///
 /// Terms are formed a `SampleBlock` of samples at a time (summed as `SampleBlock` says); the
 /// generic code is specialised per network in release builds.
@@ -29,6 +29,9 @@ protocol TwoLayerFamily: GatedNetwork {
     /// `columns` is `data.columns`.
     func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
+    /// `addTerms` for the one sample i (a jump's terms).
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
 }
 
 extension TwoLayerFamily {
@@ -40,8 +43,7 @@ extension TwoLayerFamily {
         return SIMD8(repeating: -factors.gradient / alpha) * (outputSums / SIMD8(repeating: alpha) - targets)
     }
 
-    /// `addTerms` for the one sample i.
-    @inline(__always)
+    /// `addTerms` for the one sample i, as a block with one lane.
     func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
         let block = i / SampleBlock.width * SampleBlock.width
@@ -62,14 +64,11 @@ extension TwoLayerFamily {
         }
     }
 
-    /// J for the pair (k, i) going from s = 0 to s = 1, at its surface's foot z_ki = 0, where
-    /// Filippov's jump lives (`JumpProvidingSystem`): there h_i does not depend on s_ki, so
-    /// neither does the pull r_i, and the jump is r_i times neuron k's own sample-i terms
-    /// with z_ki = 0. It lies in neuron k's coordinates alone, so the surfaces of other
-    /// neurons do not see it (`familyJumpBlock`). Off the surface, by the drift z_ki a slide
-    /// leaves, F(s_ki = 1) − F(s_ki = 0) differs from it by O(z_ki): Δr_i = −(c/α²)·u_k z_ki
-    /// moves every neuron active on x_i, and neuron k's u_k entry is r_i z_ki.
-    /// One sample's forward pass, O(m·d).
+    /// J for the pair (k, i) going from s = 0 to s = 1, from one sample's forward pass. Only
+    /// sample i's pull r_i changes, by Δr_i = −(c/α²)·u_k z_ki (z_ki is 0 on the surface, up
+    /// to the drift): every neuron k′ active on x_i moves by Δr_i times its own sample-i
+    /// terms, and neuron k gains its sample-i terms with the new pull r_i + Δr_i. Off neuron k's
+    /// coordinates the jump is O(z_ki), zero on the surface (`familyJumpBlock`).
     func familyJump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                     into jump: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount, k = surface / n, i = surface % n
@@ -82,13 +81,21 @@ extension TwoLayerFamily {
                     output += outerWeight(neuron, state) * gates[neuron * n + i] * preActivation(neuron, i, x, state)
                 }
                 let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
-                addTerms(of: k, sample: i, weight: pull, z: 0, columns, state, into: jump)
+                let z = preActivation(k, i, x, state)
+                let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
+                if change != 0 {
+                    for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
+                        addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i],
+                                 z: preActivation(neuron, i, x, state), columns, state, into: jump)
+                    }
+                }
+                addTerms(of: k, sample: i, weight: pull + change, z: z, columns, state, into: jump)
             }
         }
     }
 
-    /// Neuron k for surface k·n + i: a jump lies in its own neuron's coordinates
-    /// (`familyJump`), where only that neuron's switching functions have a gradient.
+    /// Neuron k for surface k·n + i: on its surface a jump lies in its own neuron's
+    /// coordinates (`familyJump`), where only that neuron's switching functions have a gradient.
     func familyJumpBlock(of surface: Int) -> Int { surface / data.sampleCount }
 
     /// L(θ) = c_L Σ_i ((1/α) Σ_k u_k σ(z_ki) − y_i)² with σ(0) = 0.
@@ -153,6 +160,18 @@ extension AffineNeuronFamily {
             z += column * SIMD8(repeating: weights[l])
         }
         return z
+    }
+
+    /// `TwoLayerFamily.addTerms` for the one sample i: Σω = ω, Σω x = ω x_i.
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let d = data.inputDimension
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { inputs in
+            data.inputs.withUnsafeBufferPointer { x in
+                for l in 0..<d { inputs[l] = weight * x[i * d + l] }
+            }
+            addNeuronTerms(of: k, weightSum: weight, weightedInputs: inputs.baseAddress!, theta, into: field)
+        }
     }
 
     /// `TwoLayerFamily.addTerms` for one block: its lanes' sums (`SampleBlock.laneSum`); z

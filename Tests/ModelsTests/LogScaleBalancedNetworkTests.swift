@@ -149,20 +149,23 @@ import _TestSupport
         }
     }
 
-    /// `JumpProvidingSystem`: the engine slides with these jumps, so on their surface they
-    /// must be the differences of evaluations, with other gates fractional; and a jump lies
-    /// in its own neuron's coordinates, which the engine's block-by-block equivalent control
-    /// relies on.
-    @Test("On its surface each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; other neurons' surfaces do not see it; one surface's rate is the full rates' entry")
+    /// `JumpProvidingSystem`: the engine slides with these jumps, so they must be the
+    /// differences of evaluations, off the surface too (v_j·x_i ≠ 0, the drift a slide
+    /// leaves, where e^{2ℓ} matters) and with other gates fractional; and on its surface a
+    /// jump lies in its own neuron's coordinates, which the engine's block-by-block
+    /// equivalent control relies on.
+    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; on its surface other neurons' surfaces do not see it; one surface's rate is the full rates' entry")
     func jumpsAreFieldDifferences() throws {
         let data = try DataGenerator(inputs: .gaussian(dimension: 3), labels: .normal, sampleCount: 11, seed: 4).generate()
         let model = try LogScaleBalancedNetwork(data: data, width: 4, normalization: .halfSum)
         let theta = try InitializationScheme.balanced(logScale: log(0.7)).draw(for: model, seed: 9)
         var generator = SeededGenerator(seed: 8)
-        let (worst, ratesAgree, blocksHold) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5,
+        let (worst, ratesAgree, crossBlockRate) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5,
                                                                             using: &generator)
         #expect(ratesAgree)
-        #expect(blocksHold)
+        // At the foot z_ki is the rounding of w_k·x_i + b_k, so Δr_i = −(c/α²)u_k z_ki and
+            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14).
+            #expect(crossBlockRate <= 1e-12)
         // The same products summed in another order, then the same linear split: rounding
         // of the field's size (measured 3.3e-16).
         #expect(worst <= 4e-15)

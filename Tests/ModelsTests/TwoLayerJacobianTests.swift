@@ -82,9 +82,10 @@ import _TestSupport
 /// The block-by-block equivalent control (`JumpProvidingSystem.jumpBlock`, one block per
 /// neuron) against the whole k × k system the engine solves when a system names no blocks.
 @Suite struct JumpBlockTests {
-    /// Off-block entries of ∇g_S·J are exact zeros, so partial pivoting over the whole
-    /// matrix picks each pivot inside its block and adds only ±0 across blocks: the two runs
-    /// are identical to the bit (24 events, 93 sliding steps).
+    /// Off-block entries of ∇g_S·J are of the drift's size, and the block solve refined once
+    /// is the whole system's solution to ~1e-16 relative (`ModeField`): the two runs agree to
+    /// the rounding of the state, which the step control then carries along (measured 2.4e-15
+    /// in event times, 4e-16 in the state over 24 events and 93 sliding steps).
     @Test("Sliding with the equivalent control solved neuron by neuron gives the run of the whole system")
     func blockByBlockControlIsTheWholeSystems() throws {
         let instance = TwoLayerInstance.teacherStudent(seed: 2)
@@ -99,8 +100,8 @@ import _TestSupport
         #expect(blocks.statistics.slidingStepCount > 0)
         #expect(blocks.timeline.map(\.kind) == whole.timeline.map(\.kind))
         #expect(blocks.timeline.map(\.surface) == whole.timeline.map(\.surface))
-        for (a, b) in zip(blocks.timeline, whole.timeline) { #expect(a.time == b.time) }
-        for (a, b) in zip(blocks.finalState, whole.finalState) { #expect(a == b) }
+        for (a, b) in zip(blocks.timeline, whole.timeline) { #expect(abs(a.time - b.time) <= 1e-13 * max(1, b.time)) }
+        for (a, b) in zip(blocks.finalState, whole.finalState) { #expect(abs(a - b) <= 1e-13 * max(1, abs(b))) }
     }
 }
 

@@ -34,20 +34,23 @@ import _TestSupport
     }
 
     /// `JumpProvidingSystem`: the engine slides with these jumps instead of differences of
-    /// evaluations, so on their surface they must be those differences, with other gates
-    /// fractional (sliding neighbours); and a jump lies in its own neuron's coordinates,
-    /// which the engine's block-by-block equivalent control relies on.
-    @Test("On its surface each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; other neurons' surfaces do not see it; one surface's rate is the full rates' entry",
+    /// evaluations, so they must be those differences, off the surface too (z_ki ≠ 0, the
+    /// drift a slide leaves) and with other gates fractional (sliding neighbours); and on its
+    /// surface a jump lies in its own neuron's coordinates, which the engine's block-by-block
+    /// equivalent control relies on.
+    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; on its surface other neurons' surfaces do not see it; one surface's rate is the full rates' entry",
           arguments: [(OutputScaling.none, true), (.sqrtWidth, false)])
     func jumpsAreFieldDifferences(scaling: OutputScaling, bias: Bool) throws {
         let instance = TwoLayerInstance.teacherStudent(seed: 6, bias: bias)
         for trained in [Set(TwoLayerNetwork.Group.allCases).filter { bias || $0 != .biases }, [.outputs], [.weights]] {
             let model = try instance.model(scaling: scaling, trained: Set(trained))
             var generator = SeededGenerator(seed: 8)
-            let (worst, ratesAgree, blocksHold) = jumpErrorsWithFractionalGates(of: model, at: instance.initial,
+            let (worst, ratesAgree, crossBlockRate) = jumpErrorsWithFractionalGates(of: model, at: instance.initial,
                                                                                 every: 7, using: &generator)
             #expect(ratesAgree)
-            #expect(blocksHold)
+            // At the foot z_ki is the rounding of w_k·x_i + b_k, so Δr_i = −(c/α²)u_k z_ki and
+            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14).
+            #expect(crossBlockRate <= 1e-12)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)
         }

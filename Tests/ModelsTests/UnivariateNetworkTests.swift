@@ -90,10 +90,11 @@ import _TestSupport
     }
 
     /// `JumpProvidingSystem`: the engine slides with these jumps instead of differences of
-    /// evaluations, so on their surface they must be those differences, with the other
-    /// gates fractional (sliding neighbours); and a jump lies in its own neuron's
-    /// coordinates, which the engine's block-by-block equivalent control relies on.
-    @Test("On its surface each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; other neurons' surfaces do not see it; one surface's rate is the full rates' entry",
+    /// evaluations, so they must be those differences, off the surface too (z_ki ≠ 0, the
+    /// drift a slide leaves) and with the other gates fractional (sliding neighbours); and
+    /// on its surface a jump lies in its own neuron's coordinates, which the engine's
+    /// block-by-block equivalent control relies on.
+    @Test("Each pair's jump is F(s = 1) − F(s = 0) with the other gates as they are; on its surface other neurons' surfaces do not see it; one surface's rate is the full rates' entry",
           arguments: UnivariateNetwork.Form.allCases)
     func jumpsAreFieldDifferences(form: UnivariateNetwork.Form) throws {
         let data = try Self.sine(samples: 9, from: -1, to: 1)
@@ -103,10 +104,12 @@ import _TestSupport
                                               trained: trained, normalization: .halfMean)
             var generator = SeededGenerator(seed: 7)
             let theta = Self.draw(model, using: &generator)
-            let (worst, ratesAgree, blocksHold) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5,
+            let (worst, ratesAgree, crossBlockRate) = jumpErrorsWithFractionalGates(of: model, at: theta, every: 5,
                                                                                 using: &generator)
             #expect(ratesAgree)
-            #expect(blocksHold)
+            // At the foot z_ki is the rounding of w_k·x_i + b_k, so Δr_i = −(c/α²)u_k z_ki and
+            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14).
+            #expect(crossBlockRate <= 1e-12)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)
         }

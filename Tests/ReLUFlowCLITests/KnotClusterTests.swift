@@ -15,12 +15,14 @@ struct KnotClusterTests {
         let entries = try scratch.lines("run/timeline.jsonl")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         // Neuron 3's surfaces are all met at one instant, where its knot passes through
-        // (a, b) = 0: most of its 16 samples change state there, the rest keep theirs. The
-        // continuation from that point is not unique (README, "When the gates are not
-        // unique"), so which of them change, and how, depends on the order in which contacts
-        // within τ are met: 9 (with a slide start) or 10 (without) in the versions measured.
+        // (a, b) = 0, and some of its samples change state there. The continuation from that
+        // point is not unique (README, "When the gates are not unique"), so which of them
+        // change, and how, depends on the choice among the gates and on the order in which
+        // contacts within τ are met: 9 or 10 samples leave (the neuron dies) with the
+        // equivalent control solved whole, 3 (one leaves, two slide, the knot held at the
+        // origin) with it solved neuron by neuron; every version changes at least one.
         let passage = entries.filter { $0["neuron"] as? Int == 3 && abs(($0["t"] as? Double ?? 0) - 28.35) < 0.01 }
-        #expect((9...10).contains(Set(passage.compactMap { $0["sample"] as? Int }).count))
+        #expect(!passage.isEmpty)
         #expect(Set(passage.compactMap { $0["t"] as? Double }).count == 1)
         // Up to there the flow is unique: a smoothed-ReLU reference integrator (issue 10's
         // independent check) gives L = 3.56093856 at that instant. Measured difference

@@ -19,12 +19,21 @@
 /// the system when it provides them (`JumpProvidingSystem`), else as differences of two
 /// evaluations.
 ///
-/// When the system partitions its surfaces into blocks that the jumps do not cross
-/// (`JumpProvidingSystem.jumpBlock`: ∇g_i·J_j = 0 across blocks), ∇g_S·J is block diagonal
-/// in S ordered by block, and the system above is solved block by block: k_b × k_b
-/// systems instead of one k × k (for a two-layer network, one per neuron). The solution is
-/// the same: the solution set of a block-diagonal system is the product of the blocks', and
-/// the choice among solutions (`SmallLinearSolver.Choice`) is separable.
+/// When the system partitions its surfaces into blocks that the jumps cross only off their
+/// surfaces (`JumpProvidingSystem.jumpBlock`: ∇g_i·J_j = O(g_j) across blocks; a two-layer
+/// network's neurons), M = ∇g_S·J_S is its block diagonal B (S ordered by block) plus a
+/// coupling E of the size of the drift off S. The system is solved with B, k_b × k_b systems
+/// instead of one k × k, and refined once, s ← s + B⁻¹(r − M s), where M s needs only the
+/// rates of S along Σ s_j J_j, the sliding field's own jump part (iterative refinement with B
+/// as the approximate inverse; Higham, *Accuracy and Stability*, §12.1). The correction is
+/// about ‖B⁻¹E‖·‖s‖, and so is the error left after it, relative to it: when the correction
+/// is below 1e-8·max(1, ‖s‖∞) the solution is the whole system's to ~1e-16, and the
+/// residual ∇g_S·F is checked to be the rounding of its terms (1e-12 of them). Otherwise,
+/// and whenever a block is singular (its jumps dependent: a neuron at the origin of its
+/// (w, b), where the choice among gates must see the whole system, coupling included), M is
+/// built whole and solved as one system. Where E is zero (exactly on S) the blocks are the solution:
+/// the solution set of a block-diagonal system is the product of the blocks', and the
+/// choice among solutions (`SmallLinearSolver.Choice`) is separable.
 ///
 /// Coincident surfaces (`CoincidentSurfaceSystem`) are one surface: S holds only each
 /// group's leader (`SurfaceGroups`), the leader's jump is the sum of its members' (the field
@@ -49,6 +58,8 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private var solveOrder: [Int] = []
     /// The sizes of the consecutive blocks of `solveOrder`.
     private var blockSizes: [Int] = []
+    /// Whether the last `evaluate` solved M whole (`wholeMatrix`) rather than by blocks.
+    private var solvedWhole = false
     /// Field evaluations of the system (each costs one forward pass).
     private(set) var evaluationCount = 0
 
@@ -61,14 +72,18 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private var control: EquivalentControlBuffers
 
     /// Buffers for k sliding surfaces: the jumps J_S, the diagonal blocks of the matrix
-    /// ∇g_S·J_S (each row-major, one after the other), the right-hand side, which becomes
-    /// s_S, one column of a block, and the solver's own.
+    /// ∇g_S·J_S (each row-major, one after the other), the whole matrix when it is needed,
+    /// the right-hand side, which becomes s_S, its copy, a correction, one column of a block,
+    /// and the solver's own.
     private final class EquivalentControlBuffers {
         private let buffers = ScratchBuffers()
         let capacity: Int
         let jumps: UnsafeMutablePointer<Double>
         let matrix: UnsafeMutablePointer<Double>
+        let wholeMatrix: UnsafeMutablePointer<Double>
         let solution: UnsafeMutablePointer<Double>
+        let rightHandSide: UnsafeMutablePointer<Double>
+        let correction: UnsafeMutablePointer<Double>
         let column: UnsafeMutablePointer<Double>
         let solver: SmallLinearSolver
 
@@ -76,7 +91,10 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             capacity = k
             jumps = buffers.doubles(k * n)
             matrix = buffers.doubles(k * k)
+            wholeMatrix = buffers.doubles(k * k)
             solution = buffers.doubles(k)
+            rightHandSide = buffers.doubles(k)
+            correction = buffers.doubles(k)
             column = buffers.doubles(k)
             solver = SmallLinearSolver(capacity: k)
         }
@@ -159,12 +177,14 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             system.evaluate(at: x, gates: gates, field: field, switching: switching)
             return true
         }
-        let n = dimension
-        let jumps = control.jumps, solution = control.solution
+        let n = dimension, k = surfaces.count
+        let jumps = control.jumps, solution = control.solution, rightHandSide = control.rightHandSide
         system.evaluate(at: x, gates: gates, field: baseField, switching: switching)
-        writeRates(of: surfaces.indices, at: x, along: baseField, into: solution)
-        for row in surfaces.indices { solution[row] = -solution[row] }
-        var solved = true
+        writeRates(of: surfaces.indices, at: x, along: baseField, into: rightHandSide)
+        for row in surfaces.indices { rightHandSide[row] = -rightHandSide[row] }
+        solution.update(from: rightHandSide, count: k)
+        solvedWhole = false
+        var solved = true, allUnique = true
         forEachBlock { start, size, block in
             for column in 0..<size {
                 let jump = jumps + (start + column) * n
@@ -173,16 +193,101 @@ final class ModeField<System: PiecewiseSmoothSystem> {
                 for row in 0..<size { block[row * size + column] = control.column[row] }
             }
             if solved { solved = control.solver.solve(block, solution + start, size: size, choosing: .gates) }
+            allUnique = allUnique && control.solver.lastSolutionWasUnique
         }
         field.update(from: baseField, count: n)
-        guard solved else { return false }
-        for column in surfaces.indices {
-            let j = surfaces[column], s = solution[column]
-            if let gatesUsed { for member in groups.members(of: j) { gatesUsed[member] = s } }
-            let jump = jumps + column * n
-            for r in 0..<n { field[r] += s * jump[r] }
+        if solved { addJumps(weighted: solution, to: field) }
+        if blockSizes.count > 1, !(solved && allUnique && refineBlockSolution(at: x, field: field)) {
+            solvedWhole = true
+            solved = solveWhole(at: x, field: field)
+        }
+        guard solved else {
+            field.update(from: baseField, count: n)
+            return false
+        }
+        if let gatesUsed {
+            for column in surfaces.indices {
+                for member in groups.members(of: surfaces[column]) { gatesUsed[member] = solution[column] }
+            }
         }
         return true
+    }
+
+    /// field += Σ_c weights[c] J_c over the columns of the equivalent control.
+    private func addJumps(weighted weights: UnsafePointer<Double>, to field: UnsafeMutablePointer<Double>) {
+        let n = dimension
+        for column in solveOrder.indices {
+            let weight = weights[column], jump = control.jumps + column * n
+            for r in 0..<n { field[r] += weight * jump[r] }
+        }
+    }
+
+    /// One step of iterative refinement of the block solution s (`control.solution`), with
+    /// `field` = F₀ + Σ s_c J_c on entry: c = B⁻¹(r − M s), where r − M s = −∇g_S·`field`
+    /// (r = −∇g_S·F₀). Adds c to s and Σ c_j J_j to `field`.
+    ///
+    /// - Returns: whether c was small enough for s to be the whole system's solution (see
+    ///   the type's notes); false when a block could not be solved.
+    private func refineBlockSolution(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>) -> Bool {
+        let correction = control.correction, solution = control.solution
+        writeRates(of: solveOrder.indices, at: x, along: field, into: correction)
+        var solutionSize = 1.0
+        for c in solveOrder.indices {
+            correction[c] = -correction[c]
+            solutionSize = max(solutionSize, abs(solution[c]))
+        }
+        var solved = true
+        forEachBlock { start, size, block in
+            if solved { solved = control.solver.solve(block, correction + start, size: size, choosing: .minimumNorm) }
+        }
+        guard solved else { return false }
+        var correctionSize = 0.0
+        for c in solveOrder.indices {
+            solution[c] += correction[c]
+            correctionSize = max(correctionSize, abs(correction[c]))
+        }
+        addJumps(weighted: correction, to: field)
+        guard correctionSize <= Self.refinementLimit * solutionSize else { return false }
+        // A singular block is solved only to its consistency tolerance: the residual must
+        // now be the rounding of the rows' terms, |r_i| + Σ_c |B_ic s_c|.
+        writeRates(of: solveOrder.indices, at: x, along: field, into: correction)
+        var converged = true
+        forEachBlock { start, size, block in
+            for row in 0..<size {
+                var scale = abs(control.rightHandSide[start + row])
+                for column in 0..<size { scale += abs(block[row * size + column] * solution[start + column]) }
+                if abs(correction[start + row]) > Self.residualLimit * scale { converged = false }
+            }
+        }
+        return converged
+    }
+
+    /// The largest residual of a refined block solution, relative to its row's terms.
+    static var residualLimit: Double { 1e-12 }
+
+    /// A refinement's correction above this, relative to max(1, ‖s‖∞), sends the solve to
+    /// the whole system.
+    static var refinementLimit: Double { 1e-8 }
+
+    /// Builds M whole from the jumps of the last solve and solves it for the gates:
+    /// `control.solution` and `field` = F₀ + Σ s_j J_j.
+    private func solveWhole(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>) -> Bool {
+        let n = dimension, k = solveOrder.count
+        buildWholeMatrix(at: x)
+        control.solution.update(from: control.rightHandSide, count: k)
+        guard control.solver.solve(control.wholeMatrix, control.solution, size: k, choosing: .gates) else { return false }
+        field.update(from: baseField, count: n)
+        addJumps(weighted: control.solution, to: field)
+        return true
+    }
+
+    /// M = ∇g_S·J_S whole into `control.wholeMatrix`, from the jumps of the last `evaluate`.
+    private func buildWholeMatrix(at x: UnsafePointer<Double>) {
+        let n = dimension, k = solveOrder.count, matrix = control.wholeMatrix
+        for column in 0..<k {
+            writeRates(of: solveOrder.indices, at: x, along: control.jumps + column * n, into: control.column)
+            for row in 0..<k { matrix[row * k + column] = control.column[row] }
+        }
     }
 
     /// Calls `body(start, size, block)` for each block of `solveOrder` in turn, `block` its
@@ -243,7 +348,9 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), c of minimum norm where the jumps
     /// are dependent (`SmallLinearSolver.Choice.minimumNorm`), which is exact in one step for
     /// switching functions linear in x (affine surfaces), using the
-    /// jumps of the last `evaluate`, which must have been at x.
+    /// jumps of the last `evaluate`, which must have been at x. Always with M whole: where
+    /// jumps of one block are dependent (a neuron at the origin of its (w, b)), the blocks'
+    /// minimum-norm c is another c than the whole system's, which moves x along S as well.
     ///
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
     func projectOntoSlidingSurfaces(_ x: UnsafeMutablePointer<Double>, switching: UnsafePointer<Double>) -> Double {
@@ -256,33 +363,44 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             drift = max(drift, abs(switching[i]))
         }
         guard drift > 0 else { return 0 }
-        subtractJumpCombination(from: x)
+        subtractJumpCombination(from: x, at: x, whole: true)
         return drift
     }
 
     /// v ← v − J_S M⁻¹ (∇g_S·v), M = ∇g_S·J_S: the part of v along the jumps taken out, so
     /// that ∇g_i·v = 0 for every i ∈ S afterwards (the oblique projection onto the tangent
     /// space of S along the jumps; minimum-norm M⁻¹ where the jumps are dependent). Uses the
-    /// jumps and M of the last `evaluate`, which must have been at x.
+    /// jumps and M of the last `evaluate`, which must have been at x: its blocks when it
+    /// solved by blocks, so ∇g_i·v is then O(drift) (for Newton iterations' Jacobians).
     ///
     /// - Returns: false when M has no solution for v's rates (v is then unchanged).
     @discardableResult
     func projectAlongJumps(_ v: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>) -> Bool {
         guard !solveOrder.isEmpty else { return true }
         writeRates(of: solveOrder.indices, at: x, along: v, into: control.solution)
-        return subtractJumpCombination(from: v)
+        return subtractJumpCombination(from: v, at: x, whole: false)
     }
 
-    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm, block by block),
-    /// which becomes c.
+    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes c:
+    /// with M whole when `whole` or when the last `evaluate` solved it whole (built at x if
+    /// it has not been), else block by block, which leaves the coupling's E c.
     @discardableResult
-    private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>) -> Bool {
-        let n = dimension, solution = control.solution
-        var solved = true
-        forEachBlock { start, size, block in
-            if solved { solved = control.solver.solve(block, solution + start, size: size, choosing: .minimumNorm) }
+    private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>,
+                                         whole: Bool) -> Bool {
+        let n = dimension, k = solveOrder.count, solution = control.solution
+        if whole, !solvedWhole {
+            buildWholeMatrix(at: x)
+            solvedWhole = true
         }
-        guard solved else { return false }
+        if solvedWhole {
+            guard control.solver.solve(control.wholeMatrix, solution, size: k, choosing: .minimumNorm) else { return false }
+        } else {
+            var solved = true
+            forEachBlock { start, size, block in
+                if solved { solved = control.solver.solve(block, solution + start, size: size, choosing: .minimumNorm) }
+            }
+            guard solved else { return false }
+        }
         for column in solveOrder.indices {
             let jump = control.jumps + column * n
             for r in 0..<n { y[r] -= solution[column] * jump[r] }

@@ -61,6 +61,8 @@ final class SmallLinearSolver {
     private let boxed: UnsafeMutablePointer<Double>
     /// The dimension of the solution set of the last singular system (columns of `basis`).
     private var nullity = 0
+    /// Whether the last system solved had a unique solution (elimination succeeded).
+    private(set) var lastSolutionWasUnique = true
 
     init(capacity k: Int) {
         capacity = k
@@ -84,6 +86,7 @@ final class SmallLinearSolver {
     ///   z satisfies all k equations); r is then unspecified.
     func solve(_ a: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, size k: Int, choosing choice: Choice) -> Bool {
         precondition(k <= capacity, "a \(k) × \(k) system in a solver for \(capacity)")
+        lastSolutionWasUnique = false
         guard k > 0 else { return true }
         var scale = 0.0
         for i in 0..<(k * k) {
@@ -95,6 +98,7 @@ final class SmallLinearSolver {
         rhs.update(from: r, count: k)
         if scale > 0, eliminate(size: k, threshold: Self.uniquenessThreshold * scale) {
             r.update(from: rhs, count: k)
+            lastSolutionWasUnique = true
             return true
         }
         guard solveSingular(a, r, size: k) else { return false }

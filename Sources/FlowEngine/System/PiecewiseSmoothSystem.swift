@@ -62,26 +62,21 @@ public protocol ErrorScaledSystem: PiecewiseSmoothSystem {
 /// other gates as they are, and one surface's rate, more cheaply than whole evaluations.
 /// While sliding on k surfaces, `ModeField` otherwise pays k + 1 full evaluations of F and
 /// k full sets of rates per field evaluation.
-///
-/// Filippov's jump is defined on the surface, and the engine asks for it only there: at
-/// states on S up to the drift a slide leaves, and at located contacts up to the event
-/// tolerance. So a system may give the jump at the surface's foot, extended off the surface
-/// by any smooth J with J − (F(s_j = 1) − F(s_j = 0)) = O(g_j(x)); such a jump can be far
-/// sparser than the difference (`jumpBlock`).
 public protocol JumpProvidingSystem: PiecewiseSmoothSystem {
     /// Writes J_surface at `state` into `jump` (`dimension` values). `gates[surface]` is 0.
-    /// Where g_surface(state) = 0 it must equal the difference of the two evaluations to
-    /// rounding; off the surface it may differ by O(g_surface(state)).
+    /// It must equal the difference of the two evaluations to rounding.
     func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
               into jump: UnsafeMutablePointer<Double>)
 
     /// ∇g_surface(x)·v for one surface.
     func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double
 
-    /// The block of `surface` in a partition of the surfaces that the jumps do not cross:
-    /// ∇g_i·J_j = 0 exactly (to the bit) whenever `jumpBlock(of: i) != jumpBlock(of: j)`.
-    /// The equivalent control of a sliding set then splits into one small system per block
-    /// (`ModeField`). The default puts every surface in block 0.
+    /// The block of `surface` in a partition of the surfaces that the jumps cross only off
+    /// their surfaces: ∇g_i·J_j = O(g_j(x)), zero where g_j(x) = 0, whenever
+    /// `jumpBlock(of: i) != jumpBlock(of: j)`. While sliding, where every g_j is zero up to
+    /// the drift, the equivalent control is then nearly block diagonal, and `ModeField`
+    /// solves it block by block with a refinement to the whole system's solution. The
+    /// default puts every surface in block 0.
     func jumpBlock(of surface: Int) -> Int
 }
 
