@@ -120,7 +120,8 @@ public struct LogScaleBalancedNetwork: AffineNeuronFamily, Sendable {
     /// fields of ℓ_j and v_j.
     @inline(__always)
     func addNeuronTerms(of j: Int, weightSum: Double, weightedInputs: UnsafePointer<Double>,
-                        _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+                        weightedPreActivation: Double?, _ theta: UnsafePointer<Double>,
+                        into field: UnsafeMutablePointer<Double>) {
         for l in 0..<d { field[directionOffset + j * d + l] += weightedInputs[l] }
     }
 

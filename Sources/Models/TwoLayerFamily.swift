@@ -75,21 +75,24 @@ extension TwoLayerFamily {
         jump.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { buffer in
             data.columns.withUnsafeBufferPointer { columnBuffer in
-                let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!
-                var output = 0.0
-                for neuron in 0..<width where gates[neuron * n + i] != 0 {
-                    output += outerWeight(neuron, state) * gates[neuron * n + i] * preActivation(neuron, i, x, state)
-                }
-                let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
-                let z = preActivation(k, i, x, state)
-                let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
-                if change != 0 {
-                    for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-                        addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i],
-                                 z: preActivation(neuron, i, x, state), columns, state, into: jump)
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { preActivations in
+                    let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!, zs = preActivations.baseAddress!
+                    var output = 0.0
+                    for neuron in 0..<width where gates[neuron * n + i] != 0 {
+                        zs[neuron] = preActivation(neuron, i, x, state)
+                        output += outerWeight(neuron, state) * gates[neuron * n + i] * zs[neuron]
                     }
+                    let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
+                    let z = preActivation(k, i, x, state)
+                    let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
+                    if change != 0 {
+                        for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
+                            addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i], z: zs[neuron],
+                                     columns, state, into: jump)
+                        }
+                    }
+                    addTerms(of: k, sample: i, weight: pull + change, z: z, columns, state, into: jump)
                 }
-                addTerms(of: k, sample: i, weight: pull + change, z: z, columns, state, into: jump)
             }
         }
     }
@@ -127,9 +130,11 @@ protocol AffineNeuronFamily: TwoLayerFamily {
     /// b_k, or 0 for a network without biases.
     func bias(_ k: Int, _ theta: UnsafePointer<Double>) -> Double
     /// Adds neuron k's terms, in the network's coordinates, for the sample sums Σ ω_i
-    /// (`weightSum`) and Σ ω_i x_i (`weightedInputs`, d entries) to `field`.
+    /// (`weightSum`) and Σ ω_i x_i (`weightedInputs`, d entries) to `field`; Σ ω_i z_ki is
+    /// `weightedPreActivation` when the caller has it, else w_k·Σ ω_i x_i + b_k Σ ω_i.
     func addNeuronTerms(of k: Int, weightSum: Double, weightedInputs: UnsafePointer<Double>,
-                        _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
+                        weightedPreActivation: Double?, _ theta: UnsafePointer<Double>,
+                        into field: UnsafeMutablePointer<Double>)
 }
 
 extension AffineNeuronFamily {
@@ -165,17 +170,15 @@ extension AffineNeuronFamily {
     /// `TwoLayerFamily.addTerms` for the one sample i: Σω = ω, Σω x = ω x_i.
     func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        let d = data.inputDimension
+        let d = data.inputDimension, stride = data.columnStride
         withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { inputs in
-            data.inputs.withUnsafeBufferPointer { x in
-                for l in 0..<d { inputs[l] = weight * x[i * d + l] }
-            }
-            addNeuronTerms(of: k, weightSum: weight, weightedInputs: inputs.baseAddress!, theta, into: field)
+            for l in 0..<d { inputs[l] = weight * columns[l * stride + i] }
+            addNeuronTerms(of: k, weightSum: weight, weightedInputs: inputs.baseAddress!, weightedPreActivation: weight * z,
+                           theta, into: field)
         }
     }
 
-    /// `TwoLayerFamily.addTerms` for one block: its lanes' sums (`SampleBlock.laneSum`); z
-    /// is not needed (`addNeuronTerms`).
+    /// `TwoLayerFamily.addTerms` for one block: its lanes' sums (`SampleBlock.laneSum`).
     func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: data.inputDimension) { inputs in
@@ -183,8 +186,8 @@ extension AffineNeuronFamily {
                 let column = UnsafeRawPointer(columns + l * data.columnStride + block).loadUnaligned(as: SIMD8<Double>.self)
                 inputs[l] = SampleBlock.laneSum(weights * column)
             }
-            addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weights), weightedInputs: inputs.baseAddress!, theta,
-                           into: field)
+            addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weights), weightedInputs: inputs.baseAddress!,
+                           weightedPreActivation: SampleBlock.laneSum(weights * z), theta, into: field)
         }
     }
 
@@ -238,8 +241,8 @@ extension AffineNeuronFamily {
                             if b < blockCount { even += weights[b] * column.loadUnaligned(fromByteOffset: b &* 64, as: SIMD8<Double>.self) }
                             inputs[l] = SampleBlock.laneSum(even + odd)
                         }
-                        addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weightSum), weightedInputs: inputs, state,
-                                       into: field)
+                        addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weightSum), weightedInputs: inputs,
+                                       weightedPreActivation: nil, state, into: field)
                     }
                 }
             }

@@ -92,16 +92,21 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
     @inline(__always)
     func outerWeight(_ k: Int, _ theta: UnsafePointer<Double>) -> Double { theta[outputOffset + k] }
 
-    /// Σω z = w_k·Σω x + b_k Σω into a_k, a_k Σω x into w_k and a_k Σω into b_k, for the
-    /// trained groups.
+    /// Σω z (given, or w_k·Σω x + b_k Σω) into a_k, a_k Σω x into w_k and a_k Σω into b_k,
+    /// for the trained groups.
     @inline(__always)
     func addNeuronTerms(of k: Int, weightSum: Double, weightedInputs: UnsafePointer<Double>,
-                        _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+                        weightedPreActivation: Double?, _ theta: UnsafePointer<Double>,
+                        into field: UnsafeMutablePointer<Double>) {
         let a = theta[outputOffset + k]
         if trainsOutputs {
-            var weightedPreActivation = bias(k, theta) * weightSum
-            for l in 0..<d { weightedPreActivation += theta[k * d + l] * weightedInputs[l] }
-            field[outputOffset + k] += weightedPreActivation
+            if let weightedPreActivation {
+                field[outputOffset + k] += weightedPreActivation
+            } else {
+                var sum = bias(k, theta) * weightSum
+                for l in 0..<d { sum += theta[k * d + l] * weightedInputs[l] }
+                field[outputOffset + k] += sum
+            }
         }
         if trainsWeights { for l in 0..<d { field[k * d + l] += a * weightedInputs[l] } }
         if trainsBiases { field[biasOffset + k] += a * weightSum }
