@@ -112,6 +112,16 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
         if trainsBiases { field[biasOffset + k] += a * weightSum }
     }
 
+    /// One sample's terms, written straight in: z ω into a_k, a_k ω x_i into w_k, a_k ω into b_k.
+    @inline(__always)
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
+                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let pull = weight * theta[outputOffset + k], stride = data.columnStride
+        if trainsOutputs { field[outputOffset + k] += weight * z }
+        if trainsWeights { for l in 0..<d { field[k * d + l] += pull * columns[l * stride + i] } }
+        if trainsBiases { field[biasOffset + k] += pull }
+    }
+
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
