@@ -348,9 +348,11 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     /// x ← x − Σ_k c_k J_k with (∇g_S·J) c = g_S(x), c of minimum norm where the jumps
     /// are dependent (`SmallLinearSolver.Choice.minimumNorm`), which is exact in one step for
     /// switching functions linear in x (affine surfaces), using the
-    /// jumps of the last `evaluate`, which must have been at x. Always with M whole: where
-    /// jumps of one block are dependent (a neuron at the origin of its (w, b)), the blocks'
-    /// minimum-norm c is another c than the whole system's, which moves x along S as well.
+    /// jumps of the last `evaluate`, which must have been at x, and its blocks when it solved
+    /// by blocks (then every block was nonsingular, and the coupling leaves E c = O(drift²)
+    /// on S). Where the jumps of one block are dependent (a neuron at the origin of its
+    /// (w, b)) `evaluate` solved M whole, and so does this: the blocks' minimum-norm c would be
+    /// another c than the whole system's, which moves x along S as well.
     ///
     /// - Returns: max_{i∈S} |g_i(x)| before the correction (the drift off S).
     func projectOntoSlidingSurfaces(_ x: UnsafeMutablePointer<Double>, switching: UnsafePointer<Double>) -> Double {
@@ -363,7 +365,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             drift = max(drift, abs(switching[i]))
         }
         guard drift > 0 else { return 0 }
-        subtractJumpCombination(from: x, at: x, whole: true)
+        subtractJumpCombination(from: x)
         return drift
     }
 
@@ -378,20 +380,15 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     func projectAlongJumps(_ v: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>) -> Bool {
         guard !solveOrder.isEmpty else { return true }
         writeRates(of: solveOrder.indices, at: x, along: v, into: control.solution)
-        return subtractJumpCombination(from: v, at: x, whole: false)
+        return subtractJumpCombination(from: v)
     }
 
     /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes c:
-    /// with M whole when `whole` or when the last `evaluate` solved it whole (built at x if
-    /// it has not been), else block by block, which leaves the coupling's E c.
+    /// with M whole when the last `evaluate` solved it whole, else block by block, which
+    /// leaves the coupling's E c.
     @discardableResult
-    private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>,
-                                         whole: Bool) -> Bool {
+    private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>) -> Bool {
         let n = dimension, k = solveOrder.count, solution = control.solution
-        if whole, !solvedWhole {
-            buildWholeMatrix(at: x)
-            solvedWhole = true
-        }
         if solvedWhole {
             guard control.solver.solve(control.wholeMatrix, solution, size: k, choosing: .minimumNorm) else { return false }
         } else {
