@@ -156,7 +156,7 @@ public struct LogScaleBalancedNetwork: AffineNeuronFamily, Sendable {
     }
 
     /// L = c_L Σ_i (Σ_j s_j e^{2ℓ_j} σ(v̂_j·x_i) − y_i)².
-    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { affineLoss(at: parameters) }
 }
 
 extension LogScaleBalancedNetwork: JumpProvidingSystem {

@@ -249,6 +249,33 @@ extension AffineNeuronFamily {
         }
     }
 
+    /// L(θ) = c_L Σ_i ((1/α) Σ_k u_k σ(z_ki) − y_i)² with σ(0) = 0, a `SampleBlock` at a time
+    /// (`familyLoss` sums sample by sample: the two agree to the rounding of the sums). Lanes
+    /// past the data are set to zero.
+    func affineLoss(at parameters: UnsafePointer<Double>) -> Double {
+        let n = data.sampleCount
+        return data.columns.withUnsafeBufferPointer { columnBuffer in
+            data.targets.withUnsafeBufferPointer { targets in
+                var sum = SIMD8<Double>()
+                for block in stride(from: 0, to: n, by: SampleBlock.width) {
+                    let count = min(SampleBlock.width, n - block)
+                    var outputs = SIMD8<Double>()
+                    for k in 0..<width {
+                        let z = preActivations(k, block: block, columnBuffer.baseAddress!, parameters)
+                        outputs += SIMD8(repeating: outerWeight(k, parameters)) * z.replacing(with: 0, where: z .< 0)
+                    }
+                    let valid = SampleBlock.load(targets.baseAddress! + block, count: count)
+                    var r = outputs / SIMD8(repeating: alpha) - valid
+                    if count < SampleBlock.width {
+                        for lane in count..<SampleBlock.width { r[lane] = 0 }
+                    }
+                    sum += r * r
+                }
+                return factors.loss * SampleBlock.laneSum(sum)
+            }
+        }
+    }
+
     /// ġ_ki = z_ki evaluated at the velocity: the pre-activations are linear in θ.
     func linearSwitchingRates(velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount

@@ -137,7 +137,7 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
     }
 
     /// L(θ) = c_L Σ_i ((1/α) Σ_k a_k σ(w_k·x_i + b_k) − y_i)² with σ(0) = 0.
-    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
+    public func loss(at parameters: UnsafePointer<Double>) -> Double { affineLoss(at: parameters) }
 }
 
 extension TwoLayerNetwork: JumpProvidingSystem {
