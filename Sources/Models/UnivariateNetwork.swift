@@ -61,7 +61,7 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     public let normalization: LossNormalization
     let alpha: Double
     let factors: LossFactors
-    private let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
+    let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameters:
     ///   - data: 1-D inputs (`inputDimension` 1).
@@ -95,8 +95,8 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
     }
 
-    private var biasOffset: Int { form == .full ? width : 0 }
-    private var outputOffset: Int { biasOffset + width }
+    var biasOffset: Int { form == .full ? width : 0 }
+    var outputOffset: Int { biasOffset + width }
 
     public var dimension: Int { outputOffset + width }
     public var surfaceCount: Int { width * data.sampleCount }

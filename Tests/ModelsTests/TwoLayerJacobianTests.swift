@@ -21,32 +21,10 @@ import _TestSupport
                 var generator = SeededGenerator(seed: 12)
                 var gates = model.signGates(at: instance.initial)
                 for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
-                let p = model.dimension, theta = instance.initial
-                var jacobian = [Double](repeating: .nan, count: p * p)
-                model.jacobian(at: theta, gates: gates, into: &jacobian)
-                var worst = 0.0
-                for k in 0..<p {
-                    let wide = centralDifference(model, theta, gates, along: k, h: 1e-2)
-                    let narrow = centralDifference(model, theta, gates, along: k, h: 5e-3)
-                    for r in 0..<p {
-                        let extrapolated = (4 * narrow[r] - wide[r]) / 3
-                        worst = max(worst, abs(jacobian[r * p + k] - extrapolated) / max(1, abs(extrapolated)))
-                    }
-                }
+                let worst = richardsonJacobianError(of: model, at: instance.initial, gates: gates)
                 #expect(worst <= 1e-12, "trained \(trained.map(\.rawValue).sorted()), \(normalization)")
             }
         }
-    }
-
-    private func centralDifference(_ model: TwoLayerNetwork, _ theta: [Double], _ gates: [Double], along k: Int,
-                                   h: Double) -> [Double] {
-        var plus = theta, minus = theta
-        plus[k] += h
-        minus[k] -= h
-        var fPlus = [Double](repeating: 0, count: model.dimension), fMinus = fPlus
-        model.evaluate(at: plus, gates: gates, field: &fPlus, switching: nil)
-        model.evaluate(at: minus, gates: gates, field: &fMinus, switching: nil)
-        return zip(fPlus, fMinus).map { ($0 - $1) / (2 * h) }
     }
 
     /// Seed 2 slides (TwoLayerNetworkTests); msbdf's Newton iterations use the exact

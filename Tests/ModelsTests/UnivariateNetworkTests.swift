@@ -89,6 +89,31 @@ import _TestSupport
         }
     }
 
+    /// `UnivariateNetwork.jacobian` against Richardson-extrapolated central differences of
+    /// the field (`richardsonJacobianError`: the field is a polynomial of degree 3 in θ for
+    /// fixed gates, so the extrapolation is exact up to rounding, ~1e-13 at h = 1e-2), with
+    /// some gates fractional (sliding pairs), for both forms and the trained subsets.
+    @Test("The Jacobian is the exact derivative of the field for fixed (also fractional) gates",
+          arguments: UnivariateNetwork.Form.allCases)
+    func jacobianIsTheFieldDerivative(form: UnivariateNetwork.Form) throws {
+        let data = try Self.sine(samples: 9, from: -1, to: 1)
+        let subsets: [Set<UnivariateNetwork.Group>] = [Set(form.groups), [.outputs], [.biases]]
+            + (form == .full ? [[.weights, .biases]] : [])
+        for trained in subsets {
+            for normalization in [LossNormalization.halfMean, .halfSum] {
+                let model = try UnivariateNetwork(data: data, width: 4, form: form,
+                                                  scaling: form == .full ? .sqrtWidth : .none, trained: trained,
+                                                  normalization: normalization)
+                var generator = SeededGenerator(seed: 11)
+                let theta = Self.draw(model, using: &generator)
+                var gates = model.signGates(at: theta)
+                for j in stride(from: 0, to: gates.count, by: 5) { gates[j] = Double.random(in: 0...1, using: &generator) }
+                let worst = richardsonJacobianError(of: model, at: theta, gates: gates)
+                #expect(worst <= 1e-12, "trained \(trained.map(\.rawValue).sorted()), \(normalization)")
+            }
+        }
+    }
+
     /// `JumpProvidingSystem`: the engine slides with these jumps instead of differences of
     /// evaluations, so they must be those differences, off the surface too (z_ki ≠ 0, the
     /// drift a slide leaves) and with the other gates fractional (sliding neighbours); and
