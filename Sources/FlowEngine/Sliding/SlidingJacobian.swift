@@ -14,8 +14,10 @@
 /// across it (which only the Newton iteration of the implicit method sees).
 ///
 /// Replaces p² central differences of the sliding field (2p field evaluations, 600 per
-/// Jacobian at the P1 teacher–student size) by one evaluation, A, and k rates and a k × k
-/// solve per column. Allocates on its first use only.
+/// Jacobian at the P1 teacher–student size) by one evaluation, A, and k rates and the
+/// equivalent control's solve per column (by blocks when `ModeField` solved by blocks: then
+/// ∇g_S·column is O(drift) afterwards, not 0, which only Newton's convergence sees).
+/// Allocates on its first use only.
 final class SlidingJacobian {
     private let system: any JacobianProvidingSystem
     private let buffers = ScratchBuffers()
