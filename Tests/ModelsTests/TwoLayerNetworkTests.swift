@@ -49,10 +49,40 @@ import _TestSupport
                                                                                 every: 7, using: &generator)
             #expect(ratesAgree)
             // At the foot z_ki is the rounding of w_k·x_i + b_k, so Δr_i = −(c/α²)u_k z_ki and
-            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14).
-            #expect(crossBlockRate <= 1e-12)
+            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14,
+            // the log-scale model's; 1.5e-14 two-layer, 1.3e-15 univariate).
+            #expect(crossBlockRate <= 2.5e-13)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)
+        }
+    }
+
+    /// The loss runs eight samples at a time (`affineLoss`), lanes past the data zeroed: it
+    /// must be the plain sum c_L Σ_i (f(x_i) − y_i)², also over a last block of 5 of 8
+    /// samples, to the rounding of that sum (n + m terms, γ_N·Σ|terms|).
+    @Test("The loss is c_L Σ_i (f(x_i) − y_i)² to the rounding of the sum")
+    func lossIsTheSampleBySampleSum() throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 9, inputDimension: 4, samples: 13, width: 6)
+        for normalization in [LossNormalization.halfSum, .halfMean] {
+            let model = try instance.model(scaling: .sqrtWidth, normalization: normalization)
+            let theta = instance.initial, d = 4, m = 6, alpha = Double(m).squareRoot()
+            var sum = 0.0, magnitude = 0.0
+            for (i, x) in instance.rows.enumerated() {
+                var output = 0.0, outputTerms = 0.0
+                for k in 0..<m {
+                    let z = (0..<d).reduce(theta[m * d + k]) { $0 + x[$1] * theta[k * d + $1] }
+                    output += theta[m * d + m + k] * max(z, 0)
+                    outputTerms += abs(theta[m * d + m + k]) * (0..<d).reduce(abs(theta[m * d + k])) {
+                        $0 + abs(x[$1] * theta[k * d + $1])
+                    }
+                }
+                let residual = output / alpha - instance.targets[i]
+                sum += residual * residual
+                magnitude += residual * residual + 2 * abs(residual) * (outputTerms / alpha + abs(instance.targets[i]))
+            }
+            let factor = normalization == .halfSum ? 0.5 : 0.5 / 13
+            let terms = Double(13 + m + d), gamma = terms * Double.ulpOfOne / (1 - terms * Double.ulpOfOne)
+            #expect(abs(model.loss(at: theta) - factor * sum) <= gamma * factor * magnitude)
         }
     }
 

@@ -133,8 +133,9 @@ import _TestSupport
                                                                                 using: &generator)
             #expect(ratesAgree)
             // At the foot z_ki is the rounding of w_k·x_i + b_k, so Δr_i = −(c/α²)u_k z_ki and
-            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14).
-            #expect(crossBlockRate <= 1e-12)
+            // the cross-block rates it makes are a few ε of the terms (measured ≤ 6.2e-14,
+            // the log-scale model's; 1.5e-14 two-layer, 1.3e-15 univariate).
+            #expect(crossBlockRate <= 2.5e-13)
             // The same products summed in another order: rounding of the field's size.
             #expect(worst <= 1e-14)
         }
