@@ -29,9 +29,9 @@ protocol TwoLayerFamily: GatedNetwork {
     /// `columns` is `data.columns`.
     func addTerms(of k: Int, block: Int, weights: SIMD8<Double>, z: SIMD8<Double>, _ columns: UnsafePointer<Double>,
                   _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
-    /// `addTerms` for the one sample i (a jump's terms).
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
-                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
+    /// `addTerms` for the one sample i (a jump's terms); `inputs` is `data.inputs` (row-major).
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ inputs: UnsafePointer<Double>,
+                  _ columns: UnsafePointer<Double>, _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>)
 }
 
 extension TwoLayerFamily {
@@ -44,8 +44,8 @@ extension TwoLayerFamily {
     }
 
     /// `addTerms` for the one sample i, as a block with one lane.
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
-                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ inputs: UnsafePointer<Double>,
+                  _ columns: UnsafePointer<Double>, _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
         let block = i / SampleBlock.width * SampleBlock.width
         var weights = SIMD8<Double>(), values = SIMD8<Double>()
         weights[i - block] = weight
@@ -75,23 +75,32 @@ extension TwoLayerFamily {
         jump.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { buffer in
             data.columns.withUnsafeBufferPointer { columnBuffer in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { preActivations in
-                    let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!, zs = preActivations.baseAddress!
-                    var output = 0.0
-                    for neuron in 0..<width where gates[neuron * n + i] != 0 {
-                        zs[neuron] = preActivation(neuron, i, x, state)
-                        output += outerWeight(neuron, state) * gates[neuron * n + i] * zs[neuron]
-                    }
-                    let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
-                    let z = preActivation(k, i, x, state)
-                    let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
-                    if change != 0 {
-                        for neuron in 0..<width where neuron != k && gates[neuron * n + i] != 0 {
-                            addTerms(of: neuron, sample: i, weight: change * gates[neuron * n + i], z: zs[neuron],
-                                     columns, state, into: jump)
+                // The neurons active on x_i (gate ≠ 0), their gates and z_k′i.
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * width) { scratch in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: width) { activeNeurons in
+                        let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!
+                        let active = activeNeurons.baseAddress!, activeGates = scratch.baseAddress!
+                        let zs = activeGates + width
+                        var activeCount = 0, output = 0.0
+                        for neuron in 0..<width {
+                            let gate = gates[neuron &* n &+ i]
+                            guard gate != 0 else { continue }
+                            let z = preActivation(neuron, i, x, state)
+                            (active[activeCount], activeGates[activeCount], zs[activeCount]) = (neuron, gate, z)
+                            activeCount &+= 1
+                            output += outerWeight(neuron, state) * gate * z
                         }
+                        let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
+                        let z = preActivation(k, i, x, state)
+                        let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
+                        if change != 0 {
+                            for a in 0..<activeCount where active[a] != k {
+                                addTerms(of: active[a], sample: i, weight: change * activeGates[a], z: zs[a], x, columns,
+                                         state, into: jump)
+                            }
+                        }
+                        addTerms(of: k, sample: i, weight: pull + change, z: z, x, columns, state, into: jump)
                     }
-                    addTerms(of: k, sample: i, weight: pull + change, z: z, columns, state, into: jump)
                 }
             }
         }
@@ -168,12 +177,12 @@ extension AffineNeuronFamily {
     }
 
     /// `TwoLayerFamily.addTerms` for the one sample i: Σω = ω, Σω x = ω x_i.
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
-                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        let d = data.inputDimension, stride = data.columnStride
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { inputs in
-            for l in 0..<d { inputs[l] = weight * columns[l * stride + i] }
-            addNeuronTerms(of: k, weightSum: weight, weightedInputs: inputs.baseAddress!, weightedPreActivation: weight * z,
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ inputs: UnsafePointer<Double>,
+                  _ columns: UnsafePointer<Double>, _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let d = data.inputDimension, row = inputs + i &* d
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { weighted in
+            for l in 0..<d { weighted[l] = weight * row[l] }
+            addNeuronTerms(of: k, weightSum: weight, weightedInputs: weighted.baseAddress!, weightedPreActivation: weight * z,
                            theta, into: field)
         }
     }

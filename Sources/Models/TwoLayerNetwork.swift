@@ -114,11 +114,14 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
 
     /// One sample's terms, written straight in: z ω into a_k, a_k ω x_i into w_k, a_k ω into b_k.
     @inline(__always)
-    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ columns: UnsafePointer<Double>,
-                  _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
-        let pull = weight * theta[outputOffset + k], stride = data.columnStride
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ inputs: UnsafePointer<Double>,
+                  _ columns: UnsafePointer<Double>, _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let pull = weight * theta[outputOffset + k]
         if trainsOutputs { field[outputOffset + k] += weight * z }
-        if trainsWeights { for l in 0..<d { field[k * d + l] += pull * columns[l * stride + i] } }
+        if trainsWeights {
+            let row = inputs + i &* d, weights = field + k &* d
+            for l in 0..<d { weights[l] += pull * row[l] }
+        }
         if trainsBiases { field[biasOffset + k] += pull }
     }
 

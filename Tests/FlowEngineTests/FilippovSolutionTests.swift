@@ -41,6 +41,9 @@ struct FilippovSolutionTests {
         #expect(abs(start.gate - (2 - 2.0.squareRoot()) / 2) <= 1e-12)
         #expect(end.kind == .slideEnd(exit: .positive))
         #expect(abs(end.time - 2) <= Self.tolerance(2))
+        // Two re-steps per event: the exit's Newton trials use the gate's rate, by central
+        // differences of the equivalent control (`StateEvaluator.writeGateRates`).
+        #expect(result.statistics.restepCount <= 4)
         #expect(end.gate == 1)
         // After the exit x1 = (t − 2)²/2 and x2 = t − 1: at t = 3, (0.5, 2). The exit time
         // error τ moves x1 by ~τ·(t − 2) only.

@@ -6,17 +6,23 @@
 /// time is evaluated by `probe`, which re-steps from the step start rather than trusting
 /// an interpolant; only the first trial may come from one (`firstEstimate`, the Hermite
 /// interpolants' crossing, which saves about 40% of the re-steps on dense-event runs).
-/// Each probe also gives the rates ḋ at its time, so the next trial is Newton's: the
+/// Each probe also gives the rates ḋ at its time (a sliding gate's by differences of the
+/// equivalent control, `StateEvaluator.writeGateRates`), so the next trial is Newton's: the
 /// earliest t − d_c/ḋ_c in the bracket over the candidates moving the wrong way (ḋ_c < 0),
 /// which for switching functions linear in the state errs by O(δ²) after a trial δ from the
-/// root (the Hermite trial's δ is O(H⁴)). It is offset by τ/4 towards the bracket end
-/// farther from it, so that two such trials close a bracket of τ/2 around the root.
-/// Where no candidate has a rate (sliding gates) or Newton's point lies outside the
-/// bracket, the trial is the Illinois-weighted secant root of the candidate
-/// whose root looks earliest (the rule of CVODE's `cvRootfind`). Every trial is kept at
-/// least τ/2 inside the bracket, so that the bracket, not only the estimate, shrinks to τ,
-/// and replaced by bisection whenever two trials failed to halve the bracket (as Brent's
-/// method guards its secant steps).
+/// root (the Hermite trial's δ is O(H⁴)). It is offset by τ/4 past the root, and a probe
+/// that finds every crossed candidate within τ/2 past its Newton root ends the search there
+/// without a probe on the near side (`isVerifiedRoot`): the root then lies in
+/// [t − τ/2 − O(τ²), t], inside the bracket [t − τ, t] the search would otherwise close.
+/// That takes two probes per event where bracketing took three. Where no candidate has a
+/// rate or Newton's point lies outside the bracket, the trial is the Illinois-weighted
+/// secant root of the candidate whose root looks earliest (the rule of CVODE's
+/// `cvRootfind`). Every trial is kept at least τ/2 inside the bracket, so that the bracket,
+/// not only the estimate, can shrink to τ. A secant trial is replaced by bisection whenever
+/// two trials failed to halve the bracket (as Brent's method guards its secant steps), and
+/// so is a Newton trial unless its correction |d_c/ḋ_c| is at most half the last Newton
+/// trial's: Newton's iteration converging from one side shrinks the bracket from that side
+/// only, and is judged by its own steps.
 ///
 /// Reference: Hiebert & Shampine, "Implicitly defined output points for solutions of
 /// ODEs", SAND80-0180 (1980); SUNDIALS CVODE `cvRootfind`.
@@ -27,18 +33,24 @@ final class EventLocator {
     private let distanceMid: UnsafeMutablePointer<Double>
     /// Their rates ḋ at the trial time (NaN where there is none).
     private let rateMid: UnsafeMutablePointer<Double>
+    /// The rates at the trial before (or at the bracket's start), for `isVerifiedRoot`.
+    private let ratePrevious: UnsafeMutablePointer<Double>
     static let maxIterations = 200
 
     /// - Parameter functionCount: how many signed distances each probe writes.
     init(functionCount: Int) {
         distanceMid = buffers.doubles(functionCount)
         rateMid = buffers.doubles(functionCount)
+        ratePrevious = buffers.doubles(functionCount)
     }
 
     /// - Parameters:
     ///   - lo, hi: the bracket; `hi` is where the candidates were seen crossed.
     ///   - distancesAtLo, distancesAtHi: d at both ends, one per function.
+    ///   - ratesAtLo: ḋ at `lo` (NaN where there is none), when known.
     ///   - candidates: the functions that may have crossed in (lo, hi].
+    ///   - shifts: per candidate, a constant added to its d everywhere (none when empty): the
+    ///     root located is that of d + shift (a surface leaving its exit band, `StepScreen`).
     ///   - firstEstimate: where to try first, if something better than the secant is known
     ///     (the Hermite interpolants' crossing); later trials are Illinois as usual.
     ///   - probe: writes d and ḋ (NaN where unknown) at a trial time into its two buffers.
@@ -47,19 +59,24 @@ final class EventLocator {
     /// - Throws: `FlowError.eventLocationFailed` if the bracket does not shrink to τ.
     func locate(
         lo: Double, hi: Double, distancesAtLo: UnsafePointer<Double>, distancesAtHi: UnsafePointer<Double>,
-        candidates: [Int], tolerance: EventTolerance, firstEstimate: Double? = nil,
+        ratesAtLo: UnsafePointer<Double>? = nil, candidates: [Int], shifts: [Double] = [], tolerance: EventTolerance,
+        firstEstimate: Double? = nil,
         probe: (Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) throws(FlowError) -> Void
     ) throws(FlowError) -> (time: Double, surfaces: [Int]) {
         var lo = lo, hi = hi
         // d of candidate c = candidates[c] at both ends.
-        var distanceLo = candidates.map { max(distancesAtLo[$0], 0) }
-        var distanceHi = candidates.map { distancesAtHi[$0] }
+        let shifts = shifts.isEmpty ? Array(repeating: 0.0, count: candidates.count) : shifts
+        var distanceLo = candidates.indices.map { max(distancesAtLo[candidates[$0]] + shifts[$0], 0) }
+        var distanceHi = candidates.indices.map { distancesAtHi[candidates[$0]] + shifts[$0] }
         var alpha = 1.0
         var previousSide = 0
         var iteration = 0
         // The first trial (an interpolant's estimate) is not judged by how much it shrank.
         var widths = [2 * (hi - lo), 2 * (hi - lo)]
-        var newton: Double?
+        var newton: (time: Double, correction: Double)?
+        // The Newton correction |d_c/ḋ_c| of the last Newton trial taken.
+        var lastNewtonCorrection = Double.infinity
+        for j in candidates { ratePrevious[j] = ratesAtLo?[j] ?? .nan }
         while hi - lo > tolerance.time(near: hi) {
             iteration += 1
             guard iteration <= Self.maxIterations else {
@@ -77,11 +94,21 @@ final class EventLocator {
             // distance at lo is exactly zero, where the secant sticks to lo).
             let isSlow = hi - lo > 0.5 * widths[0]
             let secant = isSlow ? 0.5 * (lo + hi) : hi - fraction * (hi - lo)
-            let estimate = iteration == 1 ? (firstEstimate ?? secant) : (isSlow ? secant : newton ?? secant)
+            // Newton's trial, unless it stalls while the bracket does (see the type's notes).
+            var trial = secant
+            if let newton, newton.correction <= 0.5 * lastNewtonCorrection || !isSlow {
+                trial = newton.time
+                lastNewtonCorrection = newton.correction
+            }
+            let estimate = iteration == 1 ? (firstEstimate ?? secant) : trial
             let mid = min(max(estimate, lo + halfTolerance), hi - halfTolerance)
             try probe(mid, distanceMid, rateMid)
+            for (c, j) in candidates.enumerated() where shifts[c] != 0 { distanceMid[j] += shifts[c] }
             let side: Int
             if candidates.contains(where: { distanceMid[$0] <= 0 }) {
+                if isVerifiedRoot(at: mid, after: lo, candidates: candidates, within: 0.5 * tolerance.time(near: mid)) {
+                    return (mid, candidates.filter { distanceMid[$0] <= 0 })
+                }
                 hi = mid
                 for (c, j) in candidates.enumerated() { distanceHi[c] = distanceMid[j] }
                 side = 1
@@ -90,7 +117,8 @@ final class EventLocator {
                 for (c, j) in candidates.enumerated() { distanceLo[c] = max(distanceMid[j], 0) }
                 side = 2
             }
-            newton = newtonTrial(from: mid, candidates: candidates, lo: lo, hi: hi, offset: 0.5 * halfTolerance)
+            newton = newtonTrial(from: mid, candidates: candidates, lo: lo, hi: hi, tolerance: tolerance)
+            for j in candidates { ratePrevious[j] = rateMid[j] }
             widths = [widths[1], hi - lo]
             // Illinois: when the same end moves twice, halve the weight of the stale one.
             alpha = side == previousSide ? (side == 2 ? 2 * alpha : 0.5 * alpha) : 1
@@ -100,13 +128,30 @@ final class EventLocator {
     }
 
     /// Newton's earliest root t − d_c/ḋ_c over the candidates with ḋ_c < 0 at the trial t,
-    /// moved by `offset` towards the farther end of [lo, hi]; nil when none lies inside.
-    private func newtonTrial(from t: Double, candidates: [Int], lo: Double, hi: Double, offset: Double) -> Double? {
+    /// moved τ/4 past it (τ there), and the size of its correction |d_c/ḋ_c|; nil when none
+    /// lies inside [lo, hi].
+    private func newtonTrial(from t: Double, candidates: [Int], lo: Double, hi: Double,
+                             tolerance: EventTolerance) -> (time: Double, correction: Double)? {
         var earliest = Double.infinity
         for j in candidates where rateMid[j] < 0 {
             earliest = min(earliest, t - distanceMid[j] / rateMid[j])
         }
         guard earliest > lo, earliest < hi else { return nil }
-        return earliest - lo > hi - earliest ? earliest - offset : earliest + offset
+        return (earliest + 0.25 * tolerance.time(near: earliest), abs(earliest - t))
+    }
+
+    /// Whether the trial t, where some candidates have crossed, lies within `margin` past
+    /// the root of each of them: ḋ_c < 0 and 0 ≤ d_c/ḋ_c ≤ margin, with t − d_c/ḋ_c after
+    /// `lo`, and the rate at the trial before within a factor 2 of ḋ_c (the same sign: no
+    /// turning point near the root, so the linearisation holds; its error is
+    /// ½|d̈|·margin²/|ḋ|, far below the margin unless ḋ changes by O(1) within it).
+    private func isVerifiedRoot(at t: Double, after lo: Double, candidates: [Int], within margin: Double) -> Bool {
+        for j in candidates where distanceMid[j] <= 0 {
+            let rate = rateMid[j], previous = ratePrevious[j]
+            guard rate < 0, previous < 0, rate <= 0.5 * previous, previous <= 0.5 * rate else { return false }
+            let lead = distanceMid[j] / rate
+            guard lead <= margin, t - lead > lo else { return false }
+        }
+        return true
     }
 }

@@ -94,7 +94,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     {
         let w = workspace
         let stepLength = t1 - t0
-        let locatable = candidates.filter { evaluator.isSliding($0) || w.distanceStart[$0] >= 0 }
+        let locatable = candidates.filter { evaluator.isSliding($0) || w.distanceStart[$0] >= 0 || isLeavingExitBand($0) }
         let returning = candidates.filter { j in
             j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
                 && (-w.hysteresis[j]...0).contains(w.distanceStart[j]) && w.distanceRateStart[j] > 0
@@ -120,6 +120,24 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         }
         return (start, candidates.filter { w.distanceLo[$0] > 0 })
     }
+
+    /// Whether candidate j starts the step within its exit band on the wrong side, d_j(t0) ∈
+    /// [−ε_j, 0) (rule C: not crossed there), and ends the bracket clearly beyond it,
+    /// d_j(hi) < −2ε_j (`workspace.distanceHi`): it crosses where it leaves the band, the root
+    /// of d_j + ε_j (`exitBandShift`), located like any root rather than met at the step's
+    /// end, which may lie far past it (a surface left from sliding whose neighbours' event
+    /// then turned its field across it: a neuron leaving the origin of its (w, b)). A
+    /// surface that ends the bracket at the band's edge is met at the end as before: its
+    /// d_j + ε_j is the integrator's noise there, and so would be its root.
+    func isLeavingExitBand(_ j: Int) -> Bool {
+        let w = workspace
+        return j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
+            && w.distanceStart[j] < 0 && w.distanceStart[j] >= -w.hysteresis[j] && w.distanceHi[j] < -2 * w.hysteresis[j]
+    }
+
+    /// The constant added to candidate j's d while locating: ε_j for a surface leaving its
+    /// exit band (`isLeavingExitBand`), else 0.
+    func exitBandShift(of j: Int) -> Double { isLeavingExitBand(j) ? workspace.hysteresis[j] : 0 }
 
     /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants
     /// (`HermiteScreen.crossing`), from d and ḋ at both step ends; surfaces slid on have no

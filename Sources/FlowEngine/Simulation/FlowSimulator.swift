@@ -165,20 +165,22 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             reportOutputTimesReached()
             return
         }
+        let stepEnd = time
         let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
         // Candidates already across at t0 have no root in the step: they meet at its end.
         let (eventTime, crossed) = located.isEmpty ? (hi, candidates) : try locator.locate(
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
-            candidates: located, tolerance: options.eventTimeTolerance,
+            ratesAtLo: lo == t0 ? w.distanceRateStart : nil, candidates: located,
+            shifts: lo == t0 ? located.map(screen.exitBandShift) : [], tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
         ) { (t: Double, distances: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
             self.evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
                                            into: distances, rateInto: rates)
+            self.evaluator.writeGateRates(of: located, difference: Self.gateRateDifference * (stepEnd - t0), into: rates)
         }
         // The next candidate's crossing in this step, by its interpolant: the next step is
         // made to end just past it rather than overshoot it with the rest of the step.
-        let stepEnd = time
         let nextCrossing = hi == stepEnd
             ? screen.hermiteCrossing(of: candidates.filter { !crossed.contains($0) }, from: t0, to: stepEnd) : nil
         // At the step's own end the state is the accepted one (projected onto the sliding
@@ -206,6 +208,10 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         notifyAdvance()
         reportOutputTimesReached()
     }
+
+    /// The difference step of the sliding gates' rates while locating, relative to the step
+    /// (`StateEvaluator.writeGateRates`).
+    static var gateRateDifference: Double { 1e-3 }
 
     /// How far past the next candidate's interpolated crossing the step after an event aims
     /// (only where that crossing is more than 100 event-time tolerances away: closer ones

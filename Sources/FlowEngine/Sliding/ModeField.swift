@@ -213,12 +213,21 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         return true
     }
 
-    /// field += Σ_c weights[c] J_c over the columns of the equivalent control.
+    /// field += Σ_c weights[c] J_c over the columns of the equivalent control, column after
+    /// column in each component (four columns per pass over `field`, the same sums).
     private func addJumps(weighted weights: UnsafePointer<Double>, to field: UnsafeMutablePointer<Double>) {
-        let n = dimension
-        for column in solveOrder.indices {
-            let weight = weights[column], jump = control.jumps + column * n
+        let n = dimension, k = solveOrder.count, jumps = control.jumps
+        var column = 0
+        while column &+ 4 <= k {
+            let (w0, w1, w2, w3) = (weights[column], weights[column &+ 1], weights[column &+ 2], weights[column &+ 3])
+            let j0 = jumps + column &* n, j1 = j0 + n, j2 = j1 + n, j3 = j2 + n
+            for r in 0..<n { field[r] = field[r] + w0 * j0[r] + w1 * j1[r] + w2 * j2[r] + w3 * j3[r] }
+            column &+= 4
+        }
+        while column < k {
+            let weight = weights[column], jump = jumps + column &* n
             for r in 0..<n { field[r] += weight * jump[r] }
+            column &+= 1
         }
     }
 
@@ -383,12 +392,12 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         return subtractJumpCombination(from: v)
     }
 
-    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes c:
+    /// y ← y − Σ_k c_k J_k with M c = `control.solution` (minimum norm), which becomes −c:
     /// with M whole when the last `evaluate` solved it whole, else block by block, which
     /// leaves the coupling's E c.
     @discardableResult
     private func subtractJumpCombination(from y: UnsafeMutablePointer<Double>) -> Bool {
-        let n = dimension, k = solveOrder.count, solution = control.solution
+        let k = solveOrder.count, solution = control.solution
         if solvedWhole {
             guard control.solver.solve(control.wholeMatrix, solution, size: k, choosing: .minimumNorm) else { return false }
         } else {
@@ -398,10 +407,9 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             }
             guard solved else { return false }
         }
-        for column in solveOrder.indices {
-            let jump = control.jumps + column * n
-            for r in 0..<n { y[r] -= solution[column] * jump[r] }
-        }
+        // y − c·J is y + (−c)·J exactly.
+        for column in solveOrder.indices { solution[column] = -solution[column] }
+        addJumps(weighted: solution, to: y)
         return true
     }
 }
