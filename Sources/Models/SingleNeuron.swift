@@ -10,17 +10,20 @@ import FlowEngine
 /// Inside a region the flow is affine, dθ/dt = −c (H_A θ − q_A) with H_A = Σ_{i∈A} x̃_i x̃_iᵀ
 /// and q_A = Σ_{i∈A} y_i x̃_i (support-vector notes §1.3–1.5, eqs. 2–3 of Lee, Sim & Ye),
 /// and across surface i the field jumps by −c (g_i − y_i) x̃_i = c y_i x̃_i on g_i = 0.
-public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
+public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRateProvidingSystem, Sendable {
     public let data: Dataset
     public let hasBias: Bool
     public let normalization: LossNormalization
     private let factors: LossFactors
+    /// H_A and q_A of the pattern last evaluated without switching values.
+    private let region: AffineRegionCache
 
     public init(data: Dataset, hasBias: Bool, normalization: LossNormalization) {
         self.data = data
         self.hasBias = hasBias
         self.normalization = normalization
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
+        region = AffineRegionCache(sampleCount: data.sampleCount, size: data.inputDimension + (hasBias ? 1 : 0))
     }
 
     public var dimension: Int { data.inputDimension + (hasBias ? 1 : 0) }
@@ -43,17 +46,32 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
         return z
     }
 
+    /// F(θ, s). Without switching values (the integrator's stages, jumps by differences) it is
+    /// −c (H θ − q) from the pattern's H and q (`AffineRegionCache`), O(p²); with them, the sum
+    /// over samples that computes every g_i anyway, O(n·p).
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
+        guard let switching else {
+            withRegion(of: gates) { h, q in
+                let p = dimension, c = factors.gradient
+                for r in 0..<p {
+                    let hr = h + r &* p
+                    var sum = -q[r]
+                    for k in 0..<p { sum += hr[k] * state[k] }
+                    field[r] = -c * sum
+                }
+            }
+            return
+        }
         let d = data.inputDimension
         field.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { inputs in
             let x = inputs.baseAddress!
             for i in 0..<data.sampleCount {
                 let z = preActivation(i, x, state)
-                switching?[i] = z
+                switching[i] = z
                 let s = gates[i]
                 guard s != 0 else { continue }
                 let pull = -factors.gradient * s * (z - data.targets[i])
@@ -73,20 +91,33 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, Sendable {
         }
     }
 
-    /// ∂F/∂θ = −c Σ_i s_i x̃_i x̃_iᵀ (constant inside a region).
+    /// ġ_i = x̃_i·v for one surface.
+    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { preActivation(surface, $0.baseAddress!, velocity) }
+    }
+
+    /// ∂F/∂θ = −c Σ_i s_i x̃_i x̃_iᵀ = −c H (constant inside a region).
     public func jacobian(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, into jacobian: UnsafeMutablePointer<Double>
     ) {
-        let d = data.inputDimension, n = dimension
-        jacobian.update(repeating: 0, count: n * n)
+        withRegion(of: gates) { h, _ in
+            let c = factors.gradient
+            for r in 0..<(dimension * dimension) { jacobian[r] = -c * h[r] }
+        }
+    }
+
+    /// `AffineRegionCache.withRegion` for this neuron's samples, x̃_i = (x_i[, 1]).
+    private func withRegion(of gates: UnsafePointer<Double>,
+                            _ body: (UnsafePointer<Double>, UnsafePointer<Double>) -> Void) {
+        let d = data.inputDimension
         data.inputs.withUnsafeBufferPointer { inputs in
-            for i in 0..<data.sampleCount where gates[i] != 0 {
-                let row = inputs.baseAddress! + i * d
-                let weight = -factors.gradient * gates[i]
-                for r in 0..<n {
-                    let xr = r < d ? row[r] : 1
-                    for k in 0..<n { jacobian[r * n + k] += weight * xr * (k < d ? row[k] : 1) }
-                }
+            data.targets.withUnsafeBufferPointer { targets in
+                region.withRegion(of: gates, sample: { i, row in
+                    let x = inputs.baseAddress! + i &* d
+                    for k in 0..<d { row[k] = x[k] }
+                    if hasBias { row[d] = 1 }
+                    return targets[i]
+                }, body)
             }
         }
     }

@@ -16,10 +16,10 @@
 /// Guarantees: evaluations change no state of the flow (`gateMargin` takes the group's jump
 /// from `ModeField.jump`, which restores the pattern and counts its field evaluations);
 /// ∂g_j/∂x_k are the rates ∇g_j·e_k, one surface's rate at a time when the system provides
-/// it (`JumpProvidingSystem`), all rates otherwise.
+/// it (`SurfaceRateProvidingSystem`), all rates otherwise.
 final class ResolutionBand<System: PiecewiseSmoothSystem> {
     private let mode: ModeField<System>
-    private let jumpProvider: (any JumpProvidingSystem)?
+    private let rateProvider: (any SurfaceRateProvidingSystem)?
     private let relativeTolerance: Double
     private let absoluteTolerance: Double
     private let buffers = ScratchBuffers()
@@ -31,7 +31,7 @@ final class ResolutionBand<System: PiecewiseSmoothSystem> {
 
     init(mode: ModeField<System>, options: FlowOptions, initialStep: Double) {
         self.mode = mode
-        jumpProvider = mode.system as? any JumpProvidingSystem
+        rateProvider = mode.system as? any SurfaceRateProvidingSystem
         relativeTolerance = options.relativeTolerance
         absoluteTolerance = options.absoluteTolerance
         direction = buffers.doubles(mode.dimension)
@@ -67,7 +67,7 @@ final class ResolutionBand<System: PiecewiseSmoothSystem> {
     }
 
     private func rate(of j: Int, at x: UnsafePointer<Double>, along v: UnsafePointer<Double>) -> Double {
-        if let provider = jumpProvider { return provider.switchingRate(of: j, at: x, velocity: v) }
+        if let provider = rateProvider { return provider.switchingRate(of: j, at: x, velocity: v) }
         system.switchingRates(at: x, velocity: v, into: rates)
         return rates[j]
     }

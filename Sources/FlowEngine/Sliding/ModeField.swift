@@ -41,8 +41,10 @@
 /// leader's gate, solved or set (`setSide`).
 final class ModeField<System: PiecewiseSmoothSystem> {
     let system: System
-    /// The system's own jumps and single rates, when it has them (`JumpProvidingSystem`).
+    /// The system's own jumps, when it has them (`JumpProvidingSystem`).
     private let jumpProvider: (any JumpProvidingSystem)?
+    /// The system's single rates, when it has them (`SurfaceRateProvidingSystem`).
+    private let rateProvider: (any SurfaceRateProvidingSystem)?
     let dimension: Int
     let surfaceCount: Int
     /// Coincident surfaces, acted on as one.
@@ -104,6 +106,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         self.system = system
         self.groups = groups
         jumpProvider = system as? any JumpProvidingSystem
+        rateProvider = system as? any SurfaceRateProvidingSystem
         dimension = system.dimension
         surfaceCount = system.surfaceCount
         gates = buffers.doubles(surfaceCount)
@@ -311,10 +314,11 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     }
 
     /// ∇g_i·v for the surfaces i = solveOrder[c], c in `columns`, in order into `target`: one
-    /// surface's rate at a time from a `JumpProvidingSystem`, else from all the system's rates.
+    /// surface's rate at a time from a `SurfaceRateProvidingSystem`, else from all the
+    /// system's rates.
     private func writeRates(of columns: Range<Int>, at x: UnsafePointer<Double>, along v: UnsafePointer<Double>,
                             into target: UnsafeMutablePointer<Double>) {
-        if let provider = jumpProvider {
+        if let provider = rateProvider {
             for c in columns { target[c - columns.lowerBound] = provider.switchingRate(of: solveOrder[c], at: x, velocity: v) }
         } else {
             system.switchingRates(at: x, velocity: v, into: rates)

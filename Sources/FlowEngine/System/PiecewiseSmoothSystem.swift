@@ -58,18 +58,24 @@ public protocol ErrorScaledSystem: PiecewiseSmoothSystem {
     func errorScales(at state: UnsafePointer<Double>, into scales: UnsafeMutablePointer<Double>)
 }
 
+/// A system that gives one surface's rate ∇g_j(x)·v without computing all m of them: the
+/// engine asks for single rates where it needs a few surfaces' (the sliding set's rows, the
+/// resolution band ε_j = Σ_k |∂g_j/∂x_k|·w_k of one contact, p rates along the axes), which
+/// from `switchingRates` alone cost m rates each.
+public protocol SurfaceRateProvidingSystem: PiecewiseSmoothSystem {
+    /// ∇g_surface(x)·v for one surface.
+    func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double
+}
+
 /// A system that gives the jump of one surface, J_j = F(x, s_j = 1) − F(x, s_j = 0) with the
 /// other gates as they are, and one surface's rate, more cheaply than whole evaluations.
 /// While sliding on k surfaces, `ModeField` otherwise pays k + 1 full evaluations of F and
 /// k full sets of rates per field evaluation.
-public protocol JumpProvidingSystem: PiecewiseSmoothSystem {
+public protocol JumpProvidingSystem: SurfaceRateProvidingSystem {
     /// Writes J_surface at `state` into `jump` (`dimension` values). `gates[surface]` is 0.
     /// It must equal the difference of the two evaluations to rounding.
     func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
               into jump: UnsafeMutablePointer<Double>)
-
-    /// ∇g_surface(x)·v for one surface.
-    func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double
 
     /// The block of `surface` in a partition of the surfaces that the jumps cross only off
     /// their surfaces: ∇g_i·J_j = O(g_j(x)), zero where g_j(x) = 0, whenever
