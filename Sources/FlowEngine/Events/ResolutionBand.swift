@@ -16,26 +16,22 @@
 /// Guarantees: evaluations change no state of the flow (`gateMargin` takes the group's jump
 /// from `ModeField.jump`, which restores the pattern and counts its field evaluations);
 /// ∂g_j/∂x_k are the rates ∇g_j·e_k, one surface's rate at a time when the system provides
-/// it (`SurfaceRateProvidingSystem`), all rates otherwise.
+/// it (`ModeField.switchingRate`), all rates otherwise.
 final class ResolutionBand<System: PiecewiseSmoothSystem> {
     private let mode: ModeField<System>
-    private let rateProvider: (any SurfaceRateProvidingSystem)?
     private let relativeTolerance: Double
     private let absoluteTolerance: Double
     private let buffers = ScratchBuffers()
     private let direction: UnsafeMutablePointer<Double>
-    private let rates: UnsafeMutablePointer<Double>
     private let jump: UnsafeMutablePointer<Double>
     /// h: the length of the last accepted step.
     var stepLength: Double
 
     init(mode: ModeField<System>, options: FlowOptions, initialStep: Double) {
         self.mode = mode
-        rateProvider = mode.system as? any SurfaceRateProvidingSystem
         relativeTolerance = options.relativeTolerance
         absoluteTolerance = options.absoluteTolerance
         direction = buffers.doubles(mode.dimension)
-        rates = buffers.doubles(mode.surfaceCount)
         jump = buffers.doubles(mode.dimension)
         stepLength = initialStep
     }
@@ -67,8 +63,6 @@ final class ResolutionBand<System: PiecewiseSmoothSystem> {
     }
 
     private func rate(of j: Int, at x: UnsafePointer<Double>, along v: UnsafePointer<Double>) -> Double {
-        if let provider = rateProvider { return provider.switchingRate(of: j, at: x, velocity: v) }
-        system.switchingRates(at: x, velocity: v, into: rates)
-        return rates[j]
+        mode.switchingRate(of: j, at: x, along: v)
     }
 }

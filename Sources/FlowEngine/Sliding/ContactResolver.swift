@@ -271,8 +271,8 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             guard mode.evaluate(at: w.state, field: w.trialField, switching: nil, gatesUsed: w.gates) else {
                 throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
             }
-            mode.system.switchingRates(at: w.state, velocity: w.trialField, into: w.trialRates)
-            if side == .negative { speeds.0 = w.trialRates[j] } else { speeds.1 = w.trialRates[j] }
+            let speed = mode.switchingRate(of: j, at: w.state, along: w.trialField)
+            if side == .negative { speeds.0 = speed } else { speeds.1 = speed }
         }
         return speeds
     }

@@ -326,6 +326,14 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         }
     }
 
+    /// ∇g_j·v at x for one surface: from a `SurfaceRateProvidingSystem` alone, else from all
+    /// the system's rates.
+    func switchingRate(of j: Int, at x: UnsafePointer<Double>, along v: UnsafePointer<Double>) -> Double {
+        if let provider = rateProvider { return provider.switchingRate(of: j, at: x, velocity: v) }
+        system.switchingRates(at: x, velocity: v, into: rates)
+        return rates[j]
+    }
+
     /// The jump of leader j's group at x, J_j = F(x, s_G = 1) − F(x, s_G = 0), the other gates
     /// as in the pattern: the sum of the members' jumps (the field is affine in the gates).
     /// From the system when it provides jumps, else the difference of two evaluations
