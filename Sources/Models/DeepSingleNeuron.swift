@@ -38,7 +38,7 @@ import FlowEngine
 /// sliding gates included, so v_k² − ‖w‖² is conserved for every k, hence also
 /// v_k² − v_{k'}² (Du, Hu & Lee 2018; support-vector notes §1.9, Lemma C.2; magnitude/angle
 /// notes §1.7).
-public struct DeepSingleNeuron: GatedNetwork, Sendable {
+public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendable {
     public let data: Dataset
     /// m, the number of scalar weights v_1..v_m: depth m + 1.
     public let scalarWeightCount: Int
@@ -130,6 +130,12 @@ public struct DeepSingleNeuron: GatedNetwork, Sendable {
             for i in 0..<data.sampleCount { rates[i] = preActivation(i, inputs.baseAddress!, velocity) }
         }
         chain.writeRates(velocity, into: rates)
+    }
+
+    /// One surface's rate: x_i·v_w for a sample, v̇_k for an outer ReLU.
+    public func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
+        guard surface < data.sampleCount else { return chain.rate(ofSurface: surface, velocity) }
+        return data.inputs.withUnsafeBufferPointer { preActivation(surface, $0.baseAddress!, velocity) }
     }
 
     /// f(x) = v_1 σ(v_2 σ(⋯ v_m σ(w·x))) with σ(0) = 0, evaluated as written, layer by layer.

@@ -37,6 +37,11 @@ struct GatedScalarChain: Sendable {
         for k in stride(from: 2, through: count, by: 1) { switching[surface(ofScalarWeight: k)] = theta[offset + k - 1] }
     }
 
+    /// The rate ġ = v̇_k of outer surface `surface` (k = surfaceBase + m − surface).
+    func rate(ofSurface surface: Int, _ velocity: UnsafePointer<Double>) -> Double {
+        velocity[offset + surfaceBase + count - surface - 1]
+    }
+
     /// Their rates ġ = v̇_k.
     func writeRates(_ velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
         for k in stride(from: 2, through: count, by: 1) { rates[surface(ofScalarWeight: k)] = velocity[offset + k - 1] }

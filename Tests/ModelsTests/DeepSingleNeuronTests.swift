@@ -87,6 +87,10 @@ import _TestSupport
             #expect(rates[j] == field[d + k - 1])
             #expect(model.surfaceLabel(j) == SurfaceLabel(neuron: m + 1 - k, sample: SurfaceLabel.everySample))
         }
+        // One surface's rate (`SurfaceRateProvidingSystem`) is its entry of all of them, bit for bit.
+        for j in 0..<model.surfaceCount {
+            #expect(model.switchingRate(of: j, at: theta, velocity: field) == rates[j])
+        }
     }
 
     /// The engine relies on F being affine in each gate on its surface with the jump along

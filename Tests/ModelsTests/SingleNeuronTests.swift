@@ -47,6 +47,8 @@ import _TestSupport
             // Same products summed in the same order up to one term: a few ulps.
             #expect(abs(g[i] - direct) <= 1e-13 * max(1, abs(direct)))
             #expect(abs(rates[i] - rate) <= 1e-13 * max(1, abs(rate)))
+            // One surface's rate (`SurfaceRateProvidingSystem`) is its entry of all of them, bit for bit.
+            #expect(model.switchingRate(of: i, at: theta, velocity: field) == rates[i])
         }
     }
 
