@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import signal
 import statistics
 import subprocess
@@ -91,10 +92,12 @@ def build_cvode(workdir):
 
 
 def scenario_end_time(scenario):
+    """The scenario's flow.t_end, written as a block (`t_end: 30`) or inside a flow mapping
+    (`flow: {t_end: 30.0, rtol: ...}`)."""
     for line in scenario.read_text().splitlines():
-        key, _, value = line.strip().partition(":")
-        if key == "t_end":
-            return value.strip()
+        found = re.search(r"(?:^|[{,\s])t_end:\s*([^,}\s]+)", line.split("#")[0])
+        if found:
+            return found.group(1)
     raise SystemExit(f"{scenario}: no t_end")
 
 

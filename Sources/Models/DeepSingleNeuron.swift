@@ -44,6 +44,9 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
     public let scalarWeightCount: Int
     public let normalization: LossNormalization
     private let factors: LossFactors
+    /// H = Σ s_i² x_i x_iᵀ and q = Σ s_i y_i x_i of the pattern last evaluated without
+    /// switching values.
+    private let region: AffineRegionCache
 
     /// - Throws: `ModelError.invalidParameters` when m < 1.
     public init(data: Dataset, scalarWeightCount: Int, normalization: LossNormalization) throws(ModelError) {
@@ -54,6 +57,7 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
         self.scalarWeightCount = scalarWeightCount
         self.normalization = normalization
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
+        region = AffineRegionCache(sampleCount: data.sampleCount, size: data.inputDimension, curvature: .squaredGate)
     }
 
     private var d: Int { data.inputDimension }
@@ -95,13 +99,31 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
         return z
     }
 
+    /// F(θ, s). Without switching values (the integrator's stages) from the pattern's H and q
+    /// (`AffineRegionCache`, κ(s) = s²), O(d²): Σ_i r_i s_i x_i = P H w − q and
+    /// Σ_i r_i s_i (w·x_i) = wᵀ(P H w − q); with them, one forward pass per sample, O(n·d).
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
         let n = data.sampleCount, m = scalarWeightCount, chain = chain
         let gain = chain.gain(state, gates)
-        if let switching { chain.writeSwitching(state, into: switching) }
+        guard let switching else {
+            var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
+            region.withRegion(of: gates, data: data, appendingOne: false) { h, q in
+                for r in 0..<d {
+                    let hr = h + r &* d
+                    var curvature = 0.0
+                    for k in 0..<d { curvature += hr[k] * state[k] }
+                    let residualSum = gain * curvature - q[r]  // Σ_i r_i s_i x_ir
+                    field[r] = -factors.gradient * gain * residualSum
+                    pathSum += residualSum * state[r]
+                }
+            }
+            for k in 1...m { field[d + k - 1] = -factors.gradient * chain.gainDerivative(k, state, gates) * pathSum }
+            return
+        }
+        chain.writeSwitching(state, into: switching)
         field.update(repeating: 0, count: dimension)
         // One forward pass per sample; F_w collects Σ r_i s_i x_i, scaled by −cP at the end.
         var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
@@ -109,7 +131,7 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
             let x = inputs.baseAddress!
             for i in 0..<n {
                 let z = preActivation(i, x, state)
-                switching?[i] = z
+                switching[i] = z
                 let s = gates[i]
                 guard s != 0 else { continue }
                 let weightedResidual = (gain * s * z - data.targets[i]) * s

@@ -23,7 +23,8 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
         self.hasBias = hasBias
         self.normalization = normalization
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
-        region = AffineRegionCache(sampleCount: data.sampleCount, size: data.inputDimension + (hasBias ? 1 : 0))
+        region = AffineRegionCache(sampleCount: data.sampleCount, size: data.inputDimension + (hasBias ? 1 : 0),
+                                   curvature: .gate)
     }
 
     public var dimension: Int { data.inputDimension + (hasBias ? 1 : 0) }
@@ -54,7 +55,7 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
         guard let switching else {
-            withRegion(of: gates) { h, q in
+            region.withRegion(of: gates, data: data, appendingOne: hasBias) { h, q in
                 let p = dimension, c = factors.gradient
                 for r in 0..<p {
                     let hr = h + r &* p
@@ -100,25 +101,9 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
     public func jacobian(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, into jacobian: UnsafeMutablePointer<Double>
     ) {
-        withRegion(of: gates) { h, _ in
+        region.withRegion(of: gates, data: data, appendingOne: hasBias) { h, _ in
             let c = factors.gradient
             for r in 0..<(dimension * dimension) { jacobian[r] = -c * h[r] }
-        }
-    }
-
-    /// `AffineRegionCache.withRegion` for this neuron's samples, x̃_i = (x_i[, 1]).
-    private func withRegion(of gates: UnsafePointer<Double>,
-                            _ body: (UnsafePointer<Double>, UnsafePointer<Double>) -> Void) {
-        let d = data.inputDimension
-        data.inputs.withUnsafeBufferPointer { inputs in
-            data.targets.withUnsafeBufferPointer { targets in
-                region.withRegion(of: gates, sample: { i, row in
-                    let x = inputs.baseAddress! + i &* d
-                    for k in 0..<d { row[k] = x[k] }
-                    if hasBias { row[d] = 1 }
-                    return targets[i]
-                }, body)
-            }
         }
     }
 

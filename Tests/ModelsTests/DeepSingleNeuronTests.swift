@@ -42,6 +42,44 @@ import _TestSupport
         return (field, g, gates)
     }
 
+    /// The integrator's stages evaluate F from H = Σ s_i² x_i x_iᵀ and q = Σ s_i y_i x_i kept by
+    /// rank-one changes (`AffineRegionCache`); an evaluation with switching values sums over
+    /// the samples. Along 300 random changes of the inner gates (flips, fractional gates as
+    /// while sliding, bursts that resum H whole) both agree to the rounding of their terms:
+    /// 64 u·c·(|P|·Σ_i s_i |x_i|(|P s_i z_i| + |y_i|)) in w, the same with |z_i| for the v_k.
+    @Test("The field from the cached region equals the sample sum after any sequence of gate changes", arguments: [1, 3])
+    func cachedRegionFieldMatchesSampleSum(scalarWeights m: Int) throws {
+        let (model, theta) = try Self.instance(seed: 21, scalarWeights: m)
+        let n = model.data.sampleCount, d = model.data.inputDimension
+        var generator = SeededGenerator(seed: 22)
+        var gates = [Double](repeating: 1, count: model.surfaceCount)
+        for i in 0..<n { gates[i] = Double(Int.random(in: 0...1, using: &generator)) }
+        var cached = [Double](repeating: 0, count: model.dimension), summed = cached
+        var switching = [Double](repeating: 0, count: model.surfaceCount)
+        let gain = theta[d...].reduce(1, *)
+        for step in 0..<300 {
+            for _ in 0..<(step % 40 == 39 ? n / 2 : 1 + step % 3) {
+                let i = Int.random(in: 0..<n, using: &generator)
+                gates[i] = step % 7 == 0 ? Double.random(in: 0...1, using: &generator) : 1 - gates[i].rounded()
+            }
+            model.evaluate(at: theta, gates: gates, field: &cached, switching: nil)
+            model.evaluate(at: theta, gates: gates, field: &summed, switching: &switching)
+            var inputScale = [Double](repeating: 0, count: d), pathScale = 0.0
+            for i in 0..<n {
+                let x = Array(model.data.input(i)), z = zip(x, theta).reduce(0) { $0 + $1.0 * $1.1 }
+                let terms = gates[i] * (abs(gain * gates[i] * z) + abs(model.data.targets[i]))
+                for l in 0..<d { inputScale[l] += terms * abs(x[l]) }
+                pathScale += terms * abs(z)
+            }
+            let unit = 64 * Double.ulpOfOne / 2 / Double(n)
+            for l in 0..<d { #expect(abs(cached[l] - summed[l]) <= unit * abs(gain) * inputScale[l], "step \(step), w_\(l)") }
+            for k in 0..<m {
+                let derivative = abs(gain / theta[d + k])
+                #expect(abs(cached[d + k] - summed[d + k]) <= unit * derivative * pathScale, "step \(step), v_\(k + 1)")
+            }
+        }
+    }
+
     @Test("The field is minus the loss gradient (central differences), for every sign pattern of the v_k",
           arguments: 1...3)
     func fieldIsNegativeLossGradient(m: Int) throws {
