@@ -147,6 +147,15 @@ enum ScenarioRun {
         var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
         entries += neuronEvents.initialEntries
         var advanceCount = 0
+        // The observer asks for the loss at one state up to three times (an event's entry,
+        // the plateau scan, the trajectory row): O(n·p) each, so it is computed once.
+        var lastLoss: (state: [Double], value: Double)?
+        func loss(at state: UnsafeBufferPointer<Double>) -> Double {
+            if let lastLoss, lastLoss.state.elementsEqual(state) { return lastLoss.value }
+            let value = model.loss(at: state.baseAddress!)
+            lastLoss = (Array(state), value)
+            return value
+        }
         var lastRowTime = -Double.infinity
         // Every event gets a trajectory row, whatever the schedule skips: the engine
         // reports the state after an event through `didAdvance` right after recording it.
@@ -155,7 +164,7 @@ enum ScenarioRun {
         func appendRow(_ t: Double, _ state: UnsafeBufferPointer<Double>) {
             guard t != lastRowTime else { return }
             do {
-                try writer.appendTrajectoryRow(time: t, loss: model.loss(at: state.baseAddress!), parameters: state)
+                try writer.appendTrajectoryRow(time: t, loss: loss(at: state), parameters: state)
                 lastRowTime = t
             } catch { writeError = writeError ?? error }
         }
@@ -165,7 +174,7 @@ enum ScenarioRun {
             didAdvance: { t, state in
                 defer { advanceCount += 1 }
                 progress.report(time: t, eventCount: entries.count)
-                plateaus.add(time: t, loss: model.loss(at: state.baseAddress!), state: state)
+                plateaus.add(time: t, loss: loss(at: state), state: state)
                 defer { hasEventSinceLastAdvance = false }
                 guard advanceCount == 0 || hasEventSinceLastAdvance
                     || scenario.trajectory.keepsStep(advanceCount, at: t, lastRowTime: lastRowTime, endTime: scenario.endTime)
@@ -174,9 +183,9 @@ enum ScenarioRun {
             },
             didRecordEvent: { event, state in
                 hasEventSinceLastAdvance = true
-                let loss = model.loss(at: state.baseAddress!)
-                entries.append(TimelineRecord(event, label: NeuronLevelEvents.label(of: event, in: model), loss: loss))
-                entries += neuronEvents.entries(after: event, loss: loss)
+                let value = loss(at: state)
+                entries.append(TimelineRecord(event, label: NeuronLevelEvents.label(of: event, in: model), loss: value))
+                entries += neuronEvents.entries(after: event, loss: value)
             },
             didReachOutputTime: { t, state in
                 settings.didReachOutputTime?(t, state)

@@ -184,14 +184,17 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let nextCrossing = hi == stepEnd
             ? screen.hermiteCrossing(of: candidates.filter { !crossed.contains($0) }, from: t0, to: stepEnd) : nil
         // At the step's own end the state is the accepted one (projected onto the sliding
-        // surfaces); where the last probe re-stepped to the event time, it is that probe's.
+        // surfaces) and evaluated already; where the last probe re-stepped to the event time,
+        // it is that probe's, with its evaluation.
         if let last = lastProbe, last == (t0, eventTime), eventTime != stepEnd {
             w.state.update(from: w.trialState, count: w.dimension)
+            time = eventTime
+            try evaluator.adoptTrialEvaluation(at: time)
         } else if eventTime != stepEnd {
             try integrator.restep(from: t0, state: w.stepStart, derivative: w.fieldStart, to: eventTime, into: w.state)
+            time = eventTime
+            try evaluator.evaluateCurrentState(at: time)
         }
-        time = eventTime
-        try evaluator.evaluateCurrentState(at: time)
         let contacts = crossed + screen.functionsAboutToCross(
             excluding: crossed, within: options.eventTimeTolerance.time(near: time))
         let surfaces = contacts.filter { !evaluator.isWatched($0) }

@@ -74,6 +74,24 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         guard evaluate(at: w.state, field: w.field, gates: w.gates, values: w.values, rates: w.rates) else {
             throw .singularSlidingSystem(surfaces: mode.slidingSurfaces, t: t)
         }
+        try finishCurrentState(at: t)
+    }
+
+    /// Makes the trial evaluation the current one, for a current state just set to the trial
+    /// state in the same mode: what `evaluateCurrentState` would compute, without the O(m)
+    /// evaluation of F, g and their rates again.
+    func adoptTrialEvaluation(at t: Double) throws(FlowError) {
+        let w = workspace
+        w.field.update(from: w.trialField, count: w.dimension)
+        w.gates.update(from: w.trialGates, count: w.surfaceCount)
+        w.values.update(from: w.trialValues, count: w.functionCount)
+        w.rates.update(from: w.trialRates, count: w.functionCount)
+        try finishCurrentState(at: t)
+    }
+
+    /// The finiteness check and the signed distances of the current evaluation.
+    private func finishCurrentState(at t: Double) throws(FlowError) {
+        let w = workspace
         for i in 0..<w.dimension where !w.state[i].isFinite || !w.field[i].isFinite {
             let (what, value) = w.state[i].isFinite ? ("field", w.field[i]) : ("state", w.state[i])
             throw .nonFiniteState(t: t, cause: "\(what) component \(i) is \(value)")

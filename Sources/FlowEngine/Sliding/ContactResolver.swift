@@ -113,6 +113,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                 if after != before { changed = true }
             }
             try evaluator.evaluateCurrentState(at: t)
+            var leftSlidingRange = false
             for j in mode.slidingSurfaces where hasLeftSlidingRange(j, wasSliding: originalSlidingSurfaces.contains(j)) {
                 released.insert(j)
                 if previous[j] == nil {
@@ -120,13 +121,14 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                     contacts.append(j)
                 }
                 apply(.on(w.gates[j] > 1 ? .positive : .negative), to: j)
-                changed = true
+                leftSlidingRange = true
             }
-            if !changed {
+            if !changed && !leftSlidingRange {
                 settled = true
                 break
             }
-            try evaluator.evaluateCurrentState(at: t)
+            // The evaluation above is of the mode as it stands unless a gate left its range.
+            if leftSlidingRange { try evaluator.evaluateCurrentState(at: t) }
         }
         if !settled { settled = try slidesOnAll(contacts, at: t) }
         guard settled else { throw .inconsistentSwitching(surfaces: contacts, t: t) }
