@@ -86,7 +86,9 @@ final class AffineRegionCache: @unchecked Sendable {
                     let h = hessianBuffer.baseAddress!, q = targetBuffer.baseAddress!
                     var changed = 0
                     for i in 0..<sampleCount where pattern[i] != gates[i] { changed += 1 }
-                    if !isSummed || changed > 0 && (changes + changed > sampleCount || changed * p > sampleCount) {
+                    // A non-finite H (a non-finite gate once) is summed whole again, never updated.
+                    let isFinite = h[0].isFinite && q[0].isFinite
+                    if !isSummed || !isFinite || changed > 0 && (changes + changed > sampleCount || changed * p > sampleCount) {
                         h.update(repeating: 0, count: p * p)
                         q.update(repeating: 0, count: p)
                         for i in 0..<sampleCount where pattern[i] != 0 {

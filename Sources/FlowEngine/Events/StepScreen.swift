@@ -87,38 +87,47 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// one within its band, now moving the wrong way): they have no root in the step and t0
     /// decided them already, so they are met at the bracket's end, unless another candidate's
     /// root comes first.
-    /// - Returns: the start and the candidates to locate (none: all were across at t0); a
-    ///   start after t0 has every d there in `workspace.distanceLo`.
+    /// A surface leaving its exit band (`isLeavingExitBand`) is located at the root of
+    /// d_j + ε_j from either start, a returning one at its own root.
+    /// - Returns: the start, the candidates to locate (none: all were across at t0) and the
+    ///   shift of each one's d while locating (`EventLocator.locate`); a start after t0 has
+    ///   every d there in `workspace.distanceLo`.
     func bracketStart(of candidates: [Int], from t0: Double, to t1: Double, before hi: Double,
-                      probe: (Double) throws(FlowError) -> Void) throws(FlowError) -> (lo: Double, candidates: [Int])
+                      probe: (Double) throws(FlowError) -> Void)
+        throws(FlowError) -> (lo: Double, candidates: [Int], shifts: [Double])
     {
         let w = workspace
         let stepLength = t1 - t0
         let locatable = candidates.filter { evaluator.isSliding($0) || w.distanceStart[$0] >= 0 || isLeavingExitBand($0) }
+        let fromStepStart = (t0, locatable, locatable.map(exitBandShift))
         let returning = candidates.filter { j in
             j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
                 && (-w.hysteresis[j]...0).contains(w.distanceStart[j]) && w.distanceRateStart[j] > 0
         }
-        guard !returning.isEmpty else { return (t0, locatable) }
+        guard !returning.isEmpty else { return fromStepStart }
         var start = t0
         for j in returning {
             // The highest interior maximum of d_j's interpolant is the lowest dip of −d_j's.
             guard let peak = HermiteScreen.interiorDip(
                 start: -w.distanceStart[j], end: -w.distanceEnd[j], startSlope: -stepLength * w.distanceRateStart[j],
                 endSlope: -stepLength * w.distanceRateEnd[j])
-            else { return (t0, locatable) }
+            else { return fromStepStart }
             start = max(start, t0 + peak.fraction * stepLength)
         }
-        guard start < hi else { return (t0, locatable) }
+        guard start < hi else { return fromStepStart }
         try probe(start)
         evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceLo, rateInto: nil)
-        guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return (t0, locatable) }
+        guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return fromStepStart }
+        // d_j at the start as the locator will see it: shifted where j leaves its band.
+        let shift = { (j: Int) in returning.contains(j) ? 0 : self.exitBandShift(of: j) }
         // Another locatable candidate across by then has the earlier root, located from t0;
         // candidates across since before t0 and still across are left to the bracket's end.
-        if locatable.contains(where: { !returning.contains($0) && w.distanceLo[$0] <= 0 }) {
-            return (t0, locatable.filter { !returning.contains($0) })
+        let others = locatable.filter { !returning.contains($0) }
+        if others.contains(where: { w.distanceLo[$0] + shift($0) <= 0 }) {
+            return (t0, others, others.map(exitBandShift))
         }
-        return (start, candidates.filter { w.distanceLo[$0] > 0 })
+        let located = candidates.filter { w.distanceLo[$0] + shift($0) > 0 }
+        return (start, located, located.map(shift))
     }
 
     /// Whether candidate j starts the step within its exit band on the wrong side, d_j(t0) ∈

@@ -166,12 +166,12 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             return
         }
         let stepEnd = time
-        let (lo, located) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
+        let (lo, located, shifts) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
         // Candidates already across at t0 have no root in the step: they meet at its end.
         let (eventTime, crossed) = located.isEmpty ? (hi, candidates) : try locator.locate(
             lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
             ratesAtLo: lo == t0 ? w.distanceRateStart : nil, candidates: located,
-            shifts: lo == t0 ? located.map(screen.exitBandShift) : [], tolerance: options.eventTimeTolerance,
+            shifts: shifts, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
         ) { (t: Double, distances: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) throws(FlowError) in
             try probe(t)
