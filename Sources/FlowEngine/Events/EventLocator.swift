@@ -49,8 +49,8 @@ final class EventLocator {
     ///   - distancesAtLo, distancesAtHi: d at both ends, one per function.
     ///   - ratesAtLo: ḋ at `lo` (NaN where there is none), when known.
     ///   - candidates: the functions that may have crossed in (lo, hi].
-    ///   - shifts: per candidate, a constant added to its d everywhere (none when empty): the
-    ///     root located is that of d + shift (a surface leaving its exit band, `StepScreen`).
+    ///   - shifts: per candidate, a constant added to its d everywhere (0 for most): the root
+    ///     located is that of d + shift (a surface leaving its exit band, `StepScreen`).
     ///   - firstEstimate: where to try first, if something better than the secant is known
     ///     (the Hermite interpolants' crossing); later trials are Illinois as usual.
     ///   - probe: writes d and ḋ (NaN where unknown) at a trial time into its two buffers.
@@ -59,13 +59,12 @@ final class EventLocator {
     /// - Throws: `FlowError.eventLocationFailed` if the bracket does not shrink to τ.
     func locate(
         lo: Double, hi: Double, distancesAtLo: UnsafePointer<Double>, distancesAtHi: UnsafePointer<Double>,
-        ratesAtLo: UnsafePointer<Double>? = nil, candidates: [Int], shifts: [Double] = [], tolerance: EventTolerance,
+        ratesAtLo: UnsafePointer<Double>?, candidates: [Int], shifts: [Double], tolerance: EventTolerance,
         firstEstimate: Double? = nil,
         probe: (Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) throws(FlowError) -> Void
     ) throws(FlowError) -> (time: Double, surfaces: [Int]) {
         var lo = lo, hi = hi
         // d of candidate c = candidates[c] at both ends.
-        let shifts = shifts.isEmpty ? Array(repeating: 0.0, count: candidates.count) : shifts
         var distanceLo = candidates.indices.map { max(distancesAtLo[candidates[$0]] + shifts[$0], 0) }
         var distanceHi = candidates.indices.map { distancesAtHi[candidates[$0]] + shifts[$0] }
         var alpha = 1.0
