@@ -22,10 +22,11 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        .target(name: "CModelKernels"),
 
         // MARK: - Public API
         .target(name: "FlowEngine", dependencies: ["CGSL"], exclude: ["README.md"]),
-        .target(name: "Models", dependencies: ["FlowEngine"], exclude: ["README.md"]),
+        .target(name: "Models", dependencies: ["FlowEngine", "CModelKernels"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["FlowEngine", "Models"]),
         .target(name: "Sweeps", dependencies: [.product(name: "Yams", package: "Yams")]),
         .executableTarget(

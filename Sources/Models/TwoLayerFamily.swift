@@ -1,3 +1,4 @@
+import CModelKernels
 import FlowEngine
 
 /// The per-sample terms the two-layer networks share (`TwoLayerNetwork`,
@@ -134,7 +135,8 @@ extension TwoLayerFamily {
 /// through two sums with weights ω_i = r_i s_ki: Σ ω_i and Σ ω_i x_i (its share of the output
 /// weight's field, Σ ω_i z_ki = w_k·Σ ω_i x_i + b_k Σ ω_i, follows from them: z is affine).
 protocol AffineNeuronFamily: TwoLayerFamily {
-    /// w_k, d entries of θ.
+    /// w_k, d entries of θ; the rows of neurons k and k + 1 are consecutive (the field's
+    /// kernels read W as an m×d row-major block from `inputWeights(0, θ)`).
     func inputWeights(_ k: Int, _ theta: UnsafePointer<Double>) -> UnsafePointer<Double>
     /// b_k, or 0 for a network without biases.
     func bias(_ k: Int, _ theta: UnsafePointer<Double>) -> Double
@@ -203,56 +205,40 @@ extension AffineNeuronFamily {
     /// F(θ, s), written over `field`; the switching values into `switching`. Two passes, so
     /// that every sum over samples runs down whole `SampleBlock`s in vector lanes:
     /// 1. a block at a time, the pre-activations of every neuron (into `switching`), the
-    ///    outputs h_i and the pulls r_i;
+    ///    outputs h_i and the pulls r_i (`reluflow_affine_block`);
     /// 2. a neuron at a time, its weights ω_i = r_i s_ki and the sums Σ ω_i, Σ ω_i x_i
-    ///    (`addNeuronTerms`), each accumulated lane-wise over the blocks and then reduced
-    ///    (`SampleBlock.laneSum`): a fixed order, so results are the same on every run.
-    /// That is the two GEMM-shaped products Z = W Xᵀ and (ω) X, 2·m·n·d multiply-adds.
-    /// Scratch (the pulls and weights, a block each; d sums) is on the stack: no heap allocation.
+    ///    (`reluflow_neuron_sums`, then `addNeuronTerms`), each accumulated lane-wise over the
+    ///    blocks and then reduced (`SampleBlock.laneSum`'s order): a fixed order, so results
+    ///    are the same on every run and every CPU.
+    /// That is the two GEMM-shaped products Z = W Xᵀ and (ω) X, 2·m·n·d multiply-adds, in the
+    /// C kernels of `CModelKernels`, which use the widest vector unit the CPU has.
+    /// Scratch (u_k and b_k, the pulls and weights, d sums) is on the stack: no heap allocation.
     func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
         let n = data.sampleCount, d = data.inputDimension
         let blockCount = (n + SampleBlock.width - 1) / SampleBlock.width
         field.update(repeating: 0, count: dimension)
         data.columns.withUnsafeBufferPointer { columnBuffer in
-            withUnsafeTemporaryAllocation(of: SIMD8<Double>.self, capacity: 2 * blockCount) { blockValues in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { inputSums in
-                    let columns = columnBuffer.baseAddress!, pulls = blockValues.baseAddress!
-                    let weights = pulls + blockCount, inputs = inputSums.baseAddress!
-                    for b in 0..<blockCount {
-                        let block = b * SampleBlock.width, count = min(SampleBlock.width, n - block)
-                        var outputs = SIMD8<Double>()
-                        for k in 0..<width {
-                            let z = preActivations(k, block: block, columns, state)
-                            if let switching { SampleBlock.store(z, to: switching + k * n + block, count: count) }
-                            let s = SampleBlock.load(gates + k * n + block, count: count)
-                            outputs += SIMD8(repeating: outerWeight(k, state)) * s * z
-                        }
-                        pulls[b] = pull(samples: block, count: count, outputSums: outputs)
-                    }
-                    for k in 0..<width {
-                        var weightSum = SIMD8<Double>()
-                        for b in 0..<blockCount {
-                            let block = b * SampleBlock.width
-                            let w = pulls[b] * SampleBlock.load(gates + k * n + block, count: min(SampleBlock.width, n - block))
-                            weights[b] = w
-                            weightSum += w
-                        }
-                        for l in 0..<d {
-                            let column = UnsafeRawPointer(columns + l * data.columnStride)
-                            var even = SIMD8<Double>(), odd = SIMD8<Double>()
-                            var b = 0
-                            while b &+ 1 < blockCount {
-                                even += weights[b] * column.loadUnaligned(fromByteOffset: b &* 64, as: SIMD8<Double>.self)
-                                odd += weights[b &+ 1] * column.loadUnaligned(fromByteOffset: (b &+ 1) &* 64, as: SIMD8<Double>.self)
-                                b &+= 2
-                            }
-                            if b < blockCount { even += weights[b] * column.loadUnaligned(fromByteOffset: b &* 64, as: SIMD8<Double>.self) }
-                            inputs[l] = SampleBlock.laneSum(even + odd)
-                        }
-                        addNeuronTerms(of: k, weightSum: SampleBlock.laneSum(weightSum), weightedInputs: inputs,
-                                       weightedPreActivation: nil, state, into: field)
-                    }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * blockCount * SampleBlock.width + 2 * width + d) {
+                let columns = columnBuffer.baseAddress!, pulls = $0.baseAddress!
+                let weights = pulls + blockCount * SampleBlock.width, outer = weights + blockCount * SampleBlock.width
+                let biases = outer + width, inputs = biases + width
+                for k in 0..<width { (outer[k], biases[k]) = (outerWeight(k, state), bias(k, state)) }
+                for b in 0..<blockCount {
+                    let block = b * SampleBlock.width, count = min(SampleBlock.width, n - block)
+                    let outputs = pulls + block
+                    reluflow_affine_block(width, d, n, block, count, inputWeights(0, state), biases, columns,
+                                          data.columnStride, switching, gates, outer, outputs)
+                    let lanes = UnsafeRawPointer(outputs).loadUnaligned(as: SIMD8<Double>.self)
+                    UnsafeMutableRawPointer(outputs).storeBytes(of: pull(samples: block, count: count, outputSums: lanes),
+                                                                as: SIMD8<Double>.self)
+                }
+                for k in 0..<width {
+                    var weightSum = 0.0
+                    reluflow_neuron_sums(k, d, n, blockCount, pulls, gates, columns, data.columnStride, weights,
+                                         &weightSum, inputs)
+                    addNeuronTerms(of: k, weightSum: weightSum, weightedInputs: inputs, weightedPreActivation: nil,
+                                   state, into: field)
                 }
             }
         }
@@ -285,14 +271,17 @@ extension AffineNeuronFamily {
         }
     }
 
-    /// ġ_ki = z_ki evaluated at the velocity: the pre-activations are linear in θ.
+    /// ġ_ki = z_ki evaluated at the velocity: the pre-activations are linear in θ. Pass 1 of
+    /// `familyField` without gates.
     func linearSwitchingRates(velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount
         data.columns.withUnsafeBufferPointer { columnBuffer in
-            for k in 0..<width {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { biases in
+                for k in 0..<width { biases[k] = bias(k, velocity) }
                 for block in stride(from: 0, to: n, by: SampleBlock.width) {
-                    SampleBlock.store(preActivations(k, block: block, columnBuffer.baseAddress!, velocity),
-                                      to: rates + k * n + block, count: min(SampleBlock.width, n - block))
+                    reluflow_affine_block(width, data.inputDimension, n, block, min(SampleBlock.width, n - block),
+                                          inputWeights(0, velocity), biases.baseAddress!, columnBuffer.baseAddress!,
+                                          data.columnStride, rates, nil, nil, nil)
                 }
             }
         }

@@ -61,6 +61,19 @@ struct RunFolderSchemaTests {
         #expect(decoded.finalParameters["W"]?.flattened == [1, 2, 3, 4])
     }
 
+    @Test("A list of surface pairs, written as one text, is the text its elements encode to one by one")
+    func surfacePairListText() throws {
+        let pairs = [RunSummaryRecord.SurfacePair(neuron: 0, sample: 12),
+                     RunSummaryRecord.SurfacePair(neuron: 7, sample: 3, gate: 0.25),
+                     RunSummaryRecord.SurfacePair(neuron: 1, sample: 0, gate: .nan),
+                     RunSummaryRecord.SurfacePair(neuron: 2, sample: 5, gate: 1e-12)]
+        let elementByElement = try "[" + pairs.map { try JSONTextEncoder().encode($0) }.joined(separator: ", ") + "]"
+        #expect(try JSONTextEncoder().encode(pairs) == elementByElement)
+        #expect(try JSONTextEncoder().encode([RunSummaryRecord.SurfacePair]()) == "[]")
+        #expect(elementByElement.contains(#"{"neuron": 7, "sample": 3, "gate": 0.25}"#)
+                && elementByElement.contains(#""gate": null"#) && elementByElement.contains(#""gate": 1e-12"#))
+    }
+
     @Test("compare.json puts each run on a line of its own and writes missing orders as null")
     func compareLayout() throws {
         let run = CompareRecord.Run(

@@ -142,6 +142,33 @@ import _TestSupport
         #expect(field == again)
     }
 
+    /// A partial last block (n = 203), a neuron count and a dimension that are not multiples of
+    /// the kernels' groups of four (m = 7, d = 5), and P1's size without biases.
+    @Test("The field, the switching values and their rates are the same to the bit on every vector unit the CPU has",
+          .enabled(if: FieldKernelLevel.widest > 0, "the CPU has only the baseline unit"),
+          arguments: [(5, 203, 7, true), (10, 200, 50, false)])
+    func fieldIsTheSameOnEveryVectorUnit(d: Int, n: Int, m: Int, bias: Bool) throws {
+        let instance = TwoLayerInstance.teacherStudent(seed: 11, inputDimension: d, samples: n, width: m, bias: bias)
+        let model = try instance.model(scaling: .sqrtWidth, normalization: .halfSum)
+        var gates = model.signGates(at: instance.initial)
+        for j in stride(from: 2, to: gates.count, by: 7) { gates[j] = 0.625 }
+        func bits(at level: Int) -> [UInt64] {
+            #expect(FieldKernelLevel.use(level) == level)
+            var field = [Double](repeating: 0, count: model.dimension)
+            var switching = [Double](repeating: 0, count: model.surfaceCount), rates = switching
+            model.evaluate(at: instance.initial, gates: gates, field: &field, switching: &switching)
+            model.switchingRates(at: instance.initial, velocity: field, into: &rates)
+            return (field + switching + rates).map(\.bitPattern)
+        }
+        let widest = FieldKernelLevel.widest
+        let reference = bits(at: widest)
+        for level in 0..<widest {
+            let differing = zip(bits(at: level), reference).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(FieldKernelLevel.names[level]): \(differing) of \(reference.count) values differ")
+        }
+        FieldKernelLevel.use(widest)
+    }
+
     /// Teacher–student seeds 2 and 4 slide (152 and 34 sliding steps, slide starts and exits
     /// to both sides); seed 0 only crosses.
     @Test("Layer balance a_k² − ‖w_k‖² − b_k² stays constant through crossings and sliding", arguments: [0, 2, 4])

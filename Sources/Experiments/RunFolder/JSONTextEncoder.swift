@@ -18,7 +18,7 @@ public struct JSONTextEncoder {
 
     public func encode(_ value: some Encodable) throws -> String {
         let root = JSONTextNode()
-        try value.encode(to: JSONTextNodeEncoder(node: root, codingPath: []))
+        try JSONTextNodeEncoder(node: root, codingPath: []).encode(value)
         let tree = root.value
         guard case .linePerKey(let expandedKeys) = layout, case .object(let fields) = tree else { return tree.text }
         return "{\n" + fields.map { key, value in

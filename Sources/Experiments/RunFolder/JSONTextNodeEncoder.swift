@@ -79,6 +79,18 @@ struct JSONTextNodeEncoder: Encoder {
         SingleValueContainer(node: node, codingPath: codingPath)
     }
 
+    /// `value` into this encoder's node: as one leaf of text if it renders itself
+    /// (`JSONTextRendering`), else through its `Encodable` conformance.
+    func encode(_ value: some Encodable) throws {
+        if let rendering = value as? any JSONTextRendering {
+            var text = ""
+            rendering.appendJSONText(to: &text)
+            node.set(.literal(text))
+        } else {
+            try value.encode(to: self)
+        }
+    }
+
     private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: JSONTextNode
         let codingPath: [any CodingKey]
@@ -86,7 +98,7 @@ struct JSONTextNodeEncoder: Encoder {
         mutating func encodeNil(forKey key: Key) throws { node.child(forKey: key.stringValue).set(.null) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try value.encode(to: JSONTextNodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key]))
+            try JSONTextNodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key]).encode(value)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
@@ -117,7 +129,7 @@ struct JSONTextNodeEncoder: Encoder {
 
         mutating func encodeNil() throws { node.appendedElement().set(.null) }
 
-        mutating func encode<T: Encodable>(_ value: T) throws { try value.encode(to: nextEncoder()) }
+        mutating func encode<T: Encodable>(_ value: T) throws { try nextEncoder().encode(value) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             nextEncoder().container(keyedBy: keyType)
@@ -149,7 +161,7 @@ struct JSONTextNodeEncoder: Encoder {
         mutating func encode(_ value: UInt32) throws { try encode(UInt(value)) }
         mutating func encode(_ value: UInt64) throws { try encode(UInt(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            try value.encode(to: JSONTextNodeEncoder(node: node, codingPath: codingPath))
+            try JSONTextNodeEncoder(node: node, codingPath: codingPath).encode(value)
         }
     }
 }

@@ -1,0 +1,110 @@
+// The kernels' bodies, compiled once per vector unit by model_kernels.c: it defines
+// KERNEL_TARGET (the target attribute) and KERNEL_NAME(name) (the name with the unit's
+// suffix) before each inclusion. No include guard, on purpose.
+//
+// Each sum is one chain of additions in the order the header gives. A chain waits on its
+// adder's latency, so the loops run several independent chains side by side: four neurons'
+// pre-activations in pass 1, four features' sums in pass 2. That changes no sum's order.
+
+KERNEL_TARGET
+static void KERNEL_NAME(affine_block)(long m, long d, long n, long block, long count,
+                                      const double *weights, const double *biases,
+                                      const double *columns, long columnStride,
+                                      double *switching, const double *gates, const double *outer,
+                                      double *outputSums) {
+    Lanes outputs = BROADCAST(0.0);
+    // Neuron k's z (pre-activations of the block) to `switching` and into `outputs`.
+#define FINISH_NEURON(k, z)                                                                   \
+    do {                                                                                      \
+        if (switching) {                                                                      \
+            double *target = switching + (k) * n + block;                                     \
+            if (count == 8) STORE8(target, z);                                                \
+            else for (long lane = 0; lane < count; lane++) target[lane] = (z)[lane];          \
+        }                                                                                     \
+        if (gates) {                                                                          \
+            Lanes s;                                                                          \
+            LOAD_FIRST(s, gates + (k) * n + block, count);                                    \
+            outputs += BROADCAST(outer[k]) * s * (z);                                         \
+        }                                                                                     \
+    } while (0)
+    long k = 0;
+    for (; k + 4 <= m; k += 4) {
+        const double *w0 = weights + k * d, *w1 = w0 + d, *w2 = w1 + d, *w3 = w2 + d;
+        Lanes z0 = BROADCAST(biases[k]), z1 = BROADCAST(biases[k + 1]);
+        Lanes z2 = BROADCAST(biases[k + 2]), z3 = BROADCAST(biases[k + 3]);
+        for (long l = 0; l < d; l++) {
+            Lanes column;
+            LOAD8(column, columns + l * columnStride + block);
+            z0 += column * BROADCAST(w0[l]);
+            z1 += column * BROADCAST(w1[l]);
+            z2 += column * BROADCAST(w2[l]);
+            z3 += column * BROADCAST(w3[l]);
+        }
+        FINISH_NEURON(k, z0);
+        FINISH_NEURON(k + 1, z1);
+        FINISH_NEURON(k + 2, z2);
+        FINISH_NEURON(k + 3, z3);
+    }
+    for (; k < m; k++) {
+        const double *w = weights + k * d;
+        Lanes z = BROADCAST(biases[k]);
+        for (long l = 0; l < d; l++) {
+            Lanes column;
+            LOAD8(column, columns + l * columnStride + block);
+            z += column * BROADCAST(w[l]);
+        }
+        FINISH_NEURON(k, z);
+    }
+#undef FINISH_NEURON
+    if (gates) STORE8(outputSums, outputs);
+}
+
+KERNEL_TARGET
+static void KERNEL_NAME(neuron_sums)(long k, long d, long n, long blockCount,
+                                     const double *pulls, const double *gates,
+                                     const double *columns, long columnStride,
+                                     double *scratch, double *weightSum, double *weightedInputs) {
+    Lanes *weights = (Lanes *)scratch;
+    Lanes sum = BROADCAST(0.0);
+    for (long b = 0; b < blockCount; b++) {
+        long block = b * 8, count = n - block < 8 ? n - block : 8;
+        Lanes pull, s;
+        LOAD8(pull, pulls + block);
+        LOAD_FIRST(s, gates + k * n + block, count);
+        Lanes w = pull * s;
+        weights[b] = w;
+        sum += w;
+    }
+    *weightSum = LANE_SUM(sum);
+    // Feature l's Σ ω x over the blocks, even and odd blocks in two chains, at once for the
+    // `FEATURES` features from l.
+#define FEATURE_SUMS(FEATURES)                                                                \
+    do {                                                                                      \
+        Lanes even[FEATURES], odd[FEATURES];                                                  \
+        for (int f = 0; f < FEATURES; f++) even[f] = odd[f] = BROADCAST(0.0);                 \
+        long b = 0;                                                                           \
+        for (; b + 1 < blockCount; b += 2) {                                                  \
+            for (int f = 0; f < FEATURES; f++) {                                              \
+                const double *column = columns + (l + f) * columnStride;                      \
+                Lanes x0, x1;                                                                 \
+                LOAD8(x0, column + b * 8);                                                    \
+                LOAD8(x1, column + (b + 1) * 8);                                              \
+                even[f] += weights[b] * x0;                                                   \
+                odd[f] += weights[b + 1] * x1;                                                \
+            }                                                                                 \
+        }                                                                                     \
+        for (int f = 0; f < FEATURES; f++) {                                                  \
+            if (b < blockCount) {                                                             \
+                Lanes x0;                                                                     \
+                LOAD8(x0, columns + (l + f) * columnStride + b * 8);                          \
+                even[f] += weights[b] * x0;                                                   \
+            }                                                                                 \
+            Lanes total = even[f] + odd[f];                                                   \
+            weightedInputs[l + f] = LANE_SUM(total);                                          \
+        }                                                                                     \
+    } while (0)
+    long l = 0;
+    for (; l + 4 <= d; l += 4) FEATURE_SUMS(4);
+    for (; l < d; l++) FEATURE_SUMS(1);
+#undef FEATURE_SUMS
+}
