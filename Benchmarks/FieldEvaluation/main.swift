@@ -1,14 +1,14 @@
 // Cost of one field evaluation of a two-layer network, at P1 size by default (d 10, n 200
 // samples, m 50 neurons, biases, half_sum; the peer harness's P1 case).
 //
-//   swift run -c release FieldEvaluation [d n m] [--evaluations N] [--level L]
+//   swift run -c release FieldEvaluation [d n m] [--evaluations N] [--level L] [--threads T]
 //
 // A teacher–student instance (seed 1, teacher width 5, scale 0.1) with the gates of its
 // initial state. Three costs, each in µs per call, the median of 5 rounds of N calls:
 // the field alone (what the integrator asks for), the field with the m·n switching values
 // (the engine's evaluation at a step end or a trial state), and the m·n switching rates
 // along the field, on the CPU's widest vector unit or on `--level` L (0 baseline, 1 AVX2,
-// 2 AVX-512; `FieldKernelLevel`). A fingerprint of the results' bits follows: a change that must not move
+// 2 AVX-512), with `--threads` T threads once m·n reaches 2^18 (`FieldKernels`). A fingerprint of the results' bits follows: a change that must not move
 // results can be checked by comparing it before and after. Under
 // `valgrind --tool=callgrind` a small N gives instructions per call.
 import Foundation
@@ -30,12 +30,19 @@ if let flag = arguments.firstIndex(of: "--level") {
     guard flag + 1 < arguments.count, let level = Int(arguments[flag + 1]), level >= 0 else {
         fatalError("--level needs 0, 1 or 2")
     }
-    FieldKernelLevel.use(level)
+    FieldKernels.useLevel(level)
+    arguments.removeSubrange(flag...(flag + 1))
+}
+if let flag = arguments.firstIndex(of: "--threads") {
+    guard flag + 1 < arguments.count, let threads = Int(arguments[flag + 1]), threads > 0 else {
+        fatalError("--threads needs a positive count")
+    }
+    FieldKernels.useThreads(threads)
     arguments.removeSubrange(flag...(flag + 1))
 }
 let sizes = arguments.compactMap(Int.init)
 guard sizes.isEmpty || (sizes.count == 3 && sizes.allSatisfy { $0 > 0 }) else {
-    fatalError("usage: FieldEvaluation [d n m] [--evaluations N] [--level L]")
+    fatalError("usage: FieldEvaluation [d n m] [--evaluations N] [--level L] [--threads T]")
 }
 let (d, n, m) = sizes.isEmpty ? (10, 200, 50) : (sizes[0], sizes[1], sizes[2])
 
@@ -79,7 +86,8 @@ func fingerprint(_ values: [Double]...) -> String {
 
 print("d \(d), n \(n), m \(m): \(network.dimension) parameters, \(network.surfaceCount) switching functions, "
     + "\(gates.filter { $0 != 0 }.count) active, \(evaluations) calls per round, "
-    + "kernels on \(FieldKernelLevel.names[FieldKernelLevel.current])")
+    + "kernels on \(FieldKernels.levelNames[FieldKernels.level]), "
+    + "\(FieldKernels.parts(width: m, samples: n)) thread(s)")
 print(String(format: "field:                     %8.2f µs", fieldOnly))
 print(String(format: "field + switching values:  %8.2f µs", withSwitching))
 print(String(format: "switching rates:           %8.2f µs", rateCost))

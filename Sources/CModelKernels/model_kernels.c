@@ -1,4 +1,9 @@
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdlib.h>
+
 #include "model_kernels.h"
+#include "thread_pool.h"
 
 // No contraction of a*b + c into one fused multiply-add: the AVX-512 and AVX2 kernels must
 // round exactly as the SSE2 ones (and as Swift's SIMD8 arithmetic) do.
@@ -96,16 +101,73 @@ int reluflow_use_kernel_level(int requested) {
     return currentLevel;
 }
 
-void reluflow_affine_block(long m, long d, long n, long block, long count, const double *weights,
-                           const double *biases, const double *columns, long columnStride, double *switching,
-                           const double *gates, const double *outer, double *outputSums) {
-    affineBlocks[level()](m, d, n, block, count, weights, biases, columns, columnStride, switching, gates, outer,
-                          outputSums);
+/// The smallest m·n split into parts: below it a job's threads would cost more than they save.
+enum { PARALLEL_SURFACES = 1 << 18, MAX_THREADS = 64 };
+
+/// The threads large evaluations use; 0 until first asked.
+static _Atomic int threadCount = 0;
+
+static int clampedThreads(long threads) { return threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : (int)threads; }
+
+int reluflow_thread_count(void) {
+    int count = threadCount;
+    if (count > 0) return count;
+    const char *variable = getenv("RELUFLOW_THREADS");
+    if (variable && *variable) {
+        count = clampedThreads(strtol(variable, 0, 10));
+    } else {
+#ifdef __linux__
+        cpu_set_t allowed;
+        count = sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? clampedThreads(CPU_COUNT(&allowed)) : 1;
+#else
+        count = 1;
+#endif
+    }
+    threadCount = count;
+    return count;
 }
 
-void reluflow_neuron_sums(long k, long d, long n, long blockCount, const double *pulls, const double *gates,
-                          const double *columns, long columnStride, double *scratch, double *weightSum,
-                          double *weightedInputs) {
-    neuronSums[level()](k, d, n, blockCount, pulls, gates, columns, columnStride, scratch, weightSum,
-                        weightedInputs);
+int reluflow_use_threads(int threads) {
+    threadCount = clampedThreads(threads);
+    return threadCount;
+}
+
+long reluflow_parallel_parts(long m, long n) { return m * n < PARALLEL_SURFACES ? 1 : reluflow_thread_count(); }
+
+/// Pass 1 for this part's blocks (a contiguous share, the same for any thread count's
+/// blocks: each block is one thread's alone), with the pulls r_i.
+static void preActivationPart(void *context, long part, long parts) {
+    const ReluflowAffineField *f = context;
+    long blockCount = (f->n + 7) / 8;
+    AffineBlock *kernel = affineBlocks[level()];
+    for (long b = blockCount * part / parts; b < blockCount * (part + 1) / parts; b++) {
+        long block = b * 8, count = f->n - block < 8 ? f->n - block : 8;
+        double *outputs = f->gates ? f->pulls + block : 0;
+        kernel(f->m, f->d, f->n, block, count, f->weights, f->biases, f->columns, f->columnStride, f->switching,
+               f->gates, f->outer, outputs);
+        if (!f->gates) continue;
+        Lanes sums, targets;
+        LOAD8(sums, outputs);
+        LOAD_FIRST(targets, f->targets + block, count);
+        Lanes pulls = BROADCAST(f->pullFactor) * (sums / BROADCAST(f->alpha) - targets);
+        STORE8(outputs, pulls);
+    }
+}
+
+/// Pass 2 for this part's neurons, with the part's own scratch.
+static void neuronSumPart(void *context, long part, long parts) {
+    const ReluflowAffineField *f = context;
+    long blockCount = (f->n + 7) / 8;
+    NeuronSums *kernel = neuronSums[level()];
+    double *scratch = f->scratch + part * 8 * blockCount;
+    for (long k = f->m * part / parts; k < f->m * (part + 1) / parts; k++) {
+        kernel(k, f->d, f->n, blockCount, f->pulls, f->gates, f->columns, f->columnStride, scratch, f->weightSums + k,
+               f->weightedInputs + k * f->d);
+    }
+}
+
+void reluflow_affine_field(const ReluflowAffineField *field) {
+    long parts = reluflow_parallel_parts(field->m, field->n);
+    reluflow_run_parts(preActivationPart, (void *)field, parts);
+    if (field->gates) reluflow_run_parts(neuronSumPart, (void *)field, parts);
 }

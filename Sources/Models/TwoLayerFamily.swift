@@ -205,40 +205,48 @@ extension AffineNeuronFamily {
     /// F(θ, s), written over `field`; the switching values into `switching`. Two passes, so
     /// that every sum over samples runs down whole `SampleBlock`s in vector lanes:
     /// 1. a block at a time, the pre-activations of every neuron (into `switching`), the
-    ///    outputs h_i and the pulls r_i (`reluflow_affine_block`);
-    /// 2. a neuron at a time, its weights ω_i = r_i s_ki and the sums Σ ω_i, Σ ω_i x_i
-    ///    (`reluflow_neuron_sums`, then `addNeuronTerms`), each accumulated lane-wise over the
-    ///    blocks and then reduced (`SampleBlock.laneSum`'s order): a fixed order, so results
-    ///    are the same on every run and every CPU.
+    ///    outputs h_i and the pulls r_i;
+    /// 2. a neuron at a time, its weights ω_i = r_i s_ki and the sums Σ ω_i, Σ ω_i x_i, each
+    ///    accumulated lane-wise over the blocks and then reduced (`SampleBlock.laneSum`'s
+    ///    order), then its terms (`addNeuronTerms`): a fixed order, so results are the same
+    ///    on every run, every CPU and any thread count.
     /// That is the two GEMM-shaped products Z = W Xᵀ and (ω) X, 2·m·n·d multiply-adds, in the
-    /// C kernels of `CModelKernels`, which use the widest vector unit the CPU has.
-    /// Scratch (u_k and b_k, the pulls and weights, d sums) is on the stack: no heap allocation.
+    /// C kernels of `CModelKernels` (`reluflow_affine_field`), which use the widest vector
+    /// unit the CPU has and several threads for large m·n (`FieldKernels`).
+    /// Scratch (u_k and b_k, the pulls, the sums) is on the stack: no heap allocation.
     func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
-        let n = data.sampleCount, d = data.inputDimension
-        let blockCount = (n + SampleBlock.width - 1) / SampleBlock.width
         field.update(repeating: 0, count: dimension)
-        data.columns.withUnsafeBufferPointer { columnBuffer in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * blockCount * SampleBlock.width + 2 * width + d) {
-                let columns = columnBuffer.baseAddress!, pulls = $0.baseAddress!
-                let weights = pulls + blockCount * SampleBlock.width, outer = weights + blockCount * SampleBlock.width
-                let biases = outer + width, inputs = biases + width
-                for k in 0..<width { (outer[k], biases[k]) = (outerWeight(k, state), bias(k, state)) }
-                for b in 0..<blockCount {
-                    let block = b * SampleBlock.width, count = min(SampleBlock.width, n - block)
-                    let outputs = pulls + block
-                    reluflow_affine_block(width, d, n, block, count, inputWeights(0, state), biases, columns,
-                                          data.columnStride, switching, gates, outer, outputs)
-                    let lanes = UnsafeRawPointer(outputs).loadUnaligned(as: SIMD8<Double>.self)
-                    UnsafeMutableRawPointer(outputs).storeBytes(of: pull(samples: block, count: count, outputSums: lanes),
-                                                                as: SIMD8<Double>.self)
-                }
-                for k in 0..<width {
-                    var weightSum = 0.0
-                    reluflow_neuron_sums(k, d, n, blockCount, pulls, gates, columns, data.columnStride, weights,
-                                         &weightSum, inputs)
-                    addNeuronTerms(of: k, weightSum: weightSum, weightedInputs: inputs, weightedPreActivation: nil,
-                                   state, into: field)
+        withAffineField(at: state, gates: gates, switching: switching) { sums in
+            for k in 0..<width {
+                addNeuronTerms(of: k, weightSum: sums.weightSums[k], weightedInputs: sums.weightedInputs + k * data.inputDimension,
+                               weightedPreActivation: nil, state, into: field)
+            }
+        }
+    }
+
+    /// Runs `reluflow_affine_field` at θ (`gates` nil: the pre-activations alone) with its
+    /// scratch on the stack, and hands `body` its sums.
+    @inline(__always)
+    private func withAffineField(at theta: UnsafePointer<Double>, gates: UnsafePointer<Double>?,
+                                 switching: UnsafeMutablePointer<Double>?, _ body: (ReluflowAffineField) -> Void) {
+        let n = data.sampleCount, d = data.inputDimension
+        let paddedSamples = (n + SampleBlock.width - 1) / SampleBlock.width * SampleBlock.width
+        let parts = reluflow_parallel_parts(width, n)
+        let scratchCount = 3 * width + width * d + paddedSamples * (1 + parts)
+        data.columns.withUnsafeBufferPointer { columns in
+            data.targets.withUnsafeBufferPointer { targets in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: scratchCount) { buffer in
+                    let outer = buffer.baseAddress!, biases = outer + width, weightSums = biases + width
+                    let weightedInputs = weightSums + width, pulls = weightedInputs + width * d
+                    for k in 0..<width { (outer[k], biases[k]) = (gates == nil ? 0 : outerWeight(k, theta), bias(k, theta)) }
+                    var problem = ReluflowAffineField(
+                        m: width, d: d, n: n, weights: inputWeights(0, theta), biases: biases, outer: outer,
+                        columns: columns.baseAddress!, columnStride: data.columnStride, targets: targets.baseAddress!,
+                        alpha: alpha, pullFactor: -factors.gradient / alpha, gates: gates, switching: switching,
+                        pulls: pulls, weightSums: weightSums, weightedInputs: weightedInputs, scratch: pulls + paddedSamples)
+                    reluflow_affine_field(&problem)
+                    body(problem)
                 }
             }
         }
@@ -274,16 +282,6 @@ extension AffineNeuronFamily {
     /// ġ_ki = z_ki evaluated at the velocity: the pre-activations are linear in θ. Pass 1 of
     /// `familyField` without gates.
     func linearSwitchingRates(velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
-        let n = data.sampleCount
-        data.columns.withUnsafeBufferPointer { columnBuffer in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { biases in
-                for k in 0..<width { biases[k] = bias(k, velocity) }
-                for block in stride(from: 0, to: n, by: SampleBlock.width) {
-                    reluflow_affine_block(width, data.inputDimension, n, block, min(SampleBlock.width, n - block),
-                                          inputWeights(0, velocity), biases.baseAddress!, columnBuffer.baseAddress!,
-                                          data.columnStride, rates, nil, nil, nil)
-                }
-            }
-        }
+        withAffineField(at: velocity, gates: nil, switching: rates) { _ in }
     }
 }

@@ -142,31 +142,57 @@ import _TestSupport
         #expect(field == again)
     }
 
-    /// A partial last block (n = 203), a neuron count and a dimension that are not multiples of
-    /// the kernels' groups of four (m = 7, d = 5), and P1's size without biases.
-    @Test("The field, the switching values and their rates are the same to the bit on every vector unit the CPU has",
-          .enabled(if: FieldKernelLevel.widest > 0, "the CPU has only the baseline unit"),
-          arguments: [(5, 203, 7, true), (10, 200, 50, false)])
-    func fieldIsTheSameOnEveryVectorUnit(d: Int, n: Int, m: Int, bias: Bool) throws {
+    /// Bit patterns of the field, the switching values and their rates at a teacher–student
+    /// instance with fractional gates.
+    static func fieldBits(d: Int, n: Int, m: Int, bias: Bool) throws -> () -> [UInt64] {
         let instance = TwoLayerInstance.teacherStudent(seed: 11, inputDimension: d, samples: n, width: m, bias: bias)
         let model = try instance.model(scaling: .sqrtWidth, normalization: .halfSum)
         var gates = model.signGates(at: instance.initial)
         for j in stride(from: 2, to: gates.count, by: 7) { gates[j] = 0.625 }
-        func bits(at level: Int) -> [UInt64] {
-            #expect(FieldKernelLevel.use(level) == level)
+        return { [gates] in
             var field = [Double](repeating: 0, count: model.dimension)
             var switching = [Double](repeating: 0, count: model.surfaceCount), rates = switching
             model.evaluate(at: instance.initial, gates: gates, field: &field, switching: &switching)
             model.switchingRates(at: instance.initial, velocity: field, into: &rates)
             return (field + switching + rates).map(\.bitPattern)
         }
-        let widest = FieldKernelLevel.widest
-        let reference = bits(at: widest)
+    }
+
+    /// A partial last block (n = 203), a neuron count and a dimension that are not multiples of
+    /// the kernels' groups of four (m = 7, d = 5), and P1's size without biases.
+    @Test("The field, the switching values and their rates are the same to the bit on every vector unit the CPU has",
+          .enabled(if: FieldKernels.widestLevel > 0, "the CPU has only the baseline unit"),
+          arguments: [(5, 203, 7, true), (10, 200, 50, false)])
+    func fieldIsTheSameOnEveryVectorUnit(d: Int, n: Int, m: Int, bias: Bool) throws {
+        let bits = try Self.fieldBits(d: d, n: n, m: m, bias: bias)
+        let widest = FieldKernels.widestLevel
+        #expect(FieldKernels.useLevel(widest) == widest)
+        let reference = bits()
         for level in 0..<widest {
-            let differing = zip(bits(at: level), reference).filter { $0 != $1 }.count
-            #expect(differing == 0, "\(FieldKernelLevel.names[level]): \(differing) of \(reference.count) values differ")
+            #expect(FieldKernels.useLevel(level) == level)
+            let differing = zip(bits(), reference).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(FieldKernels.levelNames[level]): \(differing) of \(reference.count) values differ")
         }
-        FieldKernelLevel.use(widest)
+        FieldKernels.useLevel(widest)
+    }
+
+    /// m·n = 266,240 ≥ 2^18, so the evaluation is split into as many parts as threads.
+    @Test("The field, the switching values and their rates are the same to the bit on 1, 2 and 3 threads")
+    func fieldIsTheSameOnAnyThreadCount() throws {
+        let (d, n, m) = (3, 520, 512)
+        let bits = try Self.fieldBits(d: d, n: n, m: m, bias: true)
+        let configured = FieldKernels.threads
+        var results: [[UInt64]] = []
+        for threads in 1...3 {
+            FieldKernels.useThreads(threads)
+            #expect(FieldKernels.parts(width: m, samples: n) == threads)
+            results.append(bits())
+        }
+        FieldKernels.useThreads(configured)
+        for threads in 2...3 {
+            let differing = zip(results[threads - 1], results[0]).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(threads) threads: \(differing) of \(results[0].count) values differ")
+        }
     }
 
     /// Teacher–student seeds 2 and 4 slide (152 and 34 sliding steps, slide starts and exits

@@ -4,31 +4,54 @@
 /// The two GEMM-shaped passes of the affine two-layer networks' field (`AffineNeuronFamily`
 /// in Models), on blocks of 8 consecutive samples. Every sum runs in the order the Swift
 /// description in `AffineNeuronFamily.familyField` gives, lane by lane, with no fused
-/// multiply-add: the result is the same to the bit on every x86-64 CPU, while the code
-/// uses the widest vector unit the CPU has (level 2: AVX-512, 1: AVX2, 0: the baseline,
-/// SSE2 on x86-64), chosen at the first call.
+/// multiply-add, and every block's and every neuron's sums are formed by one thread: the
+/// result is the same to the bit on every x86-64 CPU and for any thread count, while the
+/// code uses the widest vector unit the CPU has (level 2: AVX-512, 1: AVX2, 0: the
+/// baseline, SSE2 on x86-64), chosen at the first call, and several threads for large m·n.
 
-/// Pass 1 for the samples of block `block` (a multiple of 8; `count` = min(8, n − block) of
-/// them): for every neuron k < m the pre-activations z_ki = b_k + Σ_l x_il w_kl (summed from
-/// l = 0; w_k at weights + k·d, x_·l at columns + l·columnStride, zero-padded past n),
-/// stored to switching + k·n + block when `switching` is not NULL, and, when `gates` is not
-/// NULL, the output sums Σ_k (u_k s_ki) z_ki (in k order) into outputSums[0 ..< 8], lanes
-/// past `count` carrying gate 0.
-void reluflow_affine_block(long m, long d, long n, long block, long count,
-                           const double *weights, const double *biases,
-                           const double *columns, long columnStride,
-                           double *switching, const double *gates, const double *outer,
-                           double *outputSums);
+/// One evaluation's inputs and outputs. Samples come in `blockCount` = ⌈n/8⌉ blocks of 8.
+typedef struct {
+    /// Neurons, input dimension, samples.
+    long m, d, n;
+    /// w_k at weights + k·d; b_k; u_k, the weight of neuron k's activation in the output.
+    const double *weights, *biases, *outer;
+    /// Feature l of every sample at columns + l·columnStride, zero-padded to whole blocks.
+    const double *columns;
+    long columnStride;
+    /// y_i (n of them), the output scaling α and the pull's factor c′ = −c/α:
+    /// r_i = c′ (h_i/α − y_i) for the output sums h_i = Σ_k (u_k s_ki) z_ki.
+    const double *targets;
+    double alpha, pullFactor;
+    /// s_ki at gates + k·n + i; NULL for the pre-activations alone.
+    const double *gates;
+    /// z_ki to switching + k·n + i when not NULL.
+    double *switching;
+    /// Out: r_i (8·blockCount, zero past n), Σ_i ω_ki (m) and Σ_i ω_ki x_il at
+    /// weightedInputs + k·d + l, with ω_ki = r_i s_ki.
+    double *pulls, *weightSums, *weightedInputs;
+    /// 8·blockCount doubles for each of `reluflow_parallel_parts(m, n)` parts.
+    double *scratch;
+} ReluflowAffineField;
 
-/// Pass 2 for neuron k: with ω_i = r_i s_ki (r_i from `pulls`, 8 per block, blockCount
-/// blocks; s_ki from gates + k·n), the sum Σ ω_i into *weightSum and Σ ω_i x_il into
-/// weightedInputs[l] for l < d. Both accumulate lane-wise over the blocks (Σ ω x in two
-/// accumulators, even and odd blocks, added at the end) and reduce the 8 lanes as
-/// ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)). `scratch` holds 8·blockCount doubles.
-void reluflow_neuron_sums(long k, long d, long n, long blockCount,
-                          const double *pulls, const double *gates,
-                          const double *columns, long columnStride,
-                          double *scratch, double *weightSum, double *weightedInputs);
+/// Pass 1, z_ki = b_k + Σ_l x_il w_kl (summed from l = 0) for every neuron and block,
+/// stored to `switching` when not NULL; with `gates`, the output sums Σ_k (u_k s_ki) z_ki (in
+/// k order) and the pulls r_i. Pass 2 (with `gates`), for every neuron k: ω_ki = r_i s_ki,
+/// Σ ω_i and Σ ω_i x_il, each accumulated lane-wise over the blocks (Σ ω x in two chains,
+/// even and odd blocks, added at the end) and reduced over the 8 lanes as
+/// ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)).
+void reluflow_affine_field(const ReluflowAffineField *field);
+
+/// How many parts (threads) an evaluation of m neurons on n samples is split into: 1 below
+/// m·n = 2^18, else the thread count.
+long reluflow_parallel_parts(long m, long n);
+
+/// The threads large evaluations use: `RELUFLOW_THREADS` if set, else the CPUs this process
+/// may run on (a Slurm task's allocation included), at most 64.
+int reluflow_thread_count(void);
+
+/// Makes large evaluations use `threads` threads (clamped to 1 ... 64), for a test or a
+/// benchmark; returns the count now in use.
+int reluflow_use_threads(int threads);
 
 /// The widest level this CPU runs: 2, 1 or 0 (always 0 off x86-64).
 int reluflow_widest_kernel_level(void);
