@@ -13,18 +13,28 @@
 public enum HermiteScreen {
     /// The lowest interior minimum of p on (0, 1) when it is below zero, else nil.
     /// - Returns: the step fraction τ of that minimum and p(τ).
+    ///
+    /// Most calls have none: p's Bernstein coefficients are d0, d0 + m0/3, d1 − m1/3 and d1,
+    /// and p lies above the least of them (the convex hull property), so when that is
+    /// positive beyond the rounding of p's evaluation (1e-12 of |d0| + |d1| + |m0| + |m1|,
+    /// against p's rounding of some 1e-15 of it) there is no dip, and no need for the roots.
     public static func interiorDip(start d0: Double, end d1: Double, startSlope m0: Double, endSlope m1: Double)
         -> (fraction: Double, value: Double)?
     {
+        let lowestCoefficient = min(min(d0, d1), min(d0 + m0 / 3, d1 - m1 / 3))
+        if lowestCoefficient > 1e-12 * (abs(d0) + abs(d1) + abs(m0) + abs(m1)) { return nil }
         let b = 3 * (d1 - d0) - 2 * m0 - m1
         let a = 2 * (d0 - d1) + m0 + m1
-        func p(_ τ: Double) -> Double { ((a * τ + b) * τ + m0) * τ + d0 }
         // p'(τ) = 3a τ² + 2b τ + m0; its roots with p'' = 6aτ + 2b > 0 are minima.
         var best: (fraction: Double, value: Double)?
-        for τ in quadraticRoots(3 * a, 2 * b, m0) where τ > 0 && τ < 1 && 6 * a * τ + 2 * b > 0 {
-            let value = p(τ)
+        func consider(_ τ: Double?) {
+            guard let τ, τ > 0, τ < 1, 6 * a * τ + 2 * b > 0 else { return }
+            let value = ((a * τ + b) * τ + m0) * τ + d0
             if value < 0, value < (best?.value ?? .infinity) { best = (τ, value) }
         }
+        let roots = quadraticRoots(3 * a, 2 * b, m0)
+        consider(roots.first)
+        consider(roots.second)
         return best
     }
 
@@ -44,13 +54,13 @@ public enum HermiteScreen {
         return 0.5 * (lo + hi)
     }
 
-    /// Real roots of A τ² + B τ + C, by the cancellation-free formula.
-    static func quadraticRoots(_ A: Double, _ B: Double, _ C: Double) -> [Double] {
-        if A == 0 { return B == 0 ? [] : [-C / B] }
+    /// Real roots of A τ² + B τ + C, by the cancellation-free formula (nil where there is none).
+    static func quadraticRoots(_ A: Double, _ B: Double, _ C: Double) -> (first: Double?, second: Double?) {
+        if A == 0 { return B == 0 ? (nil, nil) : (-C / B, nil) }
         let discriminant = B * B - 4 * A * C
-        guard discriminant >= 0 else { return [] }
+        guard discriminant >= 0 else { return (nil, nil) }
         let q = -0.5 * (B + (B >= 0 ? 1 : -1) * discriminant.squareRoot())
-        if q == 0 { return [0] }
-        return [q / A, C / q]
+        if q == 0 { return (0, nil) }
+        return (q / A, C / q)
     }
 }

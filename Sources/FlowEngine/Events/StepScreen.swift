@@ -48,7 +48,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
                 signChanged = true
                 continue
             }
-            guard !evaluator.isSliding(j), d0 > 0, d1 > 0,
+            guard d0 > 0, d1 > 0, !evaluator.isSliding(j),
                   let dip = HermiteScreen.interiorDip(
                     start: d0, end: d1, startSlope: stepLength * w.distanceRateStart[j],
                     endSlope: stepLength * w.distanceRateEnd[j])
@@ -168,9 +168,9 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     func functionsAboutToCross(excluding crossed: [Int], within tolerance: Double) -> [Int] {
         let w = workspace
         var result: [Int] = []
-        for j in 0..<w.functionCount where !crossed.contains(j) && !evaluator.isSliding(j) {
+        for j in 0..<w.functionCount {
             let d = w.distanceEnd[j], rate = w.distanceRateEnd[j]
-            if d > 0, rate < 0, d <= -rate * tolerance { result.append(j) }
+            if d > 0, rate < 0, d <= -rate * tolerance, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
         }
         return result
     }

@@ -138,8 +138,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let t0 = time
         w.stepStart.update(from: w.state, count: w.dimension)
         w.fieldStart.update(from: w.field, count: w.dimension)
-        w.distanceStart.update(from: w.distanceEnd, count: w.functionCount)
-        w.distanceRateStart.update(from: w.distanceRateEnd, count: w.functionCount)
+        w.passDistancesToStepStart()
         let stepLimit = nextOutput < problem.outputTimes.count ? problem.outputTimes[nextOutput] : problem.endTime
         try integrator.step(t: &time, until: stepLimit, h: &h, state: w.state, start: w.stepStart)
         let t1 = time
@@ -189,6 +188,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         if let last = lastProbe, last == (t0, eventTime), eventTime != stepEnd {
             w.state.update(from: w.trialState, count: w.dimension)
             time = eventTime
+            lastProbe = nil
             try evaluator.adoptTrialEvaluation(at: time)
         } else if eventTime != stepEnd {
             try integrator.restep(from: t0, state: w.stepStart, derivative: w.fieldStart, to: eventTime, into: w.state)

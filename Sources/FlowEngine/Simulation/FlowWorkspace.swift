@@ -1,5 +1,9 @@
 /// Fixed-size scratch buffers of one run, allocated once so that no step allocates.
 ///
+/// Pairs of function-sized buffers that pass their contents on (the step end's distances to
+/// the next step's start, a trial evaluation to the current state) are exchanged rather than
+/// copied: read them through the workspace each time, never keep a pointer across a step.
+///
 /// The engine watches f = m + q functions: the m switching functions g_j first, then the
 /// q watched functions h_i (as f-index m + i). "Current" buffers hold the state the run is
 /// at (a step end or an event); "trial" buffers a re-stepped state inside a step.
@@ -14,25 +18,25 @@ final class FlowWorkspace {
     let state: UnsafeMutablePointer<Double>
     let field: UnsafeMutablePointer<Double>
     /// The gates used by the latest evaluation at the current state (the solved s_S included).
-    let gates: UnsafeMutablePointer<Double>
+    private(set) var gates: UnsafeMutablePointer<Double>
     /// g(x) then h(x), and their rates along F, at the current state.
-    let values: UnsafeMutablePointer<Double>
-    let rates: UnsafeMutablePointer<Double>
+    private(set) var values: UnsafeMutablePointer<Double>
+    private(set) var rates: UnsafeMutablePointer<Double>
     /// x at the start of the current step, F there (in the step's mode), and signed distances
     /// and their rates there.
     let stepStart: UnsafeMutablePointer<Double>
     let fieldStart: UnsafeMutablePointer<Double>
-    let distanceStart: UnsafeMutablePointer<Double>
-    let distanceRateStart: UnsafeMutablePointer<Double>
+    private(set) var distanceStart: UnsafeMutablePointer<Double>
+    private(set) var distanceRateStart: UnsafeMutablePointer<Double>
     /// Signed distances and rates at the current state (the end of the step).
-    let distanceEnd: UnsafeMutablePointer<Double>
-    let distanceRateEnd: UnsafeMutablePointer<Double>
+    private(set) var distanceEnd: UnsafeMutablePointer<Double>
+    private(set) var distanceRateEnd: UnsafeMutablePointer<Double>
     /// A re-stepped trial state with its field, gates, values and rates.
     let trialState: UnsafeMutablePointer<Double>
     let trialField: UnsafeMutablePointer<Double>
-    let trialGates: UnsafeMutablePointer<Double>
-    let trialValues: UnsafeMutablePointer<Double>
-    let trialRates: UnsafeMutablePointer<Double>
+    private(set) var trialGates: UnsafeMutablePointer<Double>
+    private(set) var trialValues: UnsafeMutablePointer<Double>
+    private(set) var trialRates: UnsafeMutablePointer<Double>
     /// Signed distances and their rates at the far end of a bracket (the rates are set at
     /// a re-stepped witness only).
     let distanceHi: UnsafeMutablePointer<Double>
@@ -69,5 +73,22 @@ final class FlowWorkspace {
         hysteresis = buffers.doubles(m)
         distanceRateHi = buffers.doubles(f)
         distanceLo = buffers.doubles(f)
+    }
+
+    /// Makes the step end's distances and rates the next step's start ones, by exchanging
+    /// the buffers: `distanceEnd` and `distanceRateEnd` hold stale values until the step's
+    /// end is evaluated.
+    func passDistancesToStepStart() {
+        swap(&distanceStart, &distanceEnd)
+        swap(&distanceRateStart, &distanceRateEnd)
+    }
+
+    /// Makes the trial evaluation's gates, values and rates the current ones, by exchanging
+    /// the buffers: the trial buffers then hold the previous current ones, until a probe
+    /// overwrites them.
+    func adoptTrialGatesValuesAndRates() {
+        swap(&gates, &trialGates)
+        swap(&values, &trialValues)
+        swap(&rates, &trialRates)
     }
 }

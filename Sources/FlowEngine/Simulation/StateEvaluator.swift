@@ -79,13 +79,12 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
 
     /// Makes the trial evaluation the current one, for a current state just set to the trial
     /// state in the same mode: what `evaluateCurrentState` would compute, without the O(m)
-    /// evaluation of F, g and their rates again.
+    /// evaluation of F, g and their rates again (the trial buffers are left with the previous
+    /// evaluation, `FlowWorkspace.adoptTrialGatesValuesAndRates`).
     func adoptTrialEvaluation(at t: Double) throws(FlowError) {
         let w = workspace
         w.field.update(from: w.trialField, count: w.dimension)
-        w.gates.update(from: w.trialGates, count: w.surfaceCount)
-        w.values.update(from: w.trialValues, count: w.functionCount)
-        w.rates.update(from: w.trialRates, count: w.functionCount)
+        w.adoptTrialGatesValuesAndRates()
         try finishCurrentState(at: t)
     }
 
@@ -138,15 +137,25 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// given) of values evaluated with `gates`.
     func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
                          into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
-        for j in 0..<surfaceCount {
-            let s = gates[j]
-            if mode.isSliding[j] {
-                d[j] = min(s, 1 - s)
-                dr?[j] = .nan
-            } else {
-                let sign = s > 0.5 ? 1.0 : -1.0
+        if mode.slidingSurfaces.isEmpty, let rates, let dr {
+            // No sliding set: one branch-free pass the compiler vectorises.
+            for j in 0..<surfaceCount {
+                let sign = gates[j] > 0.5 ? 1.0 : -1.0
                 d[j] = sign * values[j]
-                if let rates { dr?[j] = sign * rates[j] }
+                dr[j] = sign * rates[j]
+            }
+        } else {
+            let isSliding = mode.isSliding
+            for j in 0..<surfaceCount {
+                let s = gates[j]
+                if isSliding[j] {
+                    d[j] = min(s, 1 - s)
+                    dr?[j] = .nan
+                } else {
+                    let sign = s > 0.5 ? 1.0 : -1.0
+                    d[j] = sign * values[j]
+                    if let rates { dr?[j] = sign * rates[j] }
+                }
             }
         }
         for (i, side) in watchedSides.enumerated() {
