@@ -108,3 +108,61 @@ static void KERNEL_NAME(neuron_sums)(long k, long d, long n, long blockCount,
     for (; l < d; l++) FEATURE_SUMS(1);
 #undef FEATURE_SUMS
 }
+
+KERNEL_TARGET
+static void KERNEL_NAME(univariate_field)(const ReluflowUnivariateField *f) {
+    long m = f->m, n = f->n;
+    const double *restrict x = f->inputs;
+    double *restrict pulls = f->pulls;
+    for (long i = 0; i < (n + 7) / 8 * 8; i++) pulls[i] = 0;
+    // Without the switching values, and with them (one loop each: a store that may or may
+    // not happen inside the loop would be a masked store, which stalls the next load).
+    for (long k = 0; k < m; k++) {
+        double a = f->slopes ? f->slopes[k] : 1, b = f->knots[k], c = f->outer[k];
+        const double *restrict s = f->gates + k * n;
+        if (f->switching) {
+            double *restrict switching = f->switching + k * n;
+            for (long i = 0; i < n; i++) {
+                double z = a * x[i] - b;
+                switching[i] = z;
+                pulls[i] += c * s[i] * z;
+            }
+        } else {
+            for (long i = 0; i < n; i++) pulls[i] += c * s[i] * (a * x[i] - b);
+        }
+    }
+    for (long block = 0; block < n; block += 8) {
+        long count = n - block < 8 ? n - block : 8;
+        Lanes sums, targets;
+        LOAD8(sums, pulls + block);
+        LOAD_FIRST(targets, f->targets + block, count);
+        Lanes r = BROADCAST(f->pullFactor) * (sums / BROADCAST(f->alpha) - targets);
+        STORE8(pulls + block, r);
+    }
+    for (long k0 = 0; k0 < m; k0 += 8) {
+        long count = m - k0 < 8 ? m - k0 : 8;
+        // Lanes past the last neuron repeat it; their sums are dropped.
+        const double *rows[8];
+        Lanes a, b;
+        for (long lane = 0; lane < 8; lane++) {
+            long k = k0 + (lane < count ? lane : count - 1);
+            rows[lane] = f->gates + k * n;
+            a[lane] = f->slopes ? f->slopes[k] : 1;
+            b[lane] = f->knots[k];
+        }
+        Lanes outputSum = BROADCAST(0.0), slopeSum = BROADCAST(0.0), knotSum = BROADCAST(0.0);
+        for (long i = 0; i < n; i++) {
+            Lanes s = {rows[0][i], rows[1][i], rows[2][i], rows[3][i], rows[4][i], rows[5][i], rows[6][i], rows[7][i]};
+            Lanes input = BROADCAST(x[i]);
+            Lanes weighted = BROADCAST(pulls[i]) * s;
+            outputSum += weighted * (a * input - b);
+            slopeSum += weighted * input;
+            knotSum += weighted;
+        }
+        for (long lane = 0; lane < count; lane++) {
+            f->outputSums[k0 + lane] = outputSum[lane];
+            f->slopeSums[k0 + lane] = slopeSum[lane];
+            f->knotSums[k0 + lane] = knotSum[lane];
+        }
+    }
+}

@@ -56,6 +56,15 @@ typedef void NeuronSums(long, long, long, long, const double *, const double *, 
 #undef KERNEL_NAME
 #endif
 
+typedef void UnivariateField(const ReluflowUnivariateField *);
+
+static UnivariateField *const univariateFields[] = {
+    univariate_field_baseline,
+#ifdef HAS_WIDER_UNITS
+    univariate_field_avx2, univariate_field_avx512,
+#endif
+};
+
 static AffineBlock *const affineBlocks[] = {
     affine_block_baseline,
 #ifdef HAS_WIDER_UNITS
@@ -171,3 +180,5 @@ void reluflow_affine_field(const ReluflowAffineField *field) {
     reluflow_run_parts(preActivationPart, (void *)field, parts);
     if (field->gates) reluflow_run_parts(neuronSumPart, (void *)field, parts);
 }
+
+void reluflow_univariate_field(const ReluflowUnivariateField *field) { univariateFields[level()](field); }

@@ -1,3 +1,4 @@
+import CModelKernels
 import FlowEngine
 
 /// A univariate two-layer ReLU network under the square loss, as a gated system: the knot
@@ -161,51 +162,36 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         if trainsBiases { SampleBlock.add(-weightPulls, to: field + biasOffset + k) }
     }
 
+    /// F(θ, s), written over `field`, and the switching values into `switching`: the output
+    /// sums h_i neuron by neuron, the sample pulls r_i = −c/α (h_i/α − y_i), then each
+    /// neuron's field as sums over its samples, every sum in sample order as a
+    /// sample-by-sample loop adds it (`reluflow_univariate_field` in `CModelKernels`, on the
+    /// widest vector unit the CPU has, `FieldKernels`). Scratch on the stack: no heap allocation.
     public func evaluate(
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
         let n = data.sampleCount
-        let slopes = form == .full
+        let paddedSamples = (n + SampleBlock.width - 1) / SampleBlock.width * SampleBlock.width
         field.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { inputs in
-            let x = inputs.baseAddress!
-            // Neuron by neuron, so that every pass runs along one neuron's n contiguous
-            // surfaces (k·n + i): first the outputs h_i, then the sample pulls
-            // r_i = −c/α (h_i/α − y_i), then each neuron's field as sums over its samples.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { scratch in
-                let pull = scratch.baseAddress!
-                pull.update(repeating: 0, count: n)
-                for k in 0..<width {
-                    let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
-                    let s = gates + k * n
-                    for i in 0..<n {
-                        let z = a * x[i] - b
-                        switching?[k * n + i] = z
-                        pull[i] += c * s[i] * z
+            data.targets.withUnsafeBufferPointer { targets in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: paddedSamples + 3 * width) { scratch in
+                    let pulls = scratch.baseAddress!, outputSums = pulls + paddedSamples
+                    let slopeSums = outputSums + width, knotSums = slopeSums + width
+                    var problem = ReluflowUnivariateField(
+                        m: width, n: n, slopes: form == .full ? state : nil, knots: state + biasOffset,
+                        outer: state + outputOffset, inputs: inputs.baseAddress!, targets: targets.baseAddress!,
+                        alpha: alpha, pullFactor: -factors.gradient / alpha, gates: gates, switching: switching,
+                        pulls: pulls, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums)
+                    reluflow_univariate_field(&problem)
+                    for k in 0..<width {
+                        let c = state[outputOffset + k]
+                        if trainsOutputs { field[outputOffset + k] = outputSums[k] }
+                        // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+                        if trainsWeights { field[k] = c * slopeSums[k] }
+                        if trainsBiases { field[biasOffset + k] = -c * knotSums[k] }
                     }
-                }
-                for block in stride(from: 0, to: n, by: SampleBlock.width) {
-                    let count = min(SampleBlock.width, n - block)
-                    let sums = SampleBlock.load(pull + block, count: count)
-                    SampleBlock.store(self.pull(samples: block, count: count, outputSums: sums), to: pull + block,
-                                      count: count)
-                }
-                for k in 0..<width {
-                    let a = slopes ? state[k] : 1, b = state[biasOffset + k], c = state[outputOffset + k]
-                    let s = gates + k * n
-                    // Σ_i r_i s_ki z_ki, Σ_i r_i s_ki x_i and Σ_i r_i s_ki.
-                    var outputSum = 0.0, slopeSum = 0.0, knotSum = 0.0
-                    for i in 0..<n {
-                        let weighted = pull[i] * s[i]
-                        outputSum += weighted * (a * x[i] - b)
-                        slopeSum += weighted * x[i]
-                        knotSum += weighted
-                    }
-                    if trainsOutputs { field[outputOffset + k] = outputSum }
-                    // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
-                    if trainsWeights { field[k] = c * slopeSum }
-                    if trainsBiases { field[biasOffset + k] = -c * knotSum }
                 }
             }
         }

@@ -44,6 +44,32 @@ struct HermiteScreenTests {
         #expect(HermiteScreen.interiorDip(start: 2.1875, end: 0.1875, startSlope: -3, endSlope: -1) == nil)
     }
 
+    /// `interiorDip` skips the roots when p's Bernstein coefficients are clearly positive;
+    /// over random positive ends and slopes (a third of them dipping) it must still find
+    /// every dip a dense sampling of p sees clearly below zero, and report none where the
+    /// sampled minimum is clearly above it.
+    @Test func theCoefficientBoundHidesNoDip() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func uniform(_ range: ClosedRange<Double>) -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return range.lowerBound + (range.upperBound - range.lowerBound) * Double(state >> 11) / Double(1 << 53)
+        }
+        var dipsFound = 0
+        for _ in 0..<20_000 {
+            let d0 = uniform(1e-3...1), d1 = uniform(1e-3...1), m0 = uniform(-4...2), m1 = uniform(-2...4)
+            let b = 3 * (d1 - d0) - 2 * m0 - m1, a = 2 * (d0 - d1) + m0 + m1
+            let sampledMinimum = (1..<2000).map { Double($0) / 2000 }.map { τ in ((a * τ + b) * τ + m0) * τ + d0 }.min()!
+            let dip = HermiteScreen.interiorDip(start: d0, end: d1, startSlope: m0, endSlope: m1)
+            if sampledMinimum < -1e-6 {
+                #expect(dip != nil, "missed a dip to \(sampledMinimum): \(d0), \(d1), \(m0), \(m1)")
+                dipsFound += 1
+            } else if sampledMinimum > 1e-9 {
+                #expect(dip == nil)
+            }
+        }
+        #expect(dipsFound > 1000)
+    }
+
     /// `crossing`: p(τ) = (τ − 3/8)(τ² + 1) · (−1) = −τ³ + (3/8)τ² − τ + 3/8, one real root
     /// at 3/8 in (0, 1): p(0) = 3/8, p(1) = −5/4, p′(0) = −1, p′(1) = −13/4. Bisection on the
     /// cubic halves [0, 1] 60 times, far below double resolution at 3/8.

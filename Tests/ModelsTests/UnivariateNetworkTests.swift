@@ -56,6 +56,65 @@ import _TestSupport
 
     // MARK: - Field and switching functions
 
+    /// The field and switching values as a sample-by-sample loop forms them: h_i = Σ_k c_k s_ki
+    /// z_ki in neuron order, r_i = −(γ/α)(h_i/α − y_i), and per neuron Σ_i r_i s_ki z_ki,
+    /// Σ_i r_i s_ki x_i, Σ_i r_i s_ki in sample order.
+    static func sampleBySampleField(_ model: UnivariateNetwork, at theta: [Double], gates: [Double], data: Dataset,
+                                    gradientFactor: Double) -> (field: [Double], switching: [Double]) {
+        let m = model.width, n = data.sampleCount, full = model.form == .full
+        let alpha = full ? Double(m).squareRoot() : 1, offset = full ? m : 0
+        var h = [Double](repeating: 0, count: n), switching = [Double](repeating: 0, count: m * n)
+        for k in 0..<m {
+            let a = full ? theta[k] : 1, b = theta[offset + k], c = theta[offset + m + k]
+            for i in 0..<n {
+                let z = a * data.inputs[i] - b
+                switching[k * n + i] = z
+                h[i] += c * gates[k * n + i] * z
+            }
+        }
+        let pulls = (0..<n).map { -gradientFactor / alpha * (h[$0] / alpha - data.targets[$0]) }
+        var field = [Double](repeating: 0, count: model.dimension)
+        for k in 0..<m {
+            let a = full ? theta[k] : 1, b = theta[offset + k], c = theta[offset + m + k]
+            var outputSum = 0.0, slopeSum = 0.0, knotSum = 0.0
+            for i in 0..<n {
+                let weighted = pulls[i] * gates[k * n + i], x = data.inputs[i]
+                outputSum += weighted * (a * x - b)
+                slopeSum += weighted * x
+                knotSum += weighted
+            }
+            field[offset + m + k] = outputSum
+            if full { field[k] = c * slopeSum }
+            field[offset + k] = -c * knotSum
+        }
+        return (field, switching)
+    }
+
+    /// m = 13: a full group of eight neurons and a part group; n = 37: a part block of samples.
+    @Test("The field and switching values are a sample-by-sample loop's to the bit, on every vector unit the CPU has",
+          arguments: UnivariateNetwork.Form.allCases)
+    func fieldIsTheSampleBySampleLoop(form: UnivariateNetwork.Form) throws {
+        let data = try Self.sine(samples: 37, from: -1, to: 1)
+        let model = try UnivariateNetwork(data: data, width: 13, form: form, scaling: form == .full ? .sqrtWidth : .none,
+                                          normalization: .mean)
+        var generator = SeededGenerator(seed: 21)
+        let theta = Self.draw(model, using: &generator)
+        var gates = Self.switchingValues(model, at: theta).map { $0 > 0 ? 1.0 : 0.0 }
+        for j in stride(from: 3, to: gates.count, by: 11) { gates[j] = 0.3125 }
+        let expected = Self.sampleBySampleField(model, at: theta, gates: gates, data: data,
+                                                gradientFactor: LossNormalization.mean.gradientFactor(sampleCount: 37))
+        let widest = FieldKernels.widestLevel
+        for level in 0...widest {
+            #expect(FieldKernels.useLevel(level) == level)
+            var field = [Double](repeating: 0, count: model.dimension)
+            var switching = [Double](repeating: 0, count: model.surfaceCount)
+            model.evaluate(at: theta, gates: gates, field: &field, switching: &switching)
+            #expect(field.map(\.bitPattern) == expected.field.map(\.bitPattern), "\(FieldKernels.levelNames[level])")
+            #expect(switching.map(\.bitPattern) == expected.switching.map(\.bitPattern))
+        }
+        FieldKernels.useLevel(widest)
+    }
+
     @Test("The field is minus the loss gradient of the trained groups (central differences)",
           arguments: [(UnivariateNetwork.Form.knots, OutputScaling.none, LossNormalization.halfSum),
                       (.knots, .none, .mean), (.full, .none, .halfSum), (.full, .sqrtWidth, .halfMean),

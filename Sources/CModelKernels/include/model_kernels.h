@@ -41,6 +41,30 @@ typedef struct {
 /// ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)).
 void reluflow_affine_field(const ReluflowAffineField *field);
 
+/// One evaluation of the univariate knot models (`UnivariateNetwork` in Models):
+/// z_ki = a_k x_i − b_k, h_i = Σ_k (c_k s_ki) z_ki, r_i = c′ (h_i/α − y_i), and per neuron
+/// Σ_i ω_ki z_ki, Σ_i ω_ki x_i and Σ_i ω_ki with ω_ki = r_i s_ki, every sum in sample (or
+/// neuron) order as a sample-by-sample loop adds it: the same bits as that loop.
+typedef struct {
+    /// Neurons, samples.
+    long m, n;
+    /// a_k (NULL: the knots form, a_k = 1), b_k, c_k.
+    const double *slopes, *knots, *outer;
+    /// x_i and y_i; α and c′ = −c/α as in `ReluflowAffineField`.
+    const double *inputs, *targets;
+    double alpha, pullFactor;
+    /// s_ki at gates + k·n + i; z_ki to switching + k·n + i when not NULL.
+    const double *gates;
+    double *switching;
+    /// Out: r_i (n rounded up to whole blocks of 8), and per neuron Σ ω z, Σ ω x, Σ ω.
+    double *pulls, *outputSums, *slopeSums, *knotSums;
+} ReluflowUnivariateField;
+
+/// Evaluates a `ReluflowUnivariateField`: the output sums neuron by neuron (vectorised over
+/// the samples), the pulls, then the neurons' sums eight neurons at a time (vectorised over
+/// the neurons, each lane adding its samples in order).
+void reluflow_univariate_field(const ReluflowUnivariateField *field);
+
 /// How many parts (threads) an evaluation of m neurons on n samples is split into: 1 below
 /// m·n = 2^18, else the thread count.
 long reluflow_parallel_parts(long m, long n);
