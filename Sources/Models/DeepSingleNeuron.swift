@@ -125,13 +125,13 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
         }
         chain.writeSwitching(state, into: switching)
         field.update(repeating: 0, count: dimension)
-        // One forward pass per sample; F_w collects Σ r_i s_i x_i, scaled by −cP at the end.
+        data.writePreActivations(weights: state, bias: 0, into: switching)
+        // One pass over the samples; F_w collects Σ r_i s_i x_i, scaled by −cP at the end.
         var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
         data.inputs.withUnsafeBufferPointer { inputs in
             let x = inputs.baseAddress!
             for i in 0..<n {
-                let z = preActivation(i, x, state)
-                switching[i] = z
+                let z = switching[i]
                 let s = gates[i]
                 guard s != 0 else { continue }
                 let weightedResidual = (gain * s * z - data.targets[i]) * s
@@ -148,9 +148,7 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
         at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
     ) {
         // g_i = w·x_i and g = v_k are linear in θ: ġ_i = x_i·v_w, ġ = v_{v_k}.
-        data.inputs.withUnsafeBufferPointer { inputs in
-            for i in 0..<data.sampleCount { rates[i] = preActivation(i, inputs.baseAddress!, velocity) }
-        }
+        data.writePreActivations(weights: velocity, bias: 0, into: rates)
         chain.writeRates(velocity, into: rates)
     }
 

@@ -37,7 +37,7 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
 
     public func surfaceLabel(_ surface: Int) -> SurfaceLabel { SurfaceLabel(neuron: 0, sample: surface) }
 
-    /// The pre-activation w·x_i + b.
+    /// The pre-activation w·x_i + b, summed as `Dataset.writePreActivations` sums it.
     @inline(__always)
     private func preActivation(_ i: Int, _ x: UnsafePointer<Double>, _ theta: UnsafePointer<Double>) -> Double {
         let d = data.inputDimension
@@ -68,11 +68,11 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
         }
         let d = data.inputDimension
         field.update(repeating: 0, count: dimension)
+        data.writePreActivations(weights: state, bias: hasBias ? state[d] : 0, into: switching)
         data.inputs.withUnsafeBufferPointer { inputs in
             let x = inputs.baseAddress!
             for i in 0..<data.sampleCount {
-                let z = preActivation(i, x, state)
-                switching[i] = z
+                let z = switching[i]
                 let s = gates[i]
                 guard s != 0 else { continue }
                 let pull = -factors.gradient * s * (z - data.targets[i])
@@ -87,9 +87,7 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
         at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>
     ) {
         // g_i is linear in θ, so ġ_i = x̃_i·v.
-        data.inputs.withUnsafeBufferPointer { inputs in
-            for i in 0..<data.sampleCount { rates[i] = preActivation(i, inputs.baseAddress!, velocity) }
-        }
+        data.writePreActivations(weights: velocity, bias: hasBias ? velocity[data.inputDimension] : 0, into: rates)
     }
 
     /// ġ_i = x̃_i·v for one surface.
@@ -107,12 +105,15 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
         }
     }
 
-    /// L(θ) = c_L Σ_i (σ(w·x_i + b) − y_i)² with σ(0) = 0.
+    /// L(θ) = c_L Σ_i (σ(w·x_i + b) − y_i)² with σ(0) = 0, the pre-activations from
+    /// `Dataset.writePreActivations` (scratch on the stack).
     public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: data.sampleCount) { z in
+            data.writePreActivations(weights: parameters, bias: hasBias ? parameters[data.inputDimension] : 0,
+                                     into: z.baseAddress!)
             var sum = 0.0
             for i in 0..<data.sampleCount {
-                let r = max(preActivation(i, inputs.baseAddress!, parameters), 0) - data.targets[i]
+                let r = max(z[i], 0) - data.targets[i]
                 sum += r * r
             }
             return factors.loss * sum

@@ -13,6 +13,18 @@ struct ChildProcessPool {
 
     let width: Int
 
+    /// This process's environment for a child, with `RELUFLOW_THREADS` (the threads a large
+    /// field evaluation uses, `FieldKernels`) set to the child's share of the cores, at
+    /// least 1, unless the user set it: `width` children each with every core would
+    /// oversubscribe them.
+    var childEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if environment["RELUFLOW_THREADS"] == nil {
+            environment["RELUFLOW_THREADS"] = String(max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, width)))
+        }
+        return environment
+    }
+
     /// This executable, to run children of.
     static var executable: URL {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
@@ -56,6 +68,7 @@ struct ChildProcessPool {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = job.arguments
+        process.environment = childEnvironment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = log
         process.terminationHandler = { completions.add($0.processIdentifier) }

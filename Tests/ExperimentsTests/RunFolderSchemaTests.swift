@@ -96,6 +96,8 @@ struct RunFolderSchemaTests {
             + TrajectoryTable.rowLine(time: 0, loss: 2.5, parameters: [1, -0.5]) + "\n"
             + TrajectoryTable.rowLine(time: 1, loss: .infinity, parameters: [1, .nan]) + "\n"
         #expect(text == "t,loss,w1,b\n0.0,2.5,1.0,-0.5\n1.0,nan,1.0,nan\n")
+        #expect(TrajectoryTable.rowLine(time: 1e-12, loss: 0.1 + 0.2, parameters: [-1.5e300, -.infinity])
+                == "1e-12,0.30000000000000004,-1.5e+300,nan")
         let table = try TrajectoryTable(csv: text)
         #expect(table.parameterNames == ["w1", "b"] && table.initialLoss == 2.5 && table.rows.count == 2)
         #expect(throws: TrajectoryTable.FormatError(reason: "line 1: the header is not t,loss,...")) {

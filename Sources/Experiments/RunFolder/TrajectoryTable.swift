@@ -10,8 +10,22 @@ public struct TrajectoryTable: Sendable, Equatable {
         (["t", "loss"] + parameterNames).joined(separator: ",")
     }
 
+    /// Appended value by value into one string (a row at every step of a run with
+    /// hundreds of parameters: a string per value and a join were 7% of P1's time).
     public static func rowLine(time: Double, loss: Double, parameters: some Sequence<Double>) -> String {
-        ([time, loss] + parameters).map { $0.isFinite ? "\($0)" : "nan" }.joined(separator: ",")
+        var line = ""
+        line.reserveCapacity(24 * (2 + parameters.underestimatedCount))
+        func append(_ value: Double) {
+            if value.isFinite { value.write(to: &line) } else { line += "nan" }
+        }
+        append(time)
+        line += ","
+        append(loss)
+        for value in parameters {
+            line += ","
+            append(value)
+        }
+        return line
     }
 
     /// Reads the file's text.
