@@ -166,3 +166,30 @@ static void KERNEL_NAME(univariate_field)(const ReluflowUnivariateField *f) {
         }
     }
 }
+
+KERNEL_TARGET
+static void KERNEL_NAME(pre_activations)(long d, long n, const double *weights, double bias, const double *columns,
+                                         long columnStride, double *z) {
+    // Eight features at a time over all blocks, the partial sums kept in z: eight column
+    // streams at once instead of d (a block at a time would touch d pages per block), and
+    // every z_i still adds b, then x_i0 w_0, x_i1 w_1, ... in order.
+    for (long l0 = 0; l0 < d; l0 += 8) {
+        long l1 = l0 + 8 < d ? l0 + 8 : d;
+        for (long block = 0; block < n; block += 8) {
+            long count = n - block < 8 ? n - block : 8;
+            Lanes sum;
+            if (l0 == 0) {
+                sum = BROADCAST(bias);
+            } else {
+                LOAD_FIRST(sum, z + block, count);
+            }
+            for (long l = l0; l < l1; l++) {
+                Lanes column;
+                LOAD8(column, columns + l * columnStride + block);
+                sum += column * BROADCAST(weights[l]);
+            }
+            if (count == 8) STORE8(z + block, sum);
+            else for (long lane = 0; lane < count; lane++) z[block + lane] = sum[lane];
+        }
+    }
+}

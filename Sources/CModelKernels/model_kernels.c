@@ -57,6 +57,14 @@ typedef void NeuronSums(long, long, long, long, const double *, const double *, 
 #endif
 
 typedef void UnivariateField(const ReluflowUnivariateField *);
+typedef void PreActivations(long, long, const double *, double, const double *, long, double *);
+
+static PreActivations *const preActivations[] = {
+    pre_activations_baseline,
+#ifdef HAS_WIDER_UNITS
+    pre_activations_avx2, pre_activations_avx512,
+#endif
+};
 
 static UnivariateField *const univariateFields[] = {
     univariate_field_baseline,
@@ -182,3 +190,8 @@ void reluflow_affine_field(const ReluflowAffineField *field) {
 }
 
 void reluflow_univariate_field(const ReluflowUnivariateField *field) { univariateFields[level()](field); }
+
+void reluflow_pre_activations(long d, long n, const double *weights, double bias, const double *columns,
+                              long columnStride, double *z) {
+    preActivations[level()](d, n, weights, bias, columns, columnStride, z);
+}

@@ -30,26 +30,32 @@ import _TestSupport
         }
     }
 
+    /// On every vector unit of the field kernels (`Dataset.writePreActivations`).
     @Test("Switching values are the pre-activations w·x_i + b, rates are x̃_i·v")
     func switchingValuesArePreActivations() throws {
         let instance = SingleNeuronInstance.random(seed: 7)
         let model = try instance.model()
         let (theta, gates) = Self.randomPoint(instance)
-        var field = [Double](repeating: 0, count: model.dimension)
-        var g = [Double](repeating: 0, count: model.surfaceCount)
-        var rates = [Double](repeating: 0, count: model.surfaceCount)
-        model.evaluate(at: theta, gates: gates, field: &field, switching: &g)
-        model.switchingRates(at: theta, velocity: field, into: &rates)
-        for (i, row) in instance.rows.enumerated() {
-            let x = instance.bias ? row + [1] : row
-            let direct = zip(x, theta).reduce(0) { $0 + $1.0 * $1.1 }
-            let rate = zip(x, field).reduce(0) { $0 + $1.0 * $1.1 }
-            // Same products summed in the same order up to one term: a few ulps.
-            #expect(abs(g[i] - direct) <= 1e-13 * max(1, abs(direct)))
-            #expect(abs(rates[i] - rate) <= 1e-13 * max(1, abs(rate)))
-            // One surface's rate (`SurfaceRateProvidingSystem`) is its entry of all of them, bit for bit.
-            #expect(model.switchingRate(of: i, at: theta, velocity: field) == rates[i])
+        for level in 0...FieldKernels.widestLevel {
+            FieldKernels.useLevel(level)
+            var field = [Double](repeating: 0, count: model.dimension)
+            var g = [Double](repeating: 0, count: model.surfaceCount)
+            var rates = [Double](repeating: 0, count: model.surfaceCount)
+            model.evaluate(at: theta, gates: gates, field: &field, switching: &g)
+            model.switchingRates(at: theta, velocity: field, into: &rates)
+            for (i, row) in instance.rows.enumerated() {
+                let x = instance.bias ? row + [1] : row
+                let direct = zip(x, theta).reduce(0) { $0 + $1.0 * $1.1 }
+                let rate = zip(x, field).reduce(0) { $0 + $1.0 * $1.1 }
+                // Same products summed in the same order up to one term: a few ulps.
+                #expect(abs(g[i] - direct) <= 1e-13 * max(1, abs(direct)))
+                #expect(abs(rates[i] - rate) <= 1e-13 * max(1, abs(rate)))
+                // One surface's rate (`SurfaceRateProvidingSystem`, summed sample by sample) is
+                // its entry of all of them, bit for bit.
+                #expect(model.switchingRate(of: i, at: theta, velocity: field) == rates[i], "level \(level)")
+            }
         }
+        FieldKernels.useLevel(FieldKernels.widestLevel)
     }
 
     @Test("The Jacobian is −c Σ s_i x̃_i x̃_iᵀ, matching differences of the field")

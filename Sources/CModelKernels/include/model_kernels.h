@@ -65,6 +65,13 @@ typedef struct {
 /// the neurons, each lane adding its samples in order).
 void reluflow_univariate_field(const ReluflowUnivariateField *field);
 
+/// One neuron's pre-activations z_i = b + Σ_l x_il w_l (summed from l = 0) for the n samples
+/// into z, from the feature-major `columns` (as in `ReluflowAffineField`): the single
+/// neurons' switching values, eight features at a time over all samples, so that a large d
+/// streams eight columns at once.
+void reluflow_pre_activations(long d, long n, const double *weights, double bias, const double *columns,
+                              long columnStride, double *z);
+
 /// How many parts (threads) an evaluation of m neurons on n samples is split into: 1 below
 /// m·n = 2^18, else the thread count.
 long reluflow_parallel_parts(long m, long n);
