@@ -41,17 +41,19 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let stepLength = t1 - t0
         var signChanged = false
         var witnessTime: Double?
+        // The buffers are exchanged between steps (`FlowWorkspace`), not within one.
+        let distanceStart = w.distanceStart, distanceEnd = w.distanceEnd
+        let rateStart = w.distanceRateStart, rateEnd = w.distanceRateEnd
         for j in 0..<w.functionCount {
-            let d0 = w.distanceStart[j], d1 = w.distanceEnd[j]
+            let d0 = distanceStart[j], d1 = distanceEnd[j]
             if d1 < 0 {
-                if isFalseAlarm(j, distances: w.distanceEnd, rates: w.distanceRateEnd) { continue }
+                if isFalseAlarm(j, distances: distanceEnd, rates: rateEnd) { continue }
                 signChanged = true
                 continue
             }
             guard d0 > 0, d1 > 0, !evaluator.isSliding(j),
                   let dip = HermiteScreen.interiorDip(
-                    start: d0, end: d1, startSlope: stepLength * w.distanceRateStart[j],
-                    endSlope: stepLength * w.distanceRateEnd[j])
+                    start: d0, end: d1, startSlope: stepLength * rateStart[j], endSlope: stepLength * rateEnd[j])
             else { continue }
             if let witness = try confirmDoubleCrossing(of: j, from: t0, to: t1, nearFraction: dip.fraction, probe: probe),
                witness < (witnessTime ?? .infinity) {
@@ -166,10 +168,10 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// Functions not yet crossed at the current state that will cross within `tolerance`
     /// time: they belong to the same event.
     func functionsAboutToCross(excluding crossed: [Int], within tolerance: Double) -> [Int] {
-        let w = workspace
+        let w = workspace, distances = w.distanceEnd, rates = w.distanceRateEnd
         var result: [Int] = []
         for j in 0..<w.functionCount {
-            let d = w.distanceEnd[j], rate = w.distanceRateEnd[j]
+            let d = distances[j], rate = rates[j]
             if d > 0, rate < 0, d <= -rate * tolerance, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
         }
         return result
