@@ -27,22 +27,7 @@
 /// Reference: Hiebert & Shampine, "Implicitly defined output points for solutions of
 /// ODEs", SAND80-0180 (1980); SUNDIALS CVODE `cvRootfind`.
 final class EventLocator {
-    private let buffers = ScratchBuffers()
-    /// Every function's d at a trial time (the probe writes them all); the bracket's ends
-    /// keep only the candidates' d.
-    private let distanceMid: UnsafeMutablePointer<Double>
-    /// Their rates ḋ at the trial time (NaN where there is none).
-    private let rateMid: UnsafeMutablePointer<Double>
-    /// The rates at the trial before (or at the bracket's start), for `isVerifiedRoot`.
-    private let ratePrevious: UnsafeMutablePointer<Double>
     static let maxIterations = 200
-
-    /// - Parameter functionCount: how many signed distances each probe writes.
-    init(functionCount: Int) {
-        distanceMid = buffers.doubles(functionCount)
-        rateMid = buffers.doubles(functionCount)
-        ratePrevious = buffers.doubles(functionCount)
-    }
 
     /// - Parameters:
     ///   - lo, hi: the bracket; `hi` is where the candidates were seen crossed.
@@ -53,7 +38,8 @@ final class EventLocator {
     ///     located is that of d + shift (a surface leaving its exit band, `StepScreen`).
     ///   - firstEstimate: where to try first, if something better than the secant is known
     ///     (the Hermite interpolants' crossing); later trials are Illinois as usual.
-    ///   - probe: writes d and ḋ (NaN where unknown) at a trial time into its two buffers.
+    ///   - probe: writes the candidates' d and ḋ (NaN where unknown) at a trial time, in
+    ///     the order of `candidates`, into its two arrays.
     /// - Returns: the far side of the final bracket (the first time at which a candidate
     ///   has d ≤ 0) and every candidate crossed by then.
     /// - Throws: `FlowError.eventLocationFailed` if the bracket does not shrink to τ.
@@ -61,12 +47,15 @@ final class EventLocator {
         lo: Double, hi: Double, distancesAtLo: UnsafePointer<Double>, distancesAtHi: UnsafePointer<Double>,
         ratesAtLo: UnsafePointer<Double>?, candidates: [Int], shifts: [Double], tolerance: EventTolerance,
         firstEstimate: Double? = nil,
-        probe: (Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) throws(FlowError) -> Void
+        probe: (Double, inout [Double], inout [Double]) throws(FlowError) -> Void
     ) throws(FlowError) -> (time: Double, surfaces: [Int]) {
         var lo = lo, hi = hi
-        // d of candidate c = candidates[c] at both ends.
+        // d of candidate c = candidates[c] at both ends, at the trial, and its rates there
+        // and at the trial before (or at the bracket's start), for `isVerifiedRoot`.
         var distanceLo = candidates.indices.map { max(distancesAtLo[candidates[$0]] + shifts[$0], 0) }
         var distanceHi = candidates.indices.map { distancesAtHi[candidates[$0]] + shifts[$0] }
+        var distanceMid = [Double](repeating: 0, count: candidates.count), rateMid = distanceMid
+        var ratePrevious = candidates.map { ratesAtLo?[$0] ?? .nan }
         var alpha = 1.0
         var previousSide = 0
         var iteration = 0
@@ -75,7 +64,6 @@ final class EventLocator {
         var newton: (time: Double, correction: Double)?
         // The Newton correction |d_c/ḋ_c| of the last Newton trial taken.
         var lastNewtonCorrection = Double.infinity
-        for j in candidates { ratePrevious[j] = ratesAtLo?[j] ?? .nan }
         while hi - lo > tolerance.time(near: hi) {
             iteration += 1
             guard iteration <= Self.maxIterations else {
@@ -101,23 +89,24 @@ final class EventLocator {
             }
             let estimate = iteration == 1 ? (firstEstimate ?? secant) : trial
             let mid = min(max(estimate, lo + halfTolerance), hi - halfTolerance)
-            try probe(mid, distanceMid, rateMid)
-            for (c, j) in candidates.enumerated() where shifts[c] != 0 { distanceMid[j] += shifts[c] }
+            try probe(mid, &distanceMid, &rateMid)
+            for c in candidates.indices where shifts[c] != 0 { distanceMid[c] += shifts[c] }
             let side: Int
-            if candidates.contains(where: { distanceMid[$0] <= 0 }) {
-                if isVerifiedRoot(at: mid, after: lo, candidates: candidates, within: 0.5 * tolerance.time(near: mid)) {
-                    return (mid, candidates.filter { distanceMid[$0] <= 0 })
+            if distanceMid.contains(where: { $0 <= 0 }) {
+                if Self.isVerifiedRoot(at: mid, after: lo, distances: distanceMid, rates: rateMid, previousRates: ratePrevious,
+                                       within: 0.5 * tolerance.time(near: mid)) {
+                    return (mid, candidates.indices.filter { distanceMid[$0] <= 0 }.map { candidates[$0] })
                 }
                 hi = mid
-                for (c, j) in candidates.enumerated() { distanceHi[c] = distanceMid[j] }
+                distanceHi = distanceMid
                 side = 1
             } else {
                 lo = mid
-                for (c, j) in candidates.enumerated() { distanceLo[c] = max(distanceMid[j], 0) }
+                distanceLo = distanceMid.map { max($0, 0) }
                 side = 2
             }
-            newton = newtonTrial(from: mid, candidates: candidates, lo: lo, hi: hi, tolerance: tolerance)
-            for j in candidates { ratePrevious[j] = rateMid[j] }
+            newton = Self.newtonTrial(from: mid, distances: distanceMid, rates: rateMid, lo: lo, hi: hi, tolerance: tolerance)
+            ratePrevious = rateMid
             widths = [widths[1], hi - lo]
             // Illinois: when the same end moves twice, halve the weight of the stale one.
             alpha = side == previousSide ? (side == 2 ? 2 * alpha : 0.5 * alpha) : 1
@@ -129,11 +118,11 @@ final class EventLocator {
     /// Newton's earliest root t − d_c/ḋ_c over the candidates with ḋ_c < 0 at the trial t,
     /// moved τ/4 past it (τ there), and the size of its correction |d_c/ḋ_c|; nil when none
     /// lies inside [lo, hi].
-    private func newtonTrial(from t: Double, candidates: [Int], lo: Double, hi: Double,
-                             tolerance: EventTolerance) -> (time: Double, correction: Double)? {
+    private static func newtonTrial(from t: Double, distances: [Double], rates: [Double], lo: Double, hi: Double,
+                                    tolerance: EventTolerance) -> (time: Double, correction: Double)? {
         var earliest = Double.infinity
-        for j in candidates where rateMid[j] < 0 {
-            earliest = min(earliest, t - distanceMid[j] / rateMid[j])
+        for c in distances.indices where rates[c] < 0 {
+            earliest = min(earliest, t - distances[c] / rates[c])
         }
         guard earliest > lo, earliest < hi else { return nil }
         return (earliest + 0.25 * tolerance.time(near: earliest), abs(earliest - t))
@@ -144,11 +133,12 @@ final class EventLocator {
     /// `lo`, and the rate at the trial before within a factor 2 of ḋ_c (the same sign: no
     /// turning point near the root, so the linearisation holds; its error is
     /// ½|d̈|·margin²/|ḋ|, far below the margin unless ḋ changes by O(1) within it).
-    private func isVerifiedRoot(at t: Double, after lo: Double, candidates: [Int], within margin: Double) -> Bool {
-        for j in candidates where distanceMid[j] <= 0 {
-            let rate = rateMid[j], previous = ratePrevious[j]
+    private static func isVerifiedRoot(at t: Double, after lo: Double, distances: [Double], rates: [Double],
+                                       previousRates: [Double], within margin: Double) -> Bool {
+        for c in distances.indices where distances[c] <= 0 {
+            let rate = rates[c], previous = previousRates[c]
             guard rate < 0, previous < 0, rate <= 0.5 * previous, previous <= 0.5 * rate else { return false }
-            let lead = distanceMid[j] / rate
+            let lead = distances[c] / rate
             guard lead <= margin, t - lead > lo else { return false }
         }
         return true

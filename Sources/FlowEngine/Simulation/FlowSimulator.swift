@@ -50,7 +50,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                               initialStep: Self.initialStep(options: options, endTime: problem.endTime))
         resolver = ContactResolver(evaluator: evaluator, band: band, repellingRule: options.repellingRule,
                                    gateTolerance: options.eventTimeTolerance.gate)
-        locator = EventLocator(functionCount: workspace.functionCount)
+        locator = EventLocator()
         guards = RunGuards(options: options)
         integrator = try StiffSwitchingIntegrator(mode: mode, options: options,
                                         initialStep: Self.initialStep(options: options, endTime: problem.endTime))
@@ -172,11 +172,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             ratesAtLo: lo == t0 ? w.distanceRateStart : nil, candidates: located,
             shifts: shifts, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
-        ) { (t: Double, distances: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) throws(FlowError) in
+        ) { (t: Double, distances: inout [Double], rates: inout [Double]) throws(FlowError) in
             try probe(t)
-            self.evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
-                                           into: distances, rateInto: rates)
-            self.evaluator.writeGateRates(of: located, difference: Self.gateRateDifference * (stepEnd - t0), into: rates)
+            self.evaluator.signedDistances(of: located, values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
+                                           into: &distances, rateInto: &rates)
+            self.evaluator.writeGateRates(of: located, difference: Self.gateRateDifference * (stepEnd - t0), into: &rates)
         }
         // The next candidate's crossing in this step, by its interpolant: the next step is
         // made to end just past it rather than overshoot it with the rest of the step.

@@ -115,20 +115,40 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// own time scale, which the step resolves, plus the gate's rounding over h: with h a
     /// thousandth of the step, about 1e-6 of ṡ_j, enough for Newton's iteration on the exit
     /// time (`EventLocator`). Two evaluations when some function is a sliding gate, else none.
-    func writeGateRates(of functions: [Int], difference h: Double, into rates: UnsafeMutablePointer<Double>) {
-        let w = workspace, sliding = functions.filter(isSliding)
+    /// `rates[c]` is function `functions[c]`'s.
+    func writeGateRates(of functions: [Int], difference h: Double, into rates: inout [Double]) {
+        let w = workspace, sliding = functions.indices.filter { isSliding(functions[$0]) }
         guard !sliding.isEmpty, h > 0 else { return }
         var plus = [Double](repeating: 0, count: sliding.count)
         for sign in [1.0, -1.0] {
             for r in 0..<w.dimension { shiftedState[r] = w.trialState[r] + sign * h * w.trialField[r] }
             guard mode.evaluate(at: shiftedState, field: shiftedField, switching: nil, gatesUsed: shiftedGates) else { return }
-            for (c, j) in sliding.enumerated() {
+            for (k, c) in sliding.enumerated() {
+                let j = functions[c]
                 if sign > 0 {
-                    plus[c] = shiftedGates[j]
+                    plus[k] = shiftedGates[j]
                 } else {
-                    let rate = (plus[c] - shiftedGates[j]) / (2 * h)
-                    rates[j] = w.trialGates[j] < 0.5 ? rate : -rate
+                    let rate = (plus[k] - shiftedGates[j]) / (2 * h)
+                    rates[c] = w.trialGates[j] < 0.5 ? rate : -rate
                 }
+            }
+        }
+    }
+
+    /// The signed distances d_j and their rates of `functions` alone, `distances[c]` and
+    /// `distanceRates[c]` for j = functions[c]: the entries `signedDistances(values:...)`
+    /// writes, by the same operations.
+    func signedDistances(of functions: [Int], values: UnsafePointer<Double>, rates: UnsafePointer<Double>,
+                         gates: UnsafePointer<Double>, into distances: inout [Double], rateInto distanceRates: inout [Double]) {
+        for (c, j) in functions.enumerated() {
+            if j >= surfaceCount {
+                let sign = watchedSides[j - surfaceCount].sign
+                (distances[c], distanceRates[c]) = (sign * values[j], sign * rates[j])
+            } else if mode.isSliding[j] {
+                (distances[c], distanceRates[c]) = (min(gates[j], 1 - gates[j]), .nan)
+            } else {
+                let sign = gates[j] > 0.5 ? 1.0 : -1.0
+                (distances[c], distanceRates[c]) = (sign * values[j], sign * rates[j])
             }
         }
     }
