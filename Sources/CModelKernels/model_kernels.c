@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 
@@ -40,7 +41,8 @@ typedef void NeuronSums(long, long, long, long, const double *, const double *, 
 #undef KERNEL_TARGET
 #undef KERNEL_NAME
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+// Clang only: GCC ignores FP_CONTRACT and would fuse multiply-adds in the wider kernels.
+#if defined(__x86_64__) && defined(__clang__)
 #define HAS_WIDER_UNITS 1
 
 #define KERNEL_TARGET __attribute__((target("arch=x86-64-v3")))
@@ -96,16 +98,41 @@ static int widestLevel(void) {
     return 0;
 }
 
-/// The level in use; -1 until the first call picks the widest.
-static _Atomic int currentLevel = -1;
+/// The defaults, set once (`pthread_once`): the widest level, and the threads large
+/// evaluations use (`RELUFLOW_THREADS`, else the CPUs this process may run on).
+static pthread_once_t defaultsOnce = PTHREAD_ONCE_INIT;
+static int defaultLevel, defaultThreads;
+
+/// The smallest m·n split into parts: below it a job's threads would cost more than they save.
+enum { PARALLEL_SURFACES = 1 << 18, MAX_THREADS = 64 };
+
+static int clampedThreads(long threads) { return threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : (int)threads; }
+
+static void setDefaults(void) {
+    defaultLevel = widestLevel();
+    const char *variable = getenv("RELUFLOW_THREADS");
+    if (variable && *variable) {
+        defaultThreads = clampedThreads(strtol(variable, 0, 10));
+    } else {
+#ifdef __linux__
+        cpu_set_t allowed;
+        defaultThreads = sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? clampedThreads(CPU_COUNT(&allowed)) : 1;
+#else
+        defaultThreads = 1;
+#endif
+    }
+}
+
+/// A level or thread count the calling thread asked for (`reluflow_use_kernel_level`,
+/// `reluflow_use_threads`); -1 and 0: the defaults. Per thread, so that tests comparing
+/// levels or thread counts in parallel do not change each other's evaluations; a job's
+/// workers run at the level of the thread that posted it.
+static _Thread_local int requestedLevel = -1, requestedThreads = 0;
 
 static int level(void) {
-    int chosen = currentLevel;
-    if (chosen < 0) {
-        chosen = widestLevel();
-        currentLevel = chosen;
-    }
-    return chosen;
+    if (requestedLevel >= 0) return requestedLevel;
+    pthread_once(&defaultsOnce, setDefaults);
+    return defaultLevel;
 }
 
 int reluflow_widest_kernel_level(void) { return widestLevel(); }
@@ -114,49 +141,36 @@ int reluflow_kernel_level(void) { return level(); }
 
 int reluflow_use_kernel_level(int requested) {
     int widest = widestLevel();
-    currentLevel = requested < 0 ? 0 : requested > widest ? widest : requested;
-    return currentLevel;
+    requestedLevel = requested < 0 ? 0 : requested > widest ? widest : requested;
+    return requestedLevel;
 }
 
-/// The smallest m·n split into parts: below it a job's threads would cost more than they save.
-enum { PARALLEL_SURFACES = 1 << 18, MAX_THREADS = 64 };
-
-/// The threads large evaluations use; 0 until first asked.
-static _Atomic int threadCount = 0;
-
-static int clampedThreads(long threads) { return threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : (int)threads; }
-
 int reluflow_thread_count(void) {
-    int count = threadCount;
-    if (count > 0) return count;
-    const char *variable = getenv("RELUFLOW_THREADS");
-    if (variable && *variable) {
-        count = clampedThreads(strtol(variable, 0, 10));
-    } else {
-#ifdef __linux__
-        cpu_set_t allowed;
-        count = sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? clampedThreads(CPU_COUNT(&allowed)) : 1;
-#else
-        count = 1;
-#endif
-    }
-    threadCount = count;
-    return count;
+    if (requestedThreads > 0) return requestedThreads;
+    pthread_once(&defaultsOnce, setDefaults);
+    return defaultThreads;
 }
 
 int reluflow_use_threads(int threads) {
-    threadCount = clampedThreads(threads);
-    return threadCount;
+    requestedThreads = clampedThreads(threads);
+    return requestedThreads;
 }
 
 long reluflow_parallel_parts(long m, long n) { return m * n < PARALLEL_SURFACES ? 1 : reluflow_thread_count(); }
 
+/// One affine evaluation as a job: the field and the level of the thread that posted it.
+typedef struct {
+    const ReluflowAffineField *field;
+    int level;
+} AffineJob;
+
 /// Pass 1 for this part's blocks (a contiguous share, the same for any thread count's
 /// blocks: each block is one thread's alone), with the pulls r_i.
 static void preActivationPart(void *context, long part, long parts) {
-    const ReluflowAffineField *f = context;
+    const AffineJob *job = context;
+    const ReluflowAffineField *f = job->field;
     long blockCount = (f->n + 7) / 8;
-    AffineBlock *kernel = affineBlocks[level()];
+    AffineBlock *kernel = affineBlocks[job->level];
     for (long b = blockCount * part / parts; b < blockCount * (part + 1) / parts; b++) {
         long block = b * 8, count = f->n - block < 8 ? f->n - block : 8;
         double *outputs = f->gates ? f->pulls + block : 0;
@@ -173,9 +187,10 @@ static void preActivationPart(void *context, long part, long parts) {
 
 /// Pass 2 for this part's neurons, with the part's own scratch.
 static void neuronSumPart(void *context, long part, long parts) {
-    const ReluflowAffineField *f = context;
+    const AffineJob *job = context;
+    const ReluflowAffineField *f = job->field;
     long blockCount = (f->n + 7) / 8;
-    NeuronSums *kernel = neuronSums[level()];
+    NeuronSums *kernel = neuronSums[job->level];
     double *scratch = f->scratch + part * 8 * blockCount;
     for (long k = f->m * part / parts; k < f->m * (part + 1) / parts; k++) {
         kernel(k, f->d, f->n, blockCount, f->pulls, f->gates, f->columns, f->columnStride, scratch, f->weightSums + k,
@@ -184,9 +199,10 @@ static void neuronSumPart(void *context, long part, long parts) {
 }
 
 void reluflow_affine_field(const ReluflowAffineField *field) {
-    long parts = reluflow_parallel_parts(field->m, field->n);
-    reluflow_run_parts(preActivationPart, (void *)field, parts);
-    if (field->gates) reluflow_run_parts(neuronSumPart, (void *)field, parts);
+    AffineJob job = {field, level()};
+    long parts = field->parts < 1 ? 1 : field->parts;
+    reluflow_run_parts(preActivationPart, &job, parts);
+    if (field->gates) reluflow_run_parts(neuronSumPart, &job, parts);
 }
 
 void reluflow_univariate_field(const ReluflowUnivariateField *field) { univariateFields[level()](field); }

@@ -244,7 +244,8 @@ extension AffineNeuronFamily {
                         m: width, d: d, n: n, weights: inputWeights(0, theta), biases: biases, outer: outer,
                         columns: columns.baseAddress!, columnStride: data.columnStride, targets: targets.baseAddress!,
                         alpha: alpha, pullFactor: -factors.gradient / alpha, gates: gates, switching: switching,
-                        pulls: pulls, weightSums: weightSums, weightedInputs: weightedInputs, scratch: pulls + paddedSamples)
+                        pulls: pulls, weightSums: weightSums, weightedInputs: weightedInputs, parts: parts,
+                        scratch: pulls + paddedSamples)
                     reluflow_affine_field(&problem)
                     body(problem)
                 }

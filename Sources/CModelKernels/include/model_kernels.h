@@ -29,7 +29,9 @@ typedef struct {
     /// Out: r_i (8·blockCount, zero past n), Σ_i ω_ki (m) and Σ_i ω_ki x_il at
     /// weightedInputs + k·d + l, with ω_ki = r_i s_ki.
     double *pulls, *weightSums, *weightedInputs;
-    /// 8·blockCount doubles for each of `reluflow_parallel_parts(m, n)` parts.
+    /// How many parts (threads) the evaluation is split into, `reluflow_parallel_parts(m, n)`
+    /// when the scratch was sized, and 8·blockCount doubles of scratch for each.
+    long parts;
     double *scratch;
 } ReluflowAffineField;
 
@@ -76,22 +78,23 @@ void reluflow_pre_activations(long d, long n, const double *weights, double bias
 /// m·n = 2^18, else the thread count.
 long reluflow_parallel_parts(long m, long n);
 
-/// The threads large evaluations use: `RELUFLOW_THREADS` if set, else the CPUs this process
-/// may run on (a Slurm task's allocation included), at most 64.
+/// The threads the calling thread's large evaluations use: what it asked for with
+/// `reluflow_use_threads`, else `RELUFLOW_THREADS` if set, else the CPUs this process may run
+/// on (a Slurm task's allocation included), at most 64.
 int reluflow_thread_count(void);
 
-/// Makes large evaluations use `threads` threads (clamped to 1 ... 64), for a test or a
-/// benchmark; returns the count now in use.
+/// Makes the calling thread's large evaluations use `threads` threads (clamped to 1 ... 64),
+/// for a test or a benchmark; returns that count.
 int reluflow_use_threads(int threads);
 
 /// The widest level this CPU runs: 2, 1 or 0 (always 0 off x86-64).
 int reluflow_widest_kernel_level(void);
 
-/// The level the kernels run at.
+/// The level the calling thread's evaluations run at.
 int reluflow_kernel_level(void);
 
-/// Makes the kernels run at `level` (clamped to 0 ... the widest), for a test that compares
-/// the levels; returns the level now in use.
+/// Makes the calling thread's evaluations run at `level` (clamped to 0 ... the widest), for
+/// a test that compares the levels; returns that level.
 int reluflow_use_kernel_level(int level);
 
 #endif
