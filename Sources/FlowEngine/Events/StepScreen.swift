@@ -172,7 +172,8 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         var result: [Int] = []
         for j in 0..<w.functionCount {
             let d = distances[j], rate = rates[j]
-            if d > 0, rate < 0, d <= -rate * tolerance, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
+            // d > 0 and d ≤ −ḋ·tolerance (so ḋ < 0), the rare test first.
+            if d <= -rate * tolerance, d > 0, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
         }
         return result
     }
