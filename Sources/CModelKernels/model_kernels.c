@@ -61,32 +61,17 @@ typedef void NeuronSums(long, long, long, long, const double *, const double *, 
 typedef void UnivariateField(const ReluflowUnivariateField *);
 typedef void PreActivations(long, long, const double *, double, const double *, long, double *);
 
-static PreActivations *const preActivations[] = {
-    pre_activations_baseline,
+// Each kernel by level: the baseline's, then (x86-64 under clang) AVX2's and AVX-512's.
 #ifdef HAS_WIDER_UNITS
-    pre_activations_avx2, pre_activations_avx512,
+#define BY_LEVEL(name) {name##_baseline, name##_avx2, name##_avx512}
+#else
+#define BY_LEVEL(name) {name##_baseline}
 #endif
-};
 
-static UnivariateField *const univariateFields[] = {
-    univariate_field_baseline,
-#ifdef HAS_WIDER_UNITS
-    univariate_field_avx2, univariate_field_avx512,
-#endif
-};
-
-static AffineBlock *const affineBlocks[] = {
-    affine_block_baseline,
-#ifdef HAS_WIDER_UNITS
-    affine_block_avx2, affine_block_avx512,
-#endif
-};
-static NeuronSums *const neuronSums[] = {
-    neuron_sums_baseline,
-#ifdef HAS_WIDER_UNITS
-    neuron_sums_avx2, neuron_sums_avx512,
-#endif
-};
+static PreActivations *const preActivations[] = BY_LEVEL(pre_activations);
+static UnivariateField *const univariateFields[] = BY_LEVEL(univariate_field);
+static AffineBlock *const affineBlocks[] = BY_LEVEL(affine_block);
+static NeuronSums *const neuronSums[] = BY_LEVEL(neuron_sums);
 
 /// The widest unit the CPU has (x86-64-v3: AVX2; x86-64-v4: AVX-512 F/BW/CD/DQ/VL).
 static int widestLevel(void) {
