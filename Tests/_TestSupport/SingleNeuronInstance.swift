@@ -89,9 +89,10 @@ public struct ExactComparison {
     }
 
     /// max_k |t_k(engine) − t_k(exact)| over matched events (0 with none).
-    public var maxEventTimeError: Double {
-        zip(result.timeline, exact.events).map { abs($0.time - $1.time) }.max() ?? 0
-    }
+    public var maxEventTimeError: Double { eventTimeErrors.max() ?? 0 }
+
+    /// |t(engine) − t(exact)| of each event, in order.
+    public var eventTimeErrors: [Double] { zip(result.timeline, exact.events).map { abs($0.time - $1.time) } }
 
     /// max_r |θ_r(engine) − θ_r(exact)| at t_end.
     public var finalParameterError: Double {
