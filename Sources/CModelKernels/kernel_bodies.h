@@ -4,7 +4,8 @@
 //
 // Each sum is one chain of additions in the order the header gives. A chain waits on its
 // adder's latency, so the loops run several independent chains side by side: four neurons'
-// pre-activations in pass 1, four features' sums in pass 2. That changes no sum's order.
+// pre-activations in pass 1, two neurons' and two features' sums in pass 2. That changes no
+// sum's order.
 
 KERNEL_TARGET
 static void KERNEL_NAME(affine_block)(long m, long d, long n, long block, long count,
@@ -59,29 +60,37 @@ static void KERNEL_NAME(affine_block)(long m, long d, long n, long block, long c
     if (gates) STORE8(outputSums, outputs);
 }
 
+// Pass 2 for neurons k0 and k1 at once (k1 = k0 for a neuron alone): with ω_ki = r_i s_ki,
+// Σ ω_i into weightSums[k] and Σ ω_i x_il into weightedInputs[k·d + l]. Both accumulate
+// lane-wise over the blocks (Σ ω x in two chains, even and odd blocks, added at the end) and
+// reduce the lanes as ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)); each column block is loaded
+// once for both neurons, two features at a time. `scratch` holds 16·blockCount doubles.
 KERNEL_TARGET
-static void KERNEL_NAME(neuron_sums)(long k, long d, long n, long blockCount,
+static void KERNEL_NAME(neuron_sums)(long k0, long k1, long d, long n, long blockCount,
                                      const double *pulls, const double *gates,
                                      const double *columns, long columnStride,
-                                     double *scratch, double *weightSum, double *weightedInputs) {
-    Lanes *weights = (Lanes *)scratch;
-    Lanes sum = BROADCAST(0.0);
+                                     double *scratch, double *weightSums, double *weightedInputs) {
+    Lanes *weights0 = (Lanes *)scratch, *weights1 = weights0 + blockCount;
+    Lanes sum0 = BROADCAST(0.0), sum1 = BROADCAST(0.0);
     for (long b = 0; b < blockCount; b++) {
         long block = b * 8, count = n - block < 8 ? n - block : 8;
-        Lanes pull, s;
+        Lanes pull, s0, s1;
         LOAD8(pull, pulls + block);
-        LOAD_FIRST(s, gates + k * n + block, count);
-        Lanes w = pull * s;
-        weights[b] = w;
-        sum += w;
+        LOAD_FIRST(s0, gates + k0 * n + block, count);
+        LOAD_FIRST(s1, gates + k1 * n + block, count);
+        Lanes w0 = pull * s0, w1 = pull * s1;
+        weights0[b] = w0;
+        weights1[b] = w1;
+        sum0 += w0;
+        sum1 += w1;
     }
-    *weightSum = LANE_SUM(sum);
-    // Feature l's Σ ω x over the blocks, even and odd blocks in two chains, at once for the
-    // `FEATURES` features from l.
-#define FEATURE_SUMS(FEATURES)                                                                \
+    weightSums[k0] = LANE_SUM(sum0);
+    weightSums[k1] = LANE_SUM(sum1);
+    // The `FEATURES` features from l, for both neurons.
+#define FEATURE_SUMS(FEATURES)                                                           \
     do {                                                                                      \
-        Lanes even[FEATURES], odd[FEATURES];                                                  \
-        for (int f = 0; f < FEATURES; f++) even[f] = odd[f] = BROADCAST(0.0);                 \
+        Lanes even0[FEATURES], odd0[FEATURES], even1[FEATURES], odd1[FEATURES];               \
+        for (int f = 0; f < FEATURES; f++) even0[f] = odd0[f] = even1[f] = odd1[f] = BROADCAST(0.0); \
         long b = 0;                                                                           \
         for (; b + 1 < blockCount; b += 2) {                                                  \
             for (int f = 0; f < FEATURES; f++) {                                              \
@@ -89,22 +98,26 @@ static void KERNEL_NAME(neuron_sums)(long k, long d, long n, long blockCount,
                 Lanes x0, x1;                                                                 \
                 LOAD8(x0, column + b * 8);                                                    \
                 LOAD8(x1, column + (b + 1) * 8);                                              \
-                even[f] += weights[b] * x0;                                                   \
-                odd[f] += weights[b + 1] * x1;                                                \
+                even0[f] += weights0[b] * x0;                                                 \
+                odd0[f] += weights0[b + 1] * x1;                                              \
+                even1[f] += weights1[b] * x0;                                                 \
+                odd1[f] += weights1[b + 1] * x1;                                              \
             }                                                                                 \
         }                                                                                     \
         for (int f = 0; f < FEATURES; f++) {                                                  \
             if (b < blockCount) {                                                             \
                 Lanes x0;                                                                     \
                 LOAD8(x0, columns + (l + f) * columnStride + b * 8);                          \
-                even[f] += weights[b] * x0;                                                   \
+                even0[f] += weights0[b] * x0;                                                 \
+                even1[f] += weights1[b] * x0;                                                 \
             }                                                                                 \
-            Lanes total = even[f] + odd[f];                                                   \
-            weightedInputs[l + f] = LANE_SUM(total);                                          \
+            Lanes total0 = even0[f] + odd0[f], total1 = even1[f] + odd1[f];                   \
+            weightedInputs[k0 * d + l + f] = LANE_SUM(total0);                                \
+            weightedInputs[k1 * d + l + f] = LANE_SUM(total1);                                \
         }                                                                                     \
     } while (0)
     long l = 0;
-    for (; l + 4 <= d; l += 4) FEATURE_SUMS(4);
+    for (; l + 2 <= d; l += 2) FEATURE_SUMS(2);
     for (; l < d; l++) FEATURE_SUMS(1);
 #undef FEATURE_SUMS
 }

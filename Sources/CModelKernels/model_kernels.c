@@ -32,8 +32,8 @@ typedef double Lanes __attribute__((vector_size(64), aligned(8)));
 
 typedef void AffineBlock(long, long, long, long, long, const double *, const double *, const double *, long,
                          double *, const double *, const double *, double *);
-typedef void NeuronSums(long, long, long, long, const double *, const double *, const double *, long, double *,
-                        double *, double *);
+typedef void NeuronSums(long, long, long, long, long, const double *, const double *, const double *, long,
+                        double *, double *, double *);
 
 #define KERNEL_TARGET
 #define KERNEL_NAME(name) name##_baseline
@@ -170,16 +170,15 @@ static void preActivationPart(void *context, long part, long parts) {
     }
 }
 
-/// Pass 2 for this part's neurons, with the part's own scratch.
+/// Pass 2 for this part's neurons, two at a time, with the part's own scratch.
 static void neuronSumPart(void *context, long part, long parts) {
     const AffineJob *job = context;
     const ReluflowAffineField *f = job->field;
-    long blockCount = (f->n + 7) / 8;
-    NeuronSums *kernel = neuronSums[job->level];
-    double *scratch = f->scratch + part * 8 * blockCount;
-    for (long k = f->m * part / parts; k < f->m * (part + 1) / parts; k++) {
-        kernel(k, f->d, f->n, blockCount, f->pulls, f->gates, f->columns, f->columnStride, scratch, f->weightSums + k,
-               f->weightedInputs + k * f->d);
+    long blockCount = (f->n + 7) / 8, last = f->m * (part + 1) / parts;
+    double *scratch = f->scratch + part * 16 * blockCount;
+    for (long k = f->m * part / parts; k < last; k += 2) {
+        neuronSums[job->level](k, k + 1 < last ? k + 1 : k, f->d, f->n, blockCount, f->pulls, f->gates, f->columns,
+                               f->columnStride, scratch, f->weightSums, f->weightedInputs);
     }
 }
 

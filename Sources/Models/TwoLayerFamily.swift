@@ -233,7 +233,7 @@ extension AffineNeuronFamily {
         let n = data.sampleCount, d = data.inputDimension
         let paddedSamples = (n + SampleBlock.width - 1) / SampleBlock.width * SampleBlock.width
         let parts = reluflow_parallel_parts(width, n)
-        let scratchCount = 3 * width + width * d + paddedSamples * (1 + parts)
+        let scratchCount = 3 * width + width * d + paddedSamples * (1 + 2 * parts)
         data.columns.withUnsafeBufferPointer { columns in
             data.targets.withUnsafeBufferPointer { targets in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: scratchCount) { buffer in

@@ -30,7 +30,7 @@ typedef struct {
     /// weightedInputs + k·d + l, with ω_ki = r_i s_ki.
     double *pulls, *weightSums, *weightedInputs;
     /// How many parts (threads) the evaluation is split into, `reluflow_parallel_parts(m, n)`
-    /// when the scratch was sized, and 8·blockCount doubles of scratch for each.
+    /// when the scratch was sized, and 16·blockCount doubles of scratch for each.
     long parts;
     double *scratch;
 } ReluflowAffineField;

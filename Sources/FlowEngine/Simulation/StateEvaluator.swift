@@ -158,8 +158,18 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
                          into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
         if mode.slidingSurfaces.isEmpty, let rates, let dr {
-            // No sliding set: one branch-free pass the compiler vectorises.
-            for j in 0..<surfaceCount {
+            // No sliding set: eight functions at a time, branch-free, the same products.
+            var j = 0
+            while j + 8 <= surfaceCount {
+                let g = UnsafeRawPointer(gates + j).loadUnaligned(as: SIMD8<Double>.self)
+                let sign = SIMD8<Double>(repeating: -1).replacing(with: 1, where: g .> 0.5)
+                UnsafeMutableRawPointer(d + j).storeBytes(
+                    of: sign * UnsafeRawPointer(values + j).loadUnaligned(as: SIMD8<Double>.self), as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(dr + j).storeBytes(
+                    of: sign * UnsafeRawPointer(rates + j).loadUnaligned(as: SIMD8<Double>.self), as: SIMD8<Double>.self)
+                j += 8
+            }
+            for j in j..<surfaceCount {
                 let sign = gates[j] > 0.5 ? 1.0 : -1.0
                 d[j] = sign * values[j]
                 dr[j] = sign * rates[j]
