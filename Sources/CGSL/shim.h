@@ -8,12 +8,11 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 
-// GSL's CBLAS calls (the implicit steppers' LU factorisations) go to OpenBLAS, linked in
-// place of GSL's reference gslcblas. One thread: a dense p x p factorisation at the sizes
-// the implicit steppers are used for (p <= 1500) gains little from threads, and a fixed
-// summation order keeps runs bit-identical whatever the machine's core count.
-void openblas_set_num_threads(int num_threads);
-static inline void reluflow_use_single_threaded_blas(void) { openblas_set_num_threads(1); }
+// GSL's CBLAS calls (the implicit steppers' LU factorisations) go to GSL's reference
+// gslcblas: plain C loops in a fixed order, so a run gives the same bits on every CPU. An
+// optimised BLAS (OpenBLAS) picks its kernels by CPU model, and with them the rounding of
+// every factorisation: runs whose ends hang on rounding (plateau E3's sub-resolution
+// contacts) then ended differently on different machines (NOTES, 2026-12-07).
 
 // GSL exports its stepper types as global variables, which Swift 6 treats as shared
 // mutable state. They are written once by the library and only read, so reach them

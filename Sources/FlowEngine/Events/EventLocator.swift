@@ -5,7 +5,11 @@
 /// every candidate has d_j(lo) ≥ 0 and d_j(hi) ≤ 0 for at least one of them. Each trial
 /// time is evaluated by `probe`, which re-steps from the step start rather than trusting
 /// an interpolant; only the first trial may come from one (`firstEstimate`, the Hermite
-/// interpolants' crossing, which saves about 40% of the re-steps on dense-event runs).
+/// interpolants' crossing, which saves about 40% of the re-steps on dense-event runs). That
+/// trial is placed τ/4 past the estimate, as Newton's are, so that wherever the interpolant
+/// is good to τ/4 it lands within τ/2 past the root and ends the search by itself
+/// (`isVerifiedRoot`, judged against the rates at the step start): one re-step per event
+/// instead of two (P1 to its first slide: 1,143 → 843 re-steps for 729 events).
 /// Each probe also gives the rates ḋ at its time (a sliding gate's by differences of the
 /// equivalent control, `StateEvaluator.writeGateRates`), so the next trial is Newton's: the
 /// earliest t − d_c/ḋ_c in the bracket over the candidates moving the wrong way (ḋ_c < 0),
@@ -87,7 +91,7 @@ final class EventLocator {
                 trial = newton.time
                 lastNewtonCorrection = newton.correction
             }
-            let estimate = iteration == 1 ? (firstEstimate ?? secant) : trial
+            let estimate = iteration == 1 ? (firstEstimate.map { $0 + 0.25 * tolerance.time(near: $0) } ?? secant) : trial
             let mid = min(max(estimate, lo + halfTolerance), hi - halfTolerance)
             try probe(mid, &distanceMid, &rateMid)
             for c in candidates.indices where shifts[c] != 0 { distanceMid[c] += shifts[c] }

@@ -75,7 +75,6 @@ final class GSLIntegrator {
     ) throws(GSLError) {
         precondition(dimension > 0, "GSLIntegrator needs a positive dimension")
         _ = GSLErrorHandler.isOff
-        _ = SingleThreadedBLAS.isSet
         self.stepper = stepper
         self.dimension = dimension
         context = GSLSystemContext(dimension: dimension, field: field, jacobian: jacobian)
@@ -199,13 +198,4 @@ final class GSLIntegrator {
         failedStepsBeforeReset += Int(driver.pointee.e.pointee.failed_steps)
         gsl_odeiv2_evolve_reset(driver.pointee.e)
     }
-}
-
-/// OpenBLAS, which GSL's CBLAS calls go to (`CGSL`), set to one thread once per process:
-/// bit-identical results whatever the core count (shim.h).
-enum SingleThreadedBLAS {
-    static let isSet: Bool = {
-        reluflow_use_single_threaded_blas()
-        return true
-    }()
 }
