@@ -203,7 +203,15 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         try slideOnChatteringSurfaces(guards.chatteringSurfaces(among: surfaces.sorted().filter { !mode.isSliding[$0] },
                                                                 at: time))
         integrator.reset(at: time)
-        try evaluator.evaluateCurrentState(at: time)
+        // The resolver left the current buffers evaluated in the mode it resolved, and off
+        // the sliding set an evaluation in the same mode gives the same bits: only the
+        // signed distances of the new sides are new (a sliding set's solve order may have
+        // changed with the mode, so it is evaluated again).
+        if mode.slidingSurfaces.isEmpty {
+            try evaluator.finishCurrentState(at: time)
+        } else {
+            try evaluator.evaluateCurrentState(at: time)
+        }
         try guards.checkEvent(at: time, surfaces: surfaces)
         if let nextCrossing, nextCrossing - time > 100 * options.eventTimeTolerance.time(near: time) {
             h = min(h, Self.nextCrossingMargin * (nextCrossing - time))

@@ -88,8 +88,10 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         try finishCurrentState(at: t)
     }
 
-    /// The finiteness check and the signed distances of the current evaluation.
-    private func finishCurrentState(at t: Double) throws(FlowError) {
+    /// The finiteness check and the signed distances of the current evaluation: all that
+    /// `evaluateCurrentState` would change where the current buffers hold the mode already
+    /// and only sides changed since (a watched function crossed).
+    func finishCurrentState(at t: Double) throws(FlowError) {
         let w = workspace
         for i in 0..<w.dimension where !w.state[i].isFinite || !w.field[i].isFinite {
             let (what, value) = w.state[i].isFinite ? ("field", w.field[i]) : ("state", w.state[i])

@@ -95,13 +95,19 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
         // Contacts that slid before, or were pushed off the sliding set here, are never held (rules B, D).
         var released = Set(contacts.filter { mode.isSliding[$0] })
         var settled = false
+        // Whether the current buffers hold the mode as it stands (so they do on entry).
+        var isEvaluated = true
         for _ in 0..<(2 * contacts.count + 4) {
             var changed = false
             for j in contacts {
                 let before = state(of: j)
                 // A surface slid on is classified from the side its latest solved gate is on.
-                if mode.isSliding[j] { apply(.on(Side(gate: w.gates[j])), to: j) }
-                let (negative, positive) = try normalSpeeds(of: j, at: t)
+                if mode.isSliding[j] {
+                    apply(.on(Side(gate: w.gates[j])), to: j)
+                    isEvaluated = false
+                }
+                let (negative, positive) = try normalSpeeds(of: j, at: t, fieldIsCurrent: isEvaluated)
+                isEvaluated = isEvaluated && mode.slidingSurfaces.isEmpty && mode.providesJumps
                 speeds[j] = (negative, positive)
                 // Rule D's mark is this pass's verdict only.
                 unresolved.remove(j)
@@ -110,9 +116,14 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                                        choices: &choices, unresolved: &unresolved)
                 undecided.remove(j)
                 apply(after, to: j)
-                if after != before { changed = true }
+                if after != before {
+                    changed = true
+                    isEvaluated = false
+                }
             }
-            try evaluator.evaluateCurrentState(at: t)
+            // Unchanged and never evaluated over: the buffers hold the mode already.
+            if !isEvaluated { try evaluator.evaluateCurrentState(at: t) }
+            isEvaluated = true
             var leftSlidingRange = false
             for j in mode.slidingSurfaces where hasLeftSlidingRange(j, wasSliding: originalSlidingSurfaces.contains(j)) {
                 released.insert(j)
@@ -263,9 +274,21 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
 
     /// σ− = ∇g_j·F(x, s_j = 0) and σ+ = ∇g_j·F(x, s_j = 1) for the rest of the mode as it is.
     /// The gates solved on the way are the latest at x (`workspace.gates`).
-    private func normalSpeeds(of j: Int, at t: Double) throws(FlowError) -> (Double, Double) {
+    ///
+    /// Off every sliding surface F is affine in s_j with slope J_j, the jump, so where the
+    /// system gives its jumps and the current field is that of the mode as it stands
+    /// (`fieldIsCurrent`), σ on j's own side is ∇g_j·F and on the other ∇g_j·(F ± J_j): no
+    /// evaluation (two otherwise; on the surface J_j is exact to O(g_j), within the event
+    /// tolerance of zero here).
+    private func normalSpeeds(of j: Int, at t: Double, fieldIsCurrent: Bool) throws(FlowError) -> (Double, Double) {
         let w = workspace
         let gate = mode.gates[j]
+        if fieldIsCurrent, mode.slidingSurfaces.isEmpty, mode.providesJumps {
+            let own = mode.switchingRate(of: j, at: w.state, along: w.field)
+            mode.jump(of: j, at: w.state, base: nil, into: w.trialField)
+            let change = mode.switchingRate(of: j, at: w.state, along: w.trialField)
+            return Side(gate: gate) == .positive ? (own - change, own) : (own, own + change)
+        }
         defer { mode.setSide(Side(gate: gate), of: j) }
         var speeds = (0.0, 0.0)
         for side in [Side.negative, .positive] {

@@ -43,6 +43,8 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     let system: System
     /// The system's own jumps, when it has them (`JumpProvidingSystem`).
     private let jumpProvider: (any JumpProvidingSystem)?
+    /// Whether `jump(of:at:base:into:)` costs no evaluation (the system gives its jumps).
+    var providesJumps: Bool { jumpProvider != nil }
     /// The system's single rates, when it has them (`SurfaceRateProvidingSystem`).
     private let rateProvider: (any SurfaceRateProvidingSystem)?
     let dimension: Int
