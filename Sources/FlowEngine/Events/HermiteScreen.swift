@@ -17,12 +17,13 @@ public enum HermiteScreen {
     /// Most calls have none: p's Bernstein coefficients are d0, d0 + m0/3, d1 − m1/3 and d1,
     /// and p lies above the least of them (the convex hull property), so when that is
     /// positive beyond the rounding of p's evaluation (1e-12 of |d0| + |d1| + |m0| + |m1|,
-    /// against p's rounding of some 1e-15 of it) there is no dip, and no need for the roots.
+    /// against p's rounding of some 1e-15 of it) there is no dip, and no need for the roots
+    /// (`hasNoDip`, the same test eight functions at a time).
     public static func interiorDip(start d0: Double, end d1: Double, startSlope m0: Double, endSlope m1: Double)
         -> (fraction: Double, value: Double)?
     {
-        let lowestCoefficient = min(min(d0, d1), min(d0 + m0 / 3, d1 - m1 / 3))
-        if lowestCoefficient > 1e-12 * (abs(d0) + abs(d1) + abs(m0) + abs(m1)) { return nil }
+        if hasNoDip(start: SIMD8(repeating: d0), end: SIMD8(repeating: d1), startSlope: SIMD8(repeating: m0),
+                    endSlope: SIMD8(repeating: m1))[0] { return nil }
         let b = 3 * (d1 - d0) - 2 * m0 - m1
         let a = 2 * (d0 - d1) + m0 + m1
         // p'(τ) = 3a τ² + 2b τ + m0; its roots with p'' = 6aτ + 2b > 0 are minima.
@@ -36,6 +37,26 @@ public enum HermiteScreen {
         consider(roots.first)
         consider(roots.second)
         return best
+    }
+
+    /// Per lane, whether p's Bernstein coefficients show it positive beyond its rounding
+    /// (`interiorDip`): three times the least of them against 3e-12 of |d0| + |d1| + |m0| +
+    /// |m1|, so without a division (a screen runs it for every function at every step; the
+    /// factor moves the test by ulps, far inside its margin). False for NaN.
+    @inline(__always)
+    static func hasNoDip(start d0: SIMD8<Double>, end d1: SIMD8<Double>, startSlope m0: SIMD8<Double>,
+                         endSlope m1: SIMD8<Double>) -> SIMDMask<SIMD8<Int64>> {
+        // (`replacing(with:where:)` rather than the generic pointwiseMin, which is not inlined.)
+        @inline(__always) func lesser(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
+            a.replacing(with: b, where: b .< a)
+        }
+        @inline(__always) func magnitude(_ v: SIMD8<Double>) -> SIMD8<Double> { v.replacing(with: -v, where: v .< 0) }
+        let three = SIMD8<Double>(repeating: 3)
+        let tripledStart: SIMD8<Double> = three * d0, tripledEnd: SIMD8<Double> = three * d1
+        let lowestTripled = lesser(lesser(tripledStart, tripledEnd), lesser(tripledStart + m0, tripledEnd - m1))
+        let startSize = magnitude(d0) + magnitude(d1), slopeSize = magnitude(m0) + magnitude(m1)
+        let margin = SIMD8<Double>(repeating: 3e-12) * (startSize + slopeSize)
+        return lowestTripled .> margin
     }
 
     /// A root in (0, 1) of p when d0 ≥ 0 > d1 (bisection on the cubic, which costs no field

@@ -44,22 +44,37 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         // The buffers are exchanged between steps (`FlowWorkspace`), not within one.
         let distanceStart = w.distanceStart, distanceEnd = w.distanceEnd
         let rateStart = w.distanceRateStart, rateEnd = w.distanceRateEnd
-        for j in 0..<w.functionCount {
+        func screenFunction(_ j: Int) throws(FlowError) {
             let d0 = distanceStart[j], d1 = distanceEnd[j]
             if d1 < 0 {
-                if isFalseAlarm(j, distances: distanceEnd, rates: rateEnd) { continue }
-                signChanged = true
-                continue
+                if !isFalseAlarm(j, distances: distanceEnd, rates: rateEnd) { signChanged = true }
+                return
             }
             guard d0 > 0, d1 > 0, !evaluator.isSliding(j),
                   let dip = HermiteScreen.interiorDip(
                     start: d0, end: d1, startSlope: stepLength * rateStart[j], endSlope: stepLength * rateEnd[j])
-            else { continue }
+            else { return }
             if let witness = try confirmDoubleCrossing(of: j, from: t0, to: t1, nearFraction: dip.fraction, probe: probe),
                witness < (witnessTime ?? .infinity) {
                 witnessTime = witness
             }
         }
+        // Eight functions at a time, one by one only where some lane is across at the end or
+        // may dip (the rest would pass every test above).
+        let length = SIMD8<Double>(repeating: stepLength)
+        var j = 0
+        while j + 8 <= w.functionCount {
+            let d0 = UnsafeRawPointer(distanceStart + j).loadUnaligned(as: SIMD8<Double>.self)
+            let d1 = UnsafeRawPointer(distanceEnd + j).loadUnaligned(as: SIMD8<Double>.self)
+            let m0 = length * UnsafeRawPointer(rateStart + j).loadUnaligned(as: SIMD8<Double>.self)
+            let m1 = length * UnsafeRawPointer(rateEnd + j).loadUnaligned(as: SIMD8<Double>.self)
+            let notAcross = .!(d1 .< 0), notBothPositive = .!(d0 .> 0) .| .!(d1 .> 0)
+            let noDip = HermiteScreen.hasNoDip(start: d0, end: d1, startSlope: m0, endSlope: m1)
+            let isQuiet = notAcross .& (notBothPositive .| noDip)
+            if !all(isQuiet) { for lane in j..<(j + 8) { try screenFunction(lane) } }
+            j += 8
+        }
+        for rest in j..<w.functionCount { try screenFunction(rest) }
         if let witnessTime {
             try probe(witnessTime)
             evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates, into: w.distanceHi,

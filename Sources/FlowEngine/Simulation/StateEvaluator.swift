@@ -40,6 +40,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     var functionCount: Int { workspace.functionCount }
 
     /// Whether function j is a surface in the sliding set.
+    @inline(__always)
     func isSliding(_ j: Int) -> Bool { j < surfaceCount && mode.isSliding[j] }
 
     /// Whether function j is a watched function (f-index ≥ m).
