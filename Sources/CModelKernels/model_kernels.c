@@ -191,6 +191,28 @@ void reluflow_affine_field(const ReluflowAffineField *field) {
 
 void reluflow_univariate_field(const ReluflowUnivariateField *field) { univariateFields[level()](field); }
 
+double reluflow_univariate_squared_residuals(const ReluflowUnivariateField *f) {
+    typedef long long Mask __attribute__((vector_size(64), aligned(8)));
+    double sum = 0;
+    for (long block = 0; block < f->n; block += 8) {
+        long count = f->n - block < 8 ? f->n - block : 8;
+        Lanes x, outputs = BROADCAST(0.0);
+        LOAD_FIRST(x, f->inputs + block, count);
+        for (long k = 0; k < f->m; k++) {
+            Lanes z = (f->slopes ? BROADCAST(f->slopes[k]) * x : x) - BROADCAST(f->knots[k]);
+            // +0 where 0 ≥ z, else z: the bits of z with those lanes cleared.
+            Mask isInactive = BROADCAST(0.0) >= z;
+            Lanes active = (Lanes)((Mask)z & ~isInactive);
+            outputs += BROADCAST(f->outer[k]) * active;
+        }
+        for (long lane = 0; lane < count; lane++) {
+            double r = outputs[lane] / f->alpha - f->targets[block + lane];
+            sum += r * r;
+        }
+    }
+    return sum;
+}
+
 void reluflow_pre_activations(long d, long n, const double *weights, double bias, const double *columns,
                               long columnStride, double *z) {
     preActivations[level()](d, n, weights, bias, columns, columnStride, z);

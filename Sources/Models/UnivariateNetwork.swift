@@ -218,8 +218,20 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     }
 
     /// L(θ) = c_L Σ_i (f(x_i) − y_i)² (plateau notes §1.2, eq. 2.1; univariate notes §1.1),
-    /// c_L from `normalization`.
-    public func loss(at parameters: UnsafePointer<Double>) -> Double { familyLoss(at: parameters) }
+    /// c_L from `normalization`: `familyLoss`'s sums to the bit, eight samples at a time
+    /// (`reluflow_univariate_squared_residuals`).
+    public func loss(at parameters: UnsafePointer<Double>) -> Double {
+        data.inputs.withUnsafeBufferPointer { inputs in
+            data.targets.withUnsafeBufferPointer { targets in
+                var problem = ReluflowUnivariateField(
+                    m: width, n: data.sampleCount, slopes: form == .full ? parameters : nil, knots: parameters + biasOffset,
+                    outer: parameters + outputOffset, inputs: inputs.baseAddress!, targets: targets.baseAddress!,
+                    alpha: alpha, pullFactor: 0, gates: nil, switching: nil, pulls: nil, outputSums: nil,
+                    slopeSums: nil, knotSums: nil)
+                return factors.loss * reluflow_univariate_squared_residuals(&problem)
+            }
+        }
+    }
 }
 
 extension UnivariateNetwork: JumpProvidingSystem {

@@ -67,6 +67,13 @@ typedef struct {
 /// the neurons, each lane adding its samples in order).
 void reluflow_univariate_field(const ReluflowUnivariateField *field);
 
+/// Σ_i (f(x_i)/α − y_i)² of a `ReluflowUnivariateField`'s network, f(x_i) = Σ_k c_k σ(z_ki)
+/// with σ(z) = max(z, 0) as Swift's `max(z, 0)` gives it (+0 for −0, NaN kept): each f(x_i)
+/// adds its neurons in order (eight samples at a time), the squares are added sample by
+/// sample; the same bits as that loop. Reads m, n, slopes, knots, outer, inputs, targets and
+/// alpha only.
+double reluflow_univariate_squared_residuals(const ReluflowUnivariateField *field);
+
 /// One neuron's pre-activations z_i = b + Σ_l x_il w_l (summed from l = 0) for the n samples
 /// into z, from the feature-major `columns` (as in `ReluflowAffineField`): the single
 /// neurons' switching values, eight features at a time over all samples, so that a large d

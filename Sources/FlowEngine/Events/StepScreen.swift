@@ -20,6 +20,8 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     private let buffers = ScratchBuffers()
     /// Functions sitting on their zero without having moved clear of it since an event.
     private let isDeparting: UnsafeMutablePointer<Bool>
+    /// How many functions are marked departing: `clearDepartures` has nothing to do at 0.
+    private var departingCount = 0
 
     init(evaluator: StateEvaluator<System>, gateTolerance: Double) {
         self.evaluator = evaluator
@@ -195,12 +197,16 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
 
     /// Marks a function as departing (it kept its side with the state a hair across) or
     /// as crossed cleanly.
-    func setDeparting(_ j: Int, _ value: Bool) { isDeparting[j] = value }
+    func setDeparting(_ j: Int, _ value: Bool) {
+        if isDeparting[j] != value { departingCount += value ? 1 : -1 }
+        isDeparting[j] = value
+    }
 
     /// Unmarks the departing functions that are clear at the current state.
     func clearDepartures() {
         let w = workspace
-        for j in 0..<w.functionCount where isDeparting[j] && w.distanceEnd[j] > 0 { isDeparting[j] = false }
+        guard departingCount > 0 else { return }
+        for j in 0..<w.functionCount where isDeparting[j] && w.distanceEnd[j] > 0 { setDeparting(j, false) }
     }
 
     /// Whether a non-positive distance (at the step end, or at a re-stepped witness of a

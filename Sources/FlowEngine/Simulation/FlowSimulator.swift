@@ -34,6 +34,9 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// The index of the next output time not yet reached.
     private var nextOutput = 0
     private var hasRun = false
+    /// The surfaces whose hysteresis width is not 0 (`setHysteresis`): `clearExitBands`
+    /// looks at these, not at all m, after every step.
+    private var bandedSurfaces = Set<Int>()
 
     public init(problem: FlowProblem<System>, options: FlowOptions = FlowOptions()) throws(FlowError) {
         try problem.validate()
@@ -240,14 +243,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
         for event in resolution.events {
             if case .slideEnd = event.kind {
-                workspace.hysteresis[event.surface] = band.band(of: event.surface, at: workspace.state)
+                setHysteresis(of: event.surface, to: band.band(of: event.surface, at: workspace.state))
             } else {
-                workspace.hysteresis[event.surface] = 0
+                setHysteresis(of: event.surface, to: 0)
             }
             record(event)
         }
         for j in resolution.unresolved {
-            workspace.hysteresis[j] = band.band(of: j, at: workspace.state) + max(0, -workspace.distanceEnd[j])
+            setHysteresis(of: j, to: band.band(of: j, at: workspace.state) + max(0, -workspace.distanceEnd[j]))
         }
     }
 
@@ -261,16 +264,23 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
             let margin = band.gateMargin(of: j, at: w.state)
             guard margin.isFinite else { continue }
-            for member in mode.groups.members(of: j) { w.hysteresis[member] = margin }
+            for member in mode.groups.members(of: j) { setHysteresis(of: member, to: margin) }
         }
+    }
+
+    /// Sets surface j's hysteresis width (`FlowWorkspace.hysteresis`), keeping `bandedSurfaces`.
+    private func setHysteresis(of j: Int, to width: Double) {
+        workspace.hysteresis[j] = width
+        if width != 0 { bandedSurfaces.insert(j) } else { bandedSurfaces.remove(j) }
     }
 
     /// Rule C ends once a surface left from sliding is clear of its band (g_j beyond ε_j on
     /// its side, at a step end).
     private func clearExitBands() {
         let w = workspace
-        for j in 0..<w.surfaceCount where w.hysteresis[j] > 0 && !mode.isSliding[j] && w.distanceEnd[j] > w.hysteresis[j] {
-            w.hysteresis[j] = 0
+        guard !bandedSurfaces.isEmpty else { return }
+        for j in bandedSurfaces where w.hysteresis[j] > 0 && !mode.isSliding[j] && w.distanceEnd[j] > w.hysteresis[j] {
+            setHysteresis(of: j, to: 0)
         }
     }
 
@@ -312,7 +322,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 mode.setSide(side, of: j)
                 throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
-            for member in mode.groups.members(of: j) { workspace.hysteresis[member] = 0 }
+            for member in mode.groups.members(of: j) { setHysteresis(of: member, to: 0) }
             try evaluator.evaluateCurrentState(at: time)
             for member in mode.groups.members(of: j) {
                 record(TimelineEvent(time: time, surface: member, kind: .chattering, negativeSideSpeed: 0,
