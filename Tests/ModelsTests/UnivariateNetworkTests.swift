@@ -90,15 +90,23 @@ import _TestSupport
         return (field, switching)
     }
 
-    /// m = 13: a full group of eight neurons and a part group; n = 37: a part block of samples.
+    /// m = 13 neurons on sin(πx) at n = 37 points of [−1, 1] (mean loss; α = √m in the full
+    /// form), θ drawn from `seed`: a full group of eight neurons and a part group, four whole
+    /// blocks of eight samples and a part block.
+    static func thirteenNeuronsOnSine(_ form: UnivariateNetwork.Form, seed: UInt64) throws
+        -> (data: Dataset, model: UnivariateNetwork, theta: [Double])
+    {
+        let data = try sine(samples: 37, from: -1, to: 1)
+        let model = try UnivariateNetwork(data: data, width: 13, form: form, scaling: form == .full ? .sqrtWidth : .none,
+                                          normalization: .mean)
+        var generator = SeededGenerator(seed: seed)
+        return (data, model, draw(model, using: &generator))
+    }
+
     @Test("The field and switching values are a sample-by-sample loop's to the bit, on every vector unit the CPU has",
           arguments: UnivariateNetwork.Form.allCases)
     func fieldIsTheSampleBySampleLoop(form: UnivariateNetwork.Form) throws {
-        let data = try Self.sine(samples: 37, from: -1, to: 1)
-        let model = try UnivariateNetwork(data: data, width: 13, form: form, scaling: form == .full ? .sqrtWidth : .none,
-                                          normalization: .mean)
-        var generator = SeededGenerator(seed: 21)
-        let theta = Self.draw(model, using: &generator)
+        let (data, model, theta) = try Self.thirteenNeuronsOnSine(form, seed: 21)
         var gates = Self.switchingValues(model, at: theta).map { $0 > 0 ? 1.0 : 0.0 }
         for j in stride(from: 3, to: gates.count, by: 11) { gates[j] = 0.3125 }
         let expected = Self.sampleBySampleField(model, at: theta, gates: gates, data: data,
@@ -115,17 +123,13 @@ import _TestSupport
         FieldKernels.useLevel(widest)
     }
 
-    /// n = 37: four whole blocks of eight samples and a part block. A knot put exactly on a
-    /// sample gives z = 0 there (and z = −0 in the full form, a_k < 0 at x = 0), where σ(z)
+    /// A knot put exactly on a sample gives z = 0 there (and z = −0 in the full form, a_k < 0 at x = 0), where σ(z)
     /// is +0 as Swift's max(z, 0) gives it.
     @Test("The loss is a sample-by-sample loop's c_L Σ_i (Σ_k c_k max(z_ki, 0) / α − y_i)² to the bit",
           arguments: UnivariateNetwork.Form.allCases)
     func lossIsTheSampleBySampleLoop(form: UnivariateNetwork.Form) throws {
-        let data = try Self.sine(samples: 37, from: -1, to: 1)
-        let model = try UnivariateNetwork(data: data, width: 13, form: form, scaling: form == .full ? .sqrtWidth : .none,
-                                          normalization: .mean)
-        var generator = SeededGenerator(seed: 23)
-        var theta = Self.draw(model, using: &generator)
+        let (data, model, drawn) = try Self.thirteenNeuronsOnSine(form, seed: 23)
+        var theta = drawn
         let m = model.width, offset = form == .full ? m : 0
         theta[offset + 2] = (form == .full ? theta[2] : 1) * data.inputs[5]
         // a_3 = −1, b_3 = 0 at x_18 = 0: z = −1·0 − 0 = −0.
