@@ -35,7 +35,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private var nextOutput = 0
     private var hasRun = false
     /// The surfaces whose hysteresis width is not 0 (`setHysteresis`): `clearExitBands`
-    /// looks at these, not at all m, after every step.
+    /// looks at these, not at all m, after every step (in any order: each band is cleared on
+    /// its own surface's values).
     private var bandedSurfaces = Set<Int>()
 
     public init(problem: FlowProblem<System>, options: FlowOptions = FlowOptions()) throws(FlowError) {
@@ -206,10 +207,11 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         try slideOnChatteringSurfaces(guards.chatteringSurfaces(among: surfaces.sorted().filter { !mode.isSliding[$0] },
                                                                 at: time))
         integrator.reset(at: time)
-        // The resolver left the current buffers evaluated in the mode it resolved, and off
-        // the sliding set an evaluation in the same mode gives the same bits: only the
-        // signed distances of the new sides are new (a sliding set's solve order may have
-        // changed with the mode, so it is evaluated again).
+        // The current buffers hold the mode as it now is (the resolver leaves them evaluated
+        // in the mode it resolved; without surfaces the mode did not change), and off the
+        // sliding set an evaluation in the same mode gives the same bits: only the signed
+        // distances of the new sides (watched ones too) are new. With a sliding set it is
+        // evaluated again (its solve order may have changed with the mode).
         if mode.slidingSurfaces.isEmpty {
             try evaluator.finishCurrentState(at: time)
         } else {
