@@ -63,6 +63,13 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     let alpha: Double
     let factors: LossFactors
     let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
+    /// The O(n + m) field for patterns of at least `sweepSurfaces` surfaces (`KnotSweep`).
+    let sweep: KnotSweep?
+
+    /// From this many surfaces n·m on, the engine's evaluations sum over sorted ranges
+    /// (`KnotSweep`, O(n + m)) instead of densely (O(n·m)). Below it the dense kernel costs
+    /// a few microseconds at most, and the small scenarios keep the dense kernel's sums.
+    public static let sweepSurfaces = 4096
 
     /// - Parameters:
     ///   - data: 1-D inputs (`inputDimension` 1).
@@ -94,6 +101,8 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
+        sweep = width * data.sampleCount >= Self.sweepSurfaces
+            ? KnotSweep(inputs: data.inputs, targets: data.targets, neuronCount: width) : nil
     }
 
     var biasOffset: Int { form == .full ? width : 0 }
@@ -185,15 +194,22 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
                         alpha: alpha, pullFactor: -factors.gradient / alpha, gates: gates, switching: switching,
                         pulls: pulls, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums)
                     reluflow_univariate_field(&problem)
-                    for k in 0..<width {
-                        let c = state[outputOffset + k]
-                        if trainsOutputs { field[outputOffset + k] = outputSums[k] }
-                        // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
-                        if trainsWeights { field[k] = c * slopeSums[k] }
-                        if trainsBiases { field[biasOffset + k] = -c * knotSums[k] }
-                    }
+                    writeField(at: state, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums, into: field)
                 }
             }
+        }
+    }
+
+    /// F from the sums Σ ω z, Σ ω x and Σ ω of every neuron (ω_ki = r_i s_ki).
+    private func writeField(at state: UnsafePointer<Double>, outputSums: UnsafePointer<Double>,
+                            slopeSums: UnsafePointer<Double>, knotSums: UnsafePointer<Double>,
+                            into field: UnsafeMutablePointer<Double>) {
+        for k in 0..<width {
+            let c = state[outputOffset + k]
+            if trainsOutputs { field[outputOffset + k] = outputSums[k] }
+            // ∂g_{k,i}/∂a_k = x_i, ∂g_{k,i}/∂b_k = −1.
+            if trainsWeights { field[k] = c * slopeSums[k] }
+            if trainsBiases { field[biasOffset + k] = -c * knotSums[k] }
         }
     }
 
@@ -234,11 +250,82 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     }
 }
 
+extension UnivariateNetwork: SurfaceNarrowingSystem {
+    /// `KnotSweep.candidateSurfaces`: two samples per knot; none below `sweepSurfaces`.
+    public func candidateSurfaces(for pattern: GatePattern, into surfaces: inout [Int]) -> Bool {
+        sweep?.candidateSurfaces(for: pattern, into: &surfaces) ?? false
+    }
+
+    /// z_ki = a_k x_i − b_k for surface k·n + i, as `evaluate` computes it.
+    public func switchingValue(of surface: Int, at state: UnsafePointer<Double>) -> Double {
+        let n = data.sampleCount
+        return preActivation(surface / n, data.inputs[surface % n], state)
+    }
+
+    /// `evaluate(at:gates:field:switching:)` by `KnotSweep` when the network has one and
+    /// the pattern is close enough to ranges; the switching values, when asked for, are
+    /// z_ki = a_k x_i − b_k as the dense kernel computes them (the same bits).
+    public func evaluate(at state: UnsafePointer<Double>, pattern: GatePattern, field: UnsafeMutablePointer<Double>,
+                         switching: UnsafeMutablePointer<Double>?) {
+        guard let sweep else {
+            evaluate(at: state, gates: pattern.gates, field: field, switching: switching)
+            return
+        }
+        let swept = withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * width) { scratch in
+            let outputSums = scratch.baseAddress!, slopeSums = outputSums + width, knotSums = slopeSums + width
+            guard sweep.sums(pattern: pattern, slopes: form == .full ? state : nil, knots: state + biasOffset,
+                             outer: state + outputOffset, alpha: alpha, pullFactor: -factors.gradient / alpha,
+                             outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums) else { return false }
+            field.update(repeating: 0, count: dimension)
+            writeField(at: state, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums, into: field)
+            return true
+        }
+        guard swept else {
+            evaluate(at: state, gates: pattern.gates, field: field, switching: switching)
+            return
+        }
+        guard let switching else { return }
+        // (−b_k) + x_i a_k is a_k x_i − b_k to the bit.
+        for k in 0..<width {
+            var slope = form == .full ? state[k] : 1
+            data.writePreActivations(weights: &slope, bias: -state[biasOffset + k], into: switching + k * data.sampleCount)
+        }
+    }
+}
+
 extension UnivariateNetwork: JumpProvidingSystem {
-    /// `TwoLayerFamily.familyJump`, with u_k = c_k and z_ki = a_k x_i − b_k.
+    /// `TwoLayerFamily.familyJump` with u_k = c_k and z_ki = a_k x_i − b_k, its terms written
+    /// directly (O(m) scalar work, no sample blocks): only sample i's pull changes, by
+    /// Δr_i = −(γ/α²) c_k z_ki; every neuron k′ active on x_i moves by Δr_i s_k′i times its
+    /// terms (z, c x_i, −c) there, and neuron k gains its own with r_i + Δr_i. Each entry is
+    /// one product added to +0, as `familyJump`'s one-lane blocks add it: the same bits.
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
-        familyJump(of: surface, at: state, gates: gates, into: jump)
+        let n = data.sampleCount, k = surface / n, i = surface % n, x = data.inputs[i]
+        jump.update(repeating: 0, count: dimension)
+        @inline(__always) func addTerms(of neuron: Int, weight: Double, z: Double) {
+            let weightPull = weight * state[outputOffset + neuron]
+            if trainsOutputs { jump[outputOffset + neuron] += weight * z }
+            if trainsWeights { jump[neuron] += weightPull * x }
+            if trainsBiases { jump[biasOffset + neuron] += -weightPull }
+        }
+        var output = 0.0
+        for neuron in 0..<width {
+            let gate = gates[neuron &* n &+ i]
+            guard gate != 0 else { continue }
+            output += state[outputOffset + neuron] * gate * preActivation(neuron, x, state)
+        }
+        let pull = -factors.gradient / alpha * (output / alpha - data.targets[i])
+        let z = preActivation(k, x, state)
+        let change = -factors.gradient / (alpha * alpha) * state[outputOffset + k] * z
+        if change != 0 {
+            for neuron in 0..<width where neuron != k {
+                let gate = gates[neuron &* n &+ i]
+                guard gate != 0 else { continue }
+                addTerms(of: neuron, weight: change * gate, z: preActivation(neuron, x, state))
+            }
+        }
+        addTerms(of: k, weight: pull + change, z: z)
     }
 
     /// ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).

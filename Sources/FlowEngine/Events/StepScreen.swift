@@ -61,8 +61,45 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
                 witnessTime = witness
             }
         }
-        // Eight functions at a time, one by one only where some lane is across at the end or
-        // may dip (the rest would pass every test above).
+        // The screened functions alone where the system narrows them; else eight functions
+        // at a time, one by one only where some lane is across at the end or may dip (the
+        // rest would pass every test above).
+        if let screened = evaluator.screened {
+            for j in screened { try screenFunction(j) }
+        } else {
+            try screenAll(stepLength: stepLength, screenFunction)
+        }
+        if let witnessTime {
+            try probe(witnessTime)
+            evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates, into: w.distanceHi,
+                                      rateInto: w.distanceRateHi)
+            let candidates = screenedFunctions {
+                w.distanceHi[$0] <= 0 && !isFalseAlarm($0, distances: w.distanceHi, rates: w.distanceRateHi)
+            }
+            if !candidates.isEmpty { return (witnessTime, candidates) }
+        }
+        guard signChanged else { return nil }
+        if let screened = evaluator.screened {
+            for j in screened { w.distanceHi[j] = w.distanceEnd[j] }
+        } else {
+            w.distanceHi.update(from: w.distanceEnd, count: w.functionCount)
+        }
+        return (t1, screenedFunctions {
+            w.distanceEnd[$0] < 0 && !isFalseAlarm($0, distances: w.distanceEnd, rates: w.distanceRateEnd)
+        })
+    }
+
+    /// The screened functions (`StateEvaluator.screened`, or all of them) that satisfy `isIncluded`.
+    private func screenedFunctions(where isIncluded: (Int) -> Bool) -> [Int] {
+        evaluator.screened?.filter(isIncluded) ?? (0..<workspace.functionCount).filter(isIncluded)
+    }
+
+    /// Calls `screenFunction` for every function whose lane of eight is not quiet: not across
+    /// at the step end, and either not positive at both ends or without a Hermite dip.
+    private func screenAll(stepLength: Double, _ screenFunction: (Int) throws(FlowError) -> Void) throws(FlowError) {
+        let w = workspace
+        let distanceStart = w.distanceStart, distanceEnd = w.distanceEnd
+        let rateStart = w.distanceRateStart, rateEnd = w.distanceRateEnd
         let length = SIMD8<Double>(repeating: stepLength)
         var j = 0
         while j + 8 <= w.functionCount {
@@ -77,20 +114,6 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
             j += 8
         }
         for rest in j..<w.functionCount { try screenFunction(rest) }
-        if let witnessTime {
-            try probe(witnessTime)
-            evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates, into: w.distanceHi,
-                                      rateInto: w.distanceRateHi)
-            let candidates = (0..<w.functionCount).filter {
-                w.distanceHi[$0] <= 0 && !isFalseAlarm($0, distances: w.distanceHi, rates: w.distanceRateHi)
-            }
-            if !candidates.isEmpty { return (witnessTime, candidates) }
-        }
-        guard signChanged else { return nil }
-        w.distanceHi.update(from: w.distanceEnd, count: w.functionCount)
-        return (t1, (0..<w.functionCount).filter {
-            w.distanceEnd[$0] < 0 && !isFalseAlarm($0, distances: w.distanceEnd, rates: w.distanceRateEnd)
-        })
     }
 
     /// Where to start locating the candidates' earliest root in [t0, hi] (rule C of the
@@ -187,10 +210,15 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     func functionsAboutToCross(excluding crossed: [Int], within tolerance: Double) -> [Int] {
         let w = workspace, distances = w.distanceEnd, rates = w.distanceRateEnd
         var result: [Int] = []
-        for j in 0..<w.functionCount {
+        func consider(_ j: Int) {
             let d = distances[j], rate = rates[j]
             // d > 0 and d ≤ −ḋ·tolerance (so ḋ < 0), the rare test first.
             if d <= -rate * tolerance, d > 0, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
+        }
+        if let screened = evaluator.screened {
+            for j in screened { consider(j) }
+        } else {
+            for j in 0..<w.functionCount { consider(j) }
         }
         return result
     }
@@ -207,6 +235,11 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let w = workspace
         guard departingCount > 0 else { return }
         for j in 0..<w.functionCount where isDeparting[j] && w.distanceEnd[j] > 0 { setDeparting(j, false) }
+    }
+
+    /// The functions marked departing (O(f) to list; none are at most times).
+    var departingFunctions: [Int] {
+        departingCount == 0 ? [] : (0..<workspace.functionCount).filter { isDeparting[$0] }
     }
 
     /// Whether a non-positive distance (at the step end, or at a re-stepped witness of a

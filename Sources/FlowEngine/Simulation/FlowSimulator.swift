@@ -79,6 +79,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let termination: Termination
         do throws(FlowError) {
             try startOnSurfaces()
+            evaluator.narrowScreenedFunctions { self.screenedExtras }
             try evaluator.evaluateCurrentState(at: time)
             notifyAdvance()
             var h = Self.initialStep(options: options, endTime: problem.endTime)
@@ -111,7 +112,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         return FlowResult(
             finalTime: time,
             finalState: Array(UnsafeBufferPointer(start: w.state, count: w.dimension)),
-            finalGates: Array(UnsafeBufferPointer(start: w.gates, count: w.surfaceCount)),
+            finalGates: finalGates,
             timeline: timeline, statistics: statistics, termination: termination)
     }
 
@@ -125,7 +126,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         _ = evaluator.evaluate(at: w.state, field: w.field, gates: w.gates, values: w.values, rates: w.rates)
         var contacts: [Int] = []
         for j in 0..<w.surfaceCount {
-            mode.gates[j] = w.values[j] > 0 ? 1 : 0
+            mode.setGate(j, to: w.values[j] > 0 ? 1 : 0)
             if w.values[j] == 0 { contacts.append(j) }
         }
         for i in evaluator.watchedSides.indices {
@@ -212,6 +213,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         // sliding set an evaluation in the same mode gives the same bits: only the signed
         // distances of the new sides (watched ones too) are new. With a sliding set it is
         // evaluated again (its solve order may have changed with the mode).
+        evaluator.narrowScreenedFunctions { self.screenedExtras }
         if mode.slidingSurfaces.isEmpty {
             try evaluator.finishCurrentState(at: time)
         } else {
@@ -223,6 +225,20 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         }
         notifyAdvance()
         reportOutputTimesReached()
+    }
+
+    /// Besides a narrowing system's candidates, the functions whose marks need their signed
+    /// distances kept: the surfaces in exit bands, the departing functions.
+    private var screenedExtras: [Int] { Array(bandedSurfaces) + screen.departingFunctions }
+
+    /// The gates of the last evaluation: the pattern, with the solved gates of the sliding
+    /// set (the current gates buffer holds only the screened ones while narrowing).
+    private var finalGates: [Double] {
+        var gates = Array(UnsafeBufferPointer(start: mode.gates, count: workspace.surfaceCount))
+        for j in mode.slidingSurfaces {
+            for member in mode.groups.members(of: j) { gates[member] = workspace.gates[member] }
+        }
+        return gates
     }
 
     /// The difference step of the sliding gates' rates while locating, relative to the step

@@ -21,6 +21,13 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// The side of each watched function h_i.
     var watchedSides: [Side]
 
+    /// The system's candidates for a pattern, when it names them.
+    private let narrowing: (any SurfaceNarrowingSystem)?
+    /// The functions screened for events, ascending (`narrowScreenedFunctions`); nil: all
+    /// of them. Signed distances and rates are kept for these alone; the other entries of
+    /// those buffers are stale.
+    private(set) var screened: [Int]?
+
     private let buffers = ScratchBuffers()
     /// x ± hF, its field and its gates, for `writeGateRates`.
     private let shiftedState: UnsafeMutablePointer<Double>
@@ -32,6 +39,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         self.watched = watched
         self.workspace = workspace
         watchedSides = Array(repeating: .negative, count: watched?.count ?? 0)
+        narrowing = mode.system as? any SurfaceNarrowingSystem
         shiftedState = buffers.doubles(workspace.dimension)
         shiftedField = buffers.doubles(workspace.dimension)
     }
@@ -56,13 +64,66 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// - Returns: false when the sliding set's equivalent control is singular there.
     func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>, gates: UnsafeMutablePointer<Double>,
                   values: UnsafeMutablePointer<Double>, rates: UnsafeMutablePointer<Double>) -> Bool {
-        guard mode.evaluate(at: x, field: field, switching: values, gatesUsed: gates) else { return false }
-        mode.system.switchingRates(at: x, velocity: field, into: rates)
+        if let screened, let narrowing {
+            guard mode.evaluate(at: x, field: field, switching: nil, gatesUsed: gates) else { return false }
+            for j in screened where j < surfaceCount { values[j] = narrowing.switchingValue(of: j, at: x) }
+        } else {
+            guard mode.evaluate(at: x, field: field, switching: values, gatesUsed: gates) else { return false }
+        }
+        writeSurfaceRates(at: x, along: field, into: rates)
         if let watched {
             watched.values(at: x, into: values + surfaceCount)
             watched.rates(at: x, velocity: field, into: rates + surfaceCount)
         }
         return true
+    }
+
+    /// ġ along `velocity` at x into `rates`: the screened surfaces' alone when narrowed.
+    private func writeSurfaceRates(at x: UnsafePointer<Double>, along velocity: UnsafePointer<Double>,
+                                   into rates: UnsafeMutablePointer<Double>) {
+        guard let screened, let narrowing else {
+            mode.system.switchingRates(at: x, velocity: velocity, into: rates)
+            return
+        }
+        for j in screened where j < surfaceCount { rates[j] = narrowing.switchingRate(of: j, at: x, velocity: velocity) }
+    }
+
+    /// For a `SurfaceNarrowingSystem`, sets the screened functions for the mode as it now
+    /// is: the system's candidates for the pattern, the sliding set, `extra` (the surfaces in
+    /// exit bands and the departing functions, whose marks must be kept up) and every watched
+    /// function; and writes their values, gates and rates at the current state along the
+    /// current field (the current buffers must hold the mode's evaluation there, but those
+    /// only for the functions screened before; a sliding surface was screened before). When
+    /// the system stops narrowing, the current state is evaluated whole again (the same mode:
+    /// the same field, to the bit). Called at the start and after every event,
+    /// before the signed distances of the state are taken. Allocates (at events only).
+    func narrowScreenedFunctions(adding extra: () -> [Int]) {
+        guard let narrowing else { return }
+        var functions: [Int] = []
+        guard narrowing.candidateSurfaces(for: mode.pattern, into: &functions) else {
+            if screened != nil {
+                screened = nil
+                mode.copiedSurfaces = nil
+                let w = workspace
+                _ = evaluate(at: w.state, field: w.field, gates: w.gates, values: w.values, rates: w.rates)
+            }
+            return
+        }
+        for j in mode.slidingSurfaces { functions += mode.groups.members(of: j) }
+        functions += extra()
+        functions += surfaceCount..<functionCount
+        functions.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(functions.count)
+        for j in functions where unique.last != j { unique.append(j) }
+        screened = unique
+        mode.copiedSurfaces = unique.prefix { $0 < surfaceCount }.map { $0 }
+        let w = workspace
+        for j in unique where j < surfaceCount {
+            w.values[j] = narrowing.switchingValue(of: j, at: w.state)
+            w.gates[j] = mode.isSliding[j] ? w.gates[j] : mode.gates[j]
+        }
+        writeSurfaceRates(at: w.state, along: w.field, into: w.rates)
     }
 
     /// Evaluates the current state and its signed distances into the current buffers.
@@ -157,10 +218,22 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     }
 
     /// The signed distances d (and their rates, when both `rates` and `rateInto` are
-    /// given) of values evaluated with `gates`.
+    /// given) of values evaluated with `gates`: of the screened functions alone when narrowed.
     func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
                          into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
-        if mode.slidingSurfaces.isEmpty, let rates, let dr {
+        if let screened {
+            for j in screened where j < surfaceCount {
+                let s = gates[j]
+                if mode.isSliding[j] {
+                    d[j] = min(s, 1 - s)
+                    dr?[j] = .nan
+                } else {
+                    let sign = s > 0.5 ? 1.0 : -1.0
+                    d[j] = sign * values[j]
+                    if let rates { dr?[j] = sign * rates[j] }
+                }
+            }
+        } else if mode.slidingSurfaces.isEmpty, let rates, let dr {
             // No sliding set: eight functions at a time, branch-free, the same products.
             var j = 0
             while j + 8 <= surfaceCount {

@@ -322,6 +322,6 @@ extension ModeField {
     /// Applies a contact's resolution: its sliding set, then the sides of its contacts.
     func apply<S>(_ resolution: ContactResolver<S>.Resolution) {
         setSlidingSurfaces(resolution.slidingSurfaces)
-        for (j, side) in resolution.sides { gates[j] = side.gate }
+        for (j, side) in resolution.sides { setGate(j, to: side.gate) }
     }
 }

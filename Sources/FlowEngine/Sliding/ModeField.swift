@@ -51,8 +51,12 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     let surfaceCount: Int
     /// Coincident surfaces, acted on as one.
     let groups: SurfaceGroups
-    /// The gate pattern: s_j ∈ {0, 1} off S, 0 on S (the solved values are outputs).
-    let gates: UnsafeMutablePointer<Double>
+    /// The gate pattern: s_j ∈ {0, 1} off S, 0 on S (the solved values are outputs); every
+    /// change goes through `setGate`, which journals it for a `PatternCachingSystem`.
+    let pattern: GatePattern
+    var gates: UnsafePointer<Double> { pattern.gates }
+    /// The system's pattern-keeping evaluation, when it has one.
+    private let patternCaching: (any PatternCachingSystem)?
     /// Whether each surface is in S.
     let isSliding: UnsafeMutablePointer<Bool>
     /// S in the order it was set.
@@ -64,6 +68,16 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private var blockSizes: [Int] = []
     /// Whether the last `evaluate` solved M whole (`wholeMatrix`) rather than by blocks.
     private var solvedWhole = false
+    /// The surfaces whose gates `evaluate` copies into `gatesUsed`, ascending; nil: all. The
+    /// engine reads no others while it narrows its screening (`StateEvaluator.screened`).
+    var copiedSurfaces: [Int]?
+    /// Fills in the gates `evaluate` did not copy into `gatesUsed` (`copiedSurfaces`): the
+    /// pattern's, off the sliding set. For a consumer that reads every gate (a Jacobian).
+    func completeGatesUsed(_ gatesUsed: UnsafeMutablePointer<Double>) {
+        guard copiedSurfaces != nil else { return }
+        for j in 0..<surfaceCount where !isSliding[j] { gatesUsed[j] = gates[j] }
+    }
+
     /// Field evaluations of the system (each costs one forward pass).
     private(set) var evaluationCount = 0
 
@@ -111,7 +125,8 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         rateProvider = system as? any SurfaceRateProvidingSystem
         dimension = system.dimension
         surfaceCount = system.surfaceCount
-        gates = buffers.doubles(surfaceCount)
+        pattern = GatePattern(count: surfaceCount)
+        patternCaching = system as? any PatternCachingSystem
         isSliding = buffers.flags(surfaceCount)
         baseField = buffers.doubles(dimension)
         rates = buffers.doubles(surfaceCount)
@@ -130,7 +145,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         for j in surfaces {
             for member in groups.members(of: j) {
                 isSliding[member] = true
-                gates[member] = 0
+                pattern.set(member, to: 0)
             }
         }
         if surfaces.count > control.capacity {
@@ -163,7 +178,21 @@ final class ModeField<System: PiecewiseSmoothSystem> {
 
     /// Puts surface j off S on `side`, with every surface coincident with it.
     func setSide(_ side: Side, of j: Int) {
-        for member in groups.members(of: groups.leader(of: j)) { gates[member] = side.gate }
+        for member in groups.members(of: groups.leader(of: j)) { pattern.set(member, to: side.gate) }
+    }
+
+    /// Sets pattern gate s_j alone (the start of a run, a contact's resolution).
+    func setGate(_ j: Int, to gate: Double) { pattern.set(j, to: gate) }
+
+    /// The system's F (and g) at x with the pattern's gates.
+    @inline(__always)
+    private func evaluateSystem(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
+                                switching: UnsafeMutablePointer<Double>?) {
+        if let patternCaching {
+            patternCaching.evaluate(at: x, pattern: pattern, field: field, switching: switching)
+        } else {
+            system.evaluate(at: x, gates: gates, field: field, switching: switching)
+        }
     }
 
     /// F(x, s) for the current mode, g(x) when `switching` is not nil, and the gates used
@@ -176,15 +205,21 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
                   switching: UnsafeMutablePointer<Double>?, gatesUsed: UnsafeMutablePointer<Double>? = nil) -> Bool {
         evaluationCount += 1
-        gatesUsed?.update(from: gates, count: surfaceCount)
+        if let gatesUsed {
+            if let copiedSurfaces {
+                for j in copiedSurfaces { gatesUsed[j] = gates[j] }
+            } else {
+                gatesUsed.update(from: gates, count: surfaceCount)
+            }
+        }
         let surfaces = solveOrder
         guard !surfaces.isEmpty else {
-            system.evaluate(at: x, gates: gates, field: field, switching: switching)
+            evaluateSystem(at: x, field: field, switching: switching)
             return true
         }
         let n = dimension, k = surfaces.count
         let jumps = control.jumps, solution = control.solution, rightHandSide = control.rightHandSide
-        system.evaluate(at: x, gates: gates, field: baseField, switching: switching)
+        evaluateSystem(at: x, field: baseField, switching: switching)
         writeRates(of: surfaces.indices, at: x, along: baseField, into: rightHandSide)
         for row in surfaces.indices { rightHandSide[row] = -rightHandSide[row] }
         solution.update(from: rightHandSide, count: k)
@@ -355,14 +390,14 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         // Trials of the pattern with s_G = 0 and 1, restored at once.
         let gate = gates[j]
         if base == nil {
-            for member in members { gates[member] = 0 }
+            for member in members { pattern.set(member, to: 0) }
             evaluationCount += 1
-            system.evaluate(at: x, gates: gates, field: memberJump, switching: nil)
+            evaluateSystem(at: x, field: memberJump, switching: nil)
         }
-        for member in members { gates[member] = 1 }
+        for member in members { pattern.set(member, to: 1) }
         evaluationCount += 1
-        system.evaluate(at: x, gates: gates, field: jump, switching: nil)
-        for member in members { gates[member] = gate }
+        evaluateSystem(at: x, field: jump, switching: nil)
+        for member in members { pattern.set(member, to: gate) }
         let reference = base ?? UnsafePointer(memberJump)
         for r in 0..<dimension { jump[r] -= reference[r] }
     }

@@ -39,6 +39,7 @@ final class SlidingJacobian {
             return true
         }
         guard mode.evaluate(at: x, field: field, switching: nil, gatesUsed: solvedGates) else { return false }
+        mode.completeGatesUsed(solvedGates)
         system.jacobian(at: x, gates: solvedGates, into: jacobian)
         for k in 0..<p {
             for r in 0..<p { column[r] = jacobian[r * p + k] }

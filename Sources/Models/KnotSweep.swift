@@ -1,0 +1,253 @@
+import FlowEngine
+import Foundation
+
+/// A univariate network's gate pattern as ranges of the samples sorted by x, and its field
+/// from them in O(n + m) instead of O(n·m) (`UnivariateNetwork`, issue 11).
+///
+/// Neuron k is active where a_k x − b_k > 0: a half-line, so on the sorted samples its gates
+/// are a suffix (a_k > 0; every knot of the knots form) or a prefix (a_k < 0) of ones, the
+/// sign pattern at the last event that touched it. The pattern a `GatePattern` holds is
+/// that up to a few exceptions (a sliding surface's gate is 0 in the pattern, at the range's
+/// edge; samples with equal x): each neuron is kept as its range's boundary and the positions
+/// where its gates differ from the range, and only neurons whose gates changed since the
+/// last evaluation (the pattern's journal) are looked at again, O(n) each.
+///
+/// With the gates as ranges every sum of the field is a running sum over the sorted
+/// samples (positions p, x_p ascending):
+/// ```
+/// h_p = x_p Σ_{k ∋ p} c_k a_k − Σ_{k ∋ p} c_k b_k,      r_p = c′ (h_p/α − y_p)
+/// Σ_{p ∈ k} r_p,  Σ_{p ∈ k} r_p x_p                     (one suffix or prefix sum each)
+/// Σ_{p ∈ k} r_p z_kp = a_k Σ r_p x_p − b_k Σ r_p
+/// ```
+/// the neurons' coefficients added where their ranges start (suffixes, summed forward) or
+/// end (prefixes, summed backward), so that each running sum only adds: no cancellation
+/// beyond what the dense sums have (the same terms, distributed differently; the results
+/// agree with `reluflow_univariate_field`'s to rounding, O(u·Σ_k |c_k|(|a_k x| + |b_k|))).
+/// Exceptions add their terms directly.
+///
+/// Shared by copies of the network it belongs to, and safe to use from several threads (a
+/// lock around each evaluation).
+final class KnotSweep: @unchecked Sendable {
+    private let lock = NSLock()
+    let neuronCount: Int
+    let sampleCount: Int
+    /// The sample at each sorted position (ascending x, ties by index).
+    private let order: [Int]
+    private let sortedInputs: [Double]
+    private let sortedTargets: [Double]
+    /// Per neuron: whether its range is a suffix (else a prefix), and where it starts
+    /// (suffix) or ends (prefix) among the sorted positions.
+    private var isSuffix: [Bool]
+    private var boundary: [Int]
+    /// Per neuron: the positions whose gate differs from the range's, and s − [p ∈ range].
+    private var exceptions: [[(position: Int, difference: Double)]]
+    private var exceptionCount = 0
+    /// The pattern and revision the ranges describe (weak: a pattern made later at the same
+    /// address is another pattern).
+    private weak var pattern: GatePattern?
+    private var revision = 0
+    private var isChanged: [Bool]
+    private var changedNeurons: [Int] = []
+    private let buffers = ScratchBuffers()
+    /// Per position: the coefficients Σ c_k a_k and Σ c_k b_k of the suffixes (forward) and
+    /// prefixes (backward), the exceptions' terms of h_p, the pulls r_p; running sums of r
+    /// and r x from both ends.
+    private let suffixSlopes, suffixKnots, prefixSlopes, prefixKnots, exceptionTerms, pulls: UnsafeMutablePointer<Double>
+    private let backwardPulls, backwardMoments, forwardPulls, forwardMoments: UnsafeMutablePointer<Double>
+
+    init(inputs: [Double], targets: [Double], neuronCount: Int) {
+        let n = inputs.count
+        self.neuronCount = neuronCount
+        sampleCount = n
+        order = (0..<n).sorted { inputs[$0] < inputs[$1] || inputs[$0] == inputs[$1] && $0 < $1 }
+        sortedInputs = order.map { inputs[$0] }
+        sortedTargets = order.map { targets[$0] }
+        isSuffix = Array(repeating: true, count: neuronCount)
+        boundary = Array(repeating: n, count: neuronCount)
+        exceptions = Array(repeating: [], count: neuronCount)
+        isChanged = Array(repeating: false, count: neuronCount)
+        changedNeurons.reserveCapacity(neuronCount)
+        suffixSlopes = buffers.doubles(n)
+        suffixKnots = buffers.doubles(n)
+        prefixSlopes = buffers.doubles(n)
+        prefixKnots = buffers.doubles(n)
+        exceptionTerms = buffers.doubles(n)
+        pulls = buffers.doubles(n)
+        backwardPulls = buffers.doubles(n + 1)
+        backwardMoments = buffers.doubles(n + 1)
+        forwardPulls = buffers.doubles(n + 1)
+        forwardMoments = buffers.doubles(n + 1)
+    }
+
+    /// The network's sums for the pattern, as `reluflow_univariate_field` defines them
+    /// (per neuron Σ ω z, Σ ω x and Σ ω with ω_kp = r_p s_kp), from a_k (nil: all 1), b_k,
+    /// c_k, α and c′.
+    ///
+    /// - Returns: false, writing nothing, when the pattern is too far from ranges for the
+    ///   sweep to pay (more than n + m exceptions); the caller then sums densely.
+    func sums(pattern: GatePattern, slopes: UnsafePointer<Double>?, knots: UnsafePointer<Double>,
+              outer: UnsafePointer<Double>, alpha: Double, pullFactor: Double,
+              outputSums: UnsafeMutablePointer<Double>, slopeSums: UnsafeMutablePointer<Double>,
+              knotSums: UnsafeMutablePointer<Double>) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        update(to: pattern)
+        guard exceptionCount <= sampleCount + neuronCount else { return false }
+        let n = sampleCount, m = neuronCount
+        sortedInputs.withUnsafeBufferPointer { inputBuffer in
+            sortedTargets.withUnsafeBufferPointer { targetBuffer in
+                let x = inputBuffer.baseAddress!, y = targetBuffer.baseAddress!
+                // The neurons' coefficients, added where their ranges begin; h_p's exception
+                // terms.
+                suffixSlopes.update(repeating: 0, count: n)
+                suffixKnots.update(repeating: 0, count: n)
+                prefixSlopes.update(repeating: 0, count: n)
+                prefixKnots.update(repeating: 0, count: n)
+                exceptionTerms.update(repeating: 0, count: n)
+                for k in 0..<m {
+                    let a = slopes?[k] ?? 1, b = knots[k], c = outer[k], edge = boundary[k]
+                    if isSuffix[k] {
+                        if edge < n {
+                            suffixSlopes[edge] += c * a
+                            suffixKnots[edge] += c * b
+                        }
+                    } else if edge > 0 {
+                        prefixSlopes[edge - 1] += c * a
+                        prefixKnots[edge - 1] += c * b
+                    }
+                    for (p, difference) in exceptions[k] { exceptionTerms[p] += difference * (c * (a * x[p] - b)) }
+                }
+                // The prefixes' coefficients summed backward, then h_p and r_p forward with the
+                // suffixes' coefficients and the forward sums of r and r x; then the backward
+                // sums. Running sums in registers: one dependent add per element and sum.
+                var slopeSum = 0.0, knotSum = 0.0
+                for p in stride(from: n - 1, through: 0, by: -1) {
+                    slopeSum += prefixSlopes[p]
+                    knotSum += prefixKnots[p]
+                    prefixSlopes[p] = slopeSum
+                    prefixKnots[p] = knotSum
+                }
+                slopeSum = 0
+                knotSum = 0
+                var pullSum = 0.0, momentSum = 0.0
+                forwardPulls[0] = 0
+                forwardMoments[0] = 0
+                for p in 0..<n {
+                    slopeSum += suffixSlopes[p]
+                    knotSum += suffixKnots[p]
+                    let h = x[p] * (slopeSum + prefixSlopes[p]) - (knotSum + prefixKnots[p]) + exceptionTerms[p]
+                    let r = pullFactor * (h / alpha - y[p])
+                    pulls[p] = r
+                    pullSum += r
+                    momentSum += r * x[p]
+                    forwardPulls[p + 1] = pullSum
+                    forwardMoments[p + 1] = momentSum
+                }
+                pullSum = 0
+                momentSum = 0
+                backwardPulls[n] = 0
+                backwardMoments[n] = 0
+                for p in stride(from: n - 1, through: 0, by: -1) {
+                    pullSum += pulls[p]
+                    momentSum += pulls[p] * x[p]
+                    backwardPulls[p] = pullSum
+                    backwardMoments[p] = momentSum
+                }
+                for k in 0..<m {
+                    let a = slopes?[k] ?? 1, b = knots[k], edge = boundary[k]
+                    var pullSum = isSuffix[k] ? backwardPulls[edge] : forwardPulls[edge]
+                    var momentSum = isSuffix[k] ? backwardMoments[edge] : forwardMoments[edge]
+                    var outputSum = a * momentSum - b * pullSum
+                    for (p, difference) in exceptions[k] {
+                        let weight = difference * pulls[p]
+                        pullSum += weight
+                        momentSum += weight * x[p]
+                        outputSum += weight * (a * x[p] - b)
+                    }
+                    (outputSums[k], slopeSums[k], knotSums[k]) = (outputSum, momentSum, pullSum)
+                }
+            }
+        }
+        return true
+    }
+
+    /// The surfaces k·n + i that can be the first to change sign while `pattern` holds:
+    /// neuron k's knot lies between the last sample outside its range and the first inside
+    /// (or the other way round), and moves continuously, so it first meets one of those two
+    /// (every sample with the same x, for ties). An empty or full range names both extreme
+    /// samples: a knot of the full form beyond the data goes out to infinity as a_k passes
+    /// 0 and comes back from the other side. The exceptions' samples are named too.
+    ///
+    /// - Returns: false, appending nothing, when the pattern is too far from ranges.
+    func candidateSurfaces(for pattern: GatePattern, into surfaces: inout [Int]) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        update(to: pattern)
+        guard exceptionCount <= sampleCount + neuronCount else { return false }
+        let n = sampleCount
+        func addSamples(at position: Int, of k: Int) {
+            let x = sortedInputs[position]
+            var first = position, last = position
+            while first > 0, sortedInputs[first - 1] == x { first -= 1 }
+            while last < n - 1, sortedInputs[last + 1] == x { last += 1 }
+            for p in first...last { surfaces.append(k * n + order[p]) }
+        }
+        for k in 0..<neuronCount {
+            let edge = boundary[k]
+            if edge == 0 || edge == n {
+                addSamples(at: 0, of: k)
+                addSamples(at: n - 1, of: k)
+            } else {
+                addSamples(at: edge - 1, of: k)
+                addSamples(at: edge, of: k)
+            }
+            for (p, _) in exceptions[k] { addSamples(at: p, of: k) }
+        }
+        return true
+    }
+
+    /// Brings the ranges to `pattern`: the neurons its journal names since the revision last
+    /// seen, or all of them for another pattern or a journal that no longer reaches back.
+    private func update(to pattern: GatePattern) {
+        let n = sampleCount
+        if pattern === self.pattern, let changes = pattern.changes(since: revision) {
+            for j in changes where !isChanged[j / n] {
+                isChanged[j / n] = true
+                changedNeurons.append(j / n)
+            }
+            for k in changedNeurons {
+                describe(neuron: k, gates: pattern.gates)
+                isChanged[k] = false
+            }
+            changedNeurons.removeAll(keepingCapacity: true)
+        } else {
+            for k in 0..<neuronCount { describe(neuron: k, gates: pattern.gates) }
+            self.pattern = pattern
+        }
+        revision = pattern.revision
+    }
+
+    /// Neuron k's range and exceptions from its gates: the suffix or the prefix with as many
+    /// ones as it has, whichever leaves fewer exceptions.
+    private func describe(neuron k: Int, gates: UnsafePointer<Double>) {
+        let n = sampleCount, row = gates + k * n
+        var ones = 0
+        for p in 0..<n where row[order[p]] == 1 { ones += 1 }
+        var suffixMisses = 0, prefixMisses = 0
+        for p in 0..<n {
+            let s = row[order[p]]
+            if s != (p >= n - ones ? 1 : 0) { suffixMisses += 1 }
+            if s != (p < ones ? 1 : 0) { prefixMisses += 1 }
+        }
+        exceptionCount -= exceptions[k].count
+        exceptions[k].removeAll(keepingCapacity: true)
+        isSuffix[k] = suffixMisses <= prefixMisses
+        boundary[k] = isSuffix[k] ? n - ones : ones
+        for p in 0..<n {
+            let inRange = isSuffix[k] ? p >= boundary[k] : p < boundary[k]
+            let s = row[order[p]], difference = s - (inRange ? 1 : 0)
+            if difference != 0 { exceptions[k].append((p, difference)) }
+        }
+        exceptionCount += exceptions[k].count
+    }
+}
