@@ -55,6 +55,11 @@ final class KnotSweep: @unchecked Sendable {
     private let suffixSlopes, suffixKnots, prefixSlopes, prefixKnots, exceptionTerms, pulls: UnsafeMutablePointer<Double>
     private let backwardPulls, backwardMoments, forwardPulls, forwardMoments: UnsafeMutablePointer<Double>
 
+    /// The neurons in ascending order of their knots at the last `squaredResiduals`, the
+    /// knots e_k then, and the forward part of each f(x_p).
+    private let knotOrder: UnsafeMutablePointer<Int>
+    private let knotPositions, forwardOutputs: UnsafeMutablePointer<Double>
+
     init(inputs: [Double], targets: [Double], neuronCount: Int) {
         let n = inputs.count
         self.neuronCount = neuronCount
@@ -77,6 +82,87 @@ final class KnotSweep: @unchecked Sendable {
         backwardMoments = buffers.doubles(n + 1)
         forwardPulls = buffers.doubles(n + 1)
         forwardMoments = buffers.doubles(n + 1)
+        knotOrder = .allocate(capacity: max(neuronCount, 1))
+        knotOrder.initialize(from: Array(0..<neuronCount), count: neuronCount)
+        knotPositions = buffers.doubles(neuronCount)
+        forwardOutputs = buffers.doubles(n)
+    }
+
+    deinit { knotOrder.deallocate() }
+
+    /// Σ_p (f(x_p)/α − y_p)² with f(x) = Σ_k c_k max(a_k x − b_k, 0) (a_k = 1 when `slopes`
+    /// is nil), in O(n + m) after sorting the knots e_k = b_k/a_k (an insertion sort from
+    /// the last call's order: knots move little between calls). Neuron k is active where
+    /// a_k x > b_k: right of its knot for a_k > 0 (summed in a forward sweep over the sorted
+    /// samples), left of it for a_k < 0 (a backward sweep), everywhere or nowhere for
+    /// a_k = 0 (−b_k > 0 or not), so f(x_p) = x_p Σ c_k a_k − Σ c_k b_k over the active ones.
+    /// Where a_k x_p and b_k round to the same side of the knot differently from e_k, z_kp
+    /// is within rounding of 0 and so is its term. Agrees with the dense sum
+    /// (`reluflow_univariate_squared_residuals`) to the rounding of the sums.
+    ///
+    /// - Returns: nil for parameters that are not all finite (the dense sum keeps NaN).
+    func squaredResiduals(slopes: UnsafePointer<Double>?, knots: UnsafePointer<Double>, outer: UnsafePointer<Double>,
+                          alpha: Double) -> Double? {
+        lock.lock()
+        defer { lock.unlock() }
+        let m = neuronCount, n = sampleCount
+        var constant = 0.0
+        for k in 0..<m {
+            let a = slopes?[k] ?? 1, b = knots[k], c = outer[k]
+            guard a.isFinite, b.isFinite, c.isFinite else { return nil }
+            if a == 0 {
+                if -b > 0 { constant += c * -b }
+                knotPositions[k] = .infinity
+            } else {
+                knotPositions[k] = slopes == nil ? b : b / a
+            }
+        }
+        for i in 1..<max(m, 1) {
+            let k = knotOrder[i], e = knotPositions[k]
+            var j = i
+            while j > 0, knotPositions[knotOrder[j - 1]] > e {
+                knotOrder[j] = knotOrder[j - 1]
+                j -= 1
+            }
+            knotOrder[j] = k
+        }
+        return sortedInputs.withUnsafeBufferPointer { inputBuffer in
+            sortedTargets.withUnsafeBufferPointer { targetBuffer in
+                let x = inputBuffer.baseAddress!, y = targetBuffer.baseAddress!
+                // Knots right-active (a_k > 0) left of x_p, summed forward.
+                var next = 0, slopeSum = 0.0, knotSum = 0.0
+                for p in 0..<n {
+                    while next < m, knotPositions[knotOrder[next]] < x[p] {
+                        let k = knotOrder[next], a = slopes?[k] ?? 1
+                        if a > 0 {
+                            slopeSum += outer[k] * a
+                            knotSum += outer[k] * knots[k]
+                        }
+                        next += 1
+                    }
+                    forwardOutputs[p] = x[p] * slopeSum - knotSum
+                }
+                // Knots left-active (a_k < 0) right of x_p, summed backward; then the residuals.
+                var sum = 0.0
+                next = m - 1
+                slopeSum = 0
+                knotSum = 0
+                for p in stride(from: n - 1, through: 0, by: -1) {
+                    while next >= 0, knotPositions[knotOrder[next]] > x[p] {
+                        let k = knotOrder[next], a = slopes?[k] ?? 1
+                        if a < 0 {
+                            slopeSum += outer[k] * a
+                            knotSum += outer[k] * knots[k]
+                        }
+                        next -= 1
+                    }
+                    let output = forwardOutputs[p] + (x[p] * slopeSum - knotSum) + constant
+                    let r = output / alpha - y[p]
+                    sum += r * r
+                }
+                return sum
+            }
+        }
     }
 
     /// The network's sums for the pattern, as `reluflow_univariate_field` defines them

@@ -234,10 +234,16 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     }
 
     /// L(θ) = c_L Σ_i (f(x_i) − y_i)² (plateau notes §1.2, eq. 2.1; univariate notes §1.1),
-    /// c_L from `normalization`: `familyLoss`'s sums to the bit, eight samples at a time
-    /// (`reluflow_univariate_squared_residuals`).
+    /// c_L from `normalization`: with a sweep in O(n + m) over the sorted samples
+    /// (`KnotSweep.squaredResiduals`, to rounding), else `familyLoss`'s sums to the bit,
+    /// eight samples at a time (`reluflow_univariate_squared_residuals`).
     public func loss(at parameters: UnsafePointer<Double>) -> Double {
-        data.inputs.withUnsafeBufferPointer { inputs in
+        if let sweep, let sum = sweep.squaredResiduals(
+            slopes: form == .full ? parameters : nil, knots: parameters + biasOffset, outer: parameters + outputOffset,
+            alpha: alpha) {
+            return factors.loss * sum
+        }
+        return data.inputs.withUnsafeBufferPointer { inputs in
             data.targets.withUnsafeBufferPointer { targets in
                 var problem = ReluflowUnivariateField(
                     m: width, n: data.sampleCount, slopes: form == .full ? parameters : nil, knots: parameters + biasOffset,

@@ -145,6 +145,39 @@ import _TestSupport
         }
     }
 
+    @Test("The loss over sorted samples is the sample-by-sample sum's to the rounding of its terms, knots either way round, a dead and a constant neuron among them",
+          arguments: UnivariateNetwork.Form.allCases)
+    func lossAgreesWithTheLoop(form: UnivariateNetwork.Form) throws {
+        let (data, model, drawn) = try Self.network(form, seed: 17)
+        let m = model.width, n = data.sampleCount, full = form == .full
+        let alpha = full ? Double(m).squareRoot() : 1, offset = full ? m : 0
+        var theta = drawn
+        if full {
+            (theta[3], theta[offset + 3]) = (0, -0.5)  // a = 0, −b > 0: c_3/2 on every sample
+            (theta[4], theta[offset + 4]) = (0, 0.25)  // a = 0, −b < 0: never active
+        }
+        theta[offset + 5] = 2  // right of every sample when a_5 > 0 (the knots form)
+        var squares = 0.0, bound = 0.0
+        for i in 0..<n {
+            var output = 0.0, magnitude = abs(data.targets[i])
+            for k in 0..<m {
+                let a = full ? theta[k] : 1, b = theta[offset + k], c = theta[offset + m + k]
+                output += c * max(a * data.inputs[i] - b, 0)
+                magnitude += abs(c) * (abs(a * data.inputs[i]) + abs(b)) / alpha
+            }
+            let r = output / alpha - data.targets[i]
+            // Each f(x_i)/α − y_i errs by at most (m + 3)·u of its terms' magnitudes, and
+            // the sum of squares by n·u of itself.
+            let error = Double(m + 3) * Double.ulpOfOne * magnitude
+            squares += r * r
+            bound += (2 * abs(r) + error) * error
+        }
+        let expected = LossNormalization.mean.lossFactor(sampleCount: n) * squares
+        bound = LossNormalization.mean.lossFactor(sampleCount: n) * (bound + Double(n) * Double.ulpOfOne * squares)
+        let swept = model.loss(at: theta)
+        #expect(abs(swept - expected) <= bound, "\(swept) against \(expected), bound \(bound)")
+    }
+
     // MARK: - Runs
 
     /// The network with only what a plain `JumpProvidingSystem` offers: the engine evaluates
