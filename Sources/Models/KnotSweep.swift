@@ -262,10 +262,12 @@ final class KnotSweep: @unchecked Sendable {
     /// (or the other way round), and moves continuously, so it first meets one of those two
     /// (every sample with the same x, for ties). An empty or full range names both extreme
     /// samples: a knot of the full form beyond the data goes out to infinity as a_k passes
-    /// 0 and comes back from the other side. The exceptions' samples are named too.
+    /// 0 and comes back from the other side. The exceptions' samples are named too, and every
+    /// sample of a neuron with a_k = 0 (`slopes`; its surfaces all cross at once when b_k
+    /// does).
     ///
     /// - Returns: false, appending nothing, when the pattern is too far from ranges.
-    func candidateSurfaces(for pattern: GatePattern, into surfaces: inout [Int]) -> Bool {
+    func candidateSurfaces(for pattern: GatePattern, slopes: UnsafePointer<Double>?, into surfaces: inout [Int]) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         update(to: pattern)
@@ -280,7 +282,9 @@ final class KnotSweep: @unchecked Sendable {
         }
         for k in 0..<neuronCount {
             let edge = boundary[k]
-            if edge == 0 || edge == n {
+            if slopes?[k] == 0 {
+                for i in 0..<n { surfaces.append(k * n + i) }
+            } else if edge == 0 || edge == n {
                 addSamples(at: 0, of: k)
                 addSamples(at: n - 1, of: k)
             } else {

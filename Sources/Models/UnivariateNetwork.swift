@@ -257,9 +257,14 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
 }
 
 extension UnivariateNetwork: SurfaceNarrowingSystem {
-    /// `KnotSweep.candidateSurfaces`: two samples per knot; none below `sweepSurfaces`.
-    public func candidateSurfaces(for pattern: GatePattern, into surfaces: inout [Int]) -> Bool {
-        sweep?.candidateSurfaces(for: pattern, into: &surfaces) ?? false
+    /// `KnotSweep.candidateSurfaces`: two samples per knot; no narrowing below
+    /// `sweepSurfaces`, nor where a is trained: (a_k, b_k) can then pass through 0, where
+    /// every surface of neuron k crosses at once (univariate/adaptive-knot-cluster-small
+    /// does at t = 28.35).
+    public func candidateSurfaces(for pattern: GatePattern, at state: UnsafePointer<Double>,
+                                  into surfaces: inout [Int]) -> Bool {
+        guard let sweep, !trainsWeights else { return false }
+        return sweep.candidateSurfaces(for: pattern, slopes: form == .full ? state : nil, into: &surfaces)
     }
 
     /// z_ki = a_k x_i − b_k for surface k·n + i, as `evaluate` computes it.

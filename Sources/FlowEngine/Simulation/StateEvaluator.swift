@@ -100,7 +100,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     func narrowScreenedFunctions(adding extra: () -> [Int]) {
         guard let narrowing else { return }
         var functions: [Int] = []
-        guard narrowing.candidateSurfaces(for: mode.pattern, into: &functions) else {
+        guard narrowing.candidateSurfaces(for: mode.pattern, at: workspace.state, into: &functions) else {
             if screened != nil {
                 screened = nil
                 mode.copiedSurfaces = nil

@@ -75,10 +75,11 @@ public protocol SurfaceNarrowingSystem: PatternCachingSystem, SurfaceRateProvidi
     /// g_surface(x): the value `evaluate` writes for it, to the bit.
     func switchingValue(of surface: Int, at state: UnsafePointer<Double>) -> Double
 
-    /// Appends the candidate surfaces for `pattern` (any order, repeats allowed) to
-    /// `surfaces`, including every surface coincident with one of them.
+    /// Appends the candidate surfaces for `pattern` from `state` on (any order, repeats
+    /// allowed) to `surfaces`, including every surface coincident with one of them. The
+    /// engine asks at the start and after every event.
     ///
     /// - Returns: false when the system cannot narrow this pattern: every surface is then
     ///   screened.
-    func candidateSurfaces(for pattern: GatePattern, into surfaces: inout [Int]) -> Bool
+    func candidateSurfaces(for pattern: GatePattern, at state: UnsafePointer<Double>, into surfaces: inout [Int]) -> Bool
 }
