@@ -41,6 +41,8 @@ final class KnotSweep: @unchecked Sendable {
     private var boundary: [Int]
     /// Per neuron: the positions whose gate differs from the range's, and s − [p ∈ range].
     private var exceptions: [[(position: Int, difference: Double)]]
+    /// The same, flat, neuron by neuron: what an evaluation reads (one array, not m).
+    private var flatExceptions: [(neuron: Int, position: Int, difference: Double)] = []
     private var exceptionCount = 0
     /// The pattern and revision the ranges describe (weak: a pattern made later at the same
     /// address is another pattern).
@@ -190,18 +192,27 @@ final class KnotSweep: @unchecked Sendable {
                 prefixSlopes.update(repeating: 0, count: n)
                 prefixKnots.update(repeating: 0, count: n)
                 exceptionTerms.update(repeating: 0, count: n)
-                for k in 0..<m {
-                    let a = slopes?[k] ?? 1, b = knots[k], c = outer[k], edge = boundary[k]
-                    if isSuffix[k] {
-                        if edge < n {
-                            suffixSlopes[edge] += c * a
-                            suffixKnots[edge] += c * b
+                boundary.withUnsafeBufferPointer { boundary in
+                    isSuffix.withUnsafeBufferPointer { isSuffix in
+                        for k in 0..<m {
+                            let a = slopes?[k] ?? 1, b = knots[k], c = outer[k], edge = boundary[k]
+                            if isSuffix[k] {
+                                if edge < n {
+                                    suffixSlopes[edge] += c * a
+                                    suffixKnots[edge] += c * b
+                                }
+                            } else if edge > 0 {
+                                prefixSlopes[edge - 1] += c * a
+                                prefixKnots[edge - 1] += c * b
+                            }
                         }
-                    } else if edge > 0 {
-                        prefixSlopes[edge - 1] += c * a
-                        prefixKnots[edge - 1] += c * b
                     }
-                    for (p, difference) in exceptions[k] { exceptionTerms[p] += difference * (c * (a * x[p] - b)) }
+                }
+                flatExceptions.withUnsafeBufferPointer { exceptions in
+                    for (k, p, difference) in exceptions {
+                        let a = slopes?[k] ?? 1, b = knots[k], c = outer[k]
+                        exceptionTerms[p] += difference * (c * (a * x[p] - b))
+                    }
                 }
                 // The prefixes' coefficients summed backward, then h_p and r_p forward with the
                 // suffixes' coefficients and the forward sums of r and r x; then the backward
@@ -239,18 +250,23 @@ final class KnotSweep: @unchecked Sendable {
                     backwardPulls[p] = pullSum
                     backwardMoments[p] = momentSum
                 }
-                for k in 0..<m {
-                    let a = slopes?[k] ?? 1, b = knots[k], edge = boundary[k]
-                    var pullSum = isSuffix[k] ? backwardPulls[edge] : forwardPulls[edge]
-                    var momentSum = isSuffix[k] ? backwardMoments[edge] : forwardMoments[edge]
-                    var outputSum = a * momentSum - b * pullSum
-                    for (p, difference) in exceptions[k] {
-                        let weight = difference * pulls[p]
-                        pullSum += weight
-                        momentSum += weight * x[p]
-                        outputSum += weight * (a * x[p] - b)
+                boundary.withUnsafeBufferPointer { boundary in
+                    isSuffix.withUnsafeBufferPointer { isSuffix in
+                        for k in 0..<m {
+                            let a = slopes?[k] ?? 1, b = knots[k], edge = boundary[k]
+                            let pullSum = isSuffix[k] ? backwardPulls[edge] : forwardPulls[edge]
+                            let momentSum = isSuffix[k] ? backwardMoments[edge] : forwardMoments[edge]
+                            (outputSums[k], slopeSums[k], knotSums[k]) = (a * momentSum - b * pullSum, momentSum, pullSum)
+                        }
                     }
-                    (outputSums[k], slopeSums[k], knotSums[k]) = (outputSum, momentSum, pullSum)
+                }
+                flatExceptions.withUnsafeBufferPointer { exceptions in
+                    for (k, p, difference) in exceptions {
+                        let a = slopes?[k] ?? 1, b = knots[k], weight = difference * pulls[p]
+                        knotSums[k] += weight
+                        slopeSums[k] += weight * x[p]
+                        outputSums[k] += weight * (a * x[p] - b)
+                    }
                 }
             }
         }
@@ -305,6 +321,10 @@ final class KnotSweep: @unchecked Sendable {
                 isChanged[j / n] = true
                 changedNeurons.append(j / n)
             }
+            guard !changedNeurons.isEmpty else {
+                revision = pattern.revision
+                return
+            }
             for k in changedNeurons {
                 describe(neuron: k, gates: pattern.gates)
                 isChanged[k] = false
@@ -315,6 +335,10 @@ final class KnotSweep: @unchecked Sendable {
             self.pattern = pattern
         }
         revision = pattern.revision
+        flatExceptions.removeAll(keepingCapacity: true)
+        for k in 0..<neuronCount {
+            for (p, difference) in exceptions[k] { flatExceptions.append((k, p, difference)) }
+        }
     }
 
     /// Neuron k's range and exceptions from its gates: the suffix or the prefix with as many
