@@ -69,12 +69,20 @@ struct ReLUFlowProcess {
     }
 }
 
-/// A fresh folder under the system's temporary directory, for one test's files.
+/// A fresh folder for one test's files, inside one folder per test process under the
+/// system's temporary directory, which is removed when the process exits.
 struct ScratchFolder {
     let url: URL
 
+    /// reluflow-tests-PID, made on first use, with its removal registered for the exit.
+    private static let processFolder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reluflow-tests-\(getpid())")
+        atexit { try? FileManager.default.removeItem(at: ScratchFolder.processFolder) }
+        return url
+    }()
+
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("reluflow-test-\(UUID().uuidString)")
+        url = Self.processFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
