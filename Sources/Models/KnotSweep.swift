@@ -62,6 +62,11 @@ final class KnotSweep: @unchecked Sendable {
     private let knotOrder: UnsafeMutablePointer<Int>
     private let knotPositions, forwardOutputs: UnsafeMutablePointer<Double>
 
+    /// The pattern's gates sample by sample, s_ki at gatesBySample[i·m + k]: the neurons
+    /// active on one sample in one contiguous row (a jump's), where the pattern has them n
+    /// apart. Kept with the ranges.
+    private let gatesBySample: UnsafeMutablePointer<Double>
+
     init(inputs: [Double], targets: [Double], neuronCount: Int) {
         let n = inputs.count
         self.neuronCount = neuronCount
@@ -88,6 +93,19 @@ final class KnotSweep: @unchecked Sendable {
         knotOrder.initialize(from: Array(0..<neuronCount), count: neuronCount)
         knotPositions = buffers.doubles(neuronCount)
         forwardOutputs = buffers.doubles(n)
+        gatesBySample = buffers.doubles(n * neuronCount)
+    }
+
+    /// Calls `body` with the gates s_ki of sample i, k = 0..<m in a row, when `gates` is the
+    /// buffer of the pattern the ranges were last brought to (brought up to date first);
+    /// returns nil, calling nothing, for any other gates.
+    func withGates<Result>(ofSample i: Int, in gates: UnsafePointer<Double>,
+                           _ body: (UnsafePointer<Double>) -> Result) -> Result? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let pattern, pattern.gates == gates else { return nil }
+        update(to: pattern)
+        return body(gatesBySample + i * neuronCount)
     }
 
     deinit { knotOrder.deallocate() }
@@ -325,13 +343,17 @@ final class KnotSweep: @unchecked Sendable {
                 revision = pattern.revision
                 return
             }
+            for j in changes { gatesBySample[j % n * neuronCount + j / n] = pattern.gates[j] }
             for k in changedNeurons {
                 describe(neuron: k, gates: pattern.gates)
                 isChanged[k] = false
             }
             changedNeurons.removeAll(keepingCapacity: true)
         } else {
-            for k in 0..<neuronCount { describe(neuron: k, gates: pattern.gates) }
+            for k in 0..<neuronCount {
+                describe(neuron: k, gates: pattern.gates)
+                for i in 0..<n { gatesBySample[i * neuronCount + k] = pattern.gates[k * n + i] }
+            }
             self.pattern = pattern
         }
         revision = pattern.revision

@@ -320,23 +320,30 @@ extension UnivariateNetwork: JumpProvidingSystem {
             if trainsWeights { jump[neuron] += weightPull * x }
             if trainsBiases { jump[biasOffset + neuron] += -weightPull }
         }
-        var output = 0.0
-        for neuron in 0..<width {
-            let gate = gates[neuron &* n &+ i]
-            guard gate != 0 else { continue }
-            output += state[outputOffset + neuron] * gate * preActivation(neuron, x, state)
-        }
-        let pull = -factors.gradient / alpha * (output / alpha - data.targets[i])
-        let z = preActivation(k, x, state)
-        let change = -factors.gradient / (alpha * alpha) * state[outputOffset + k] * z
-        if change != 0 {
-            for neuron in 0..<width where neuron != k {
-                let gate = gates[neuron &* n &+ i]
-                guard gate != 0 else { continue }
-                addTerms(of: neuron, weight: change * gate, z: preActivation(neuron, x, state))
+        // Sample i's gates: a row of the sweep's copy when it has the pattern, else n apart.
+        func addJump(gate: (Int) -> Double) {
+            var output = 0.0
+            for neuron in 0..<width {
+                let s = gate(neuron)
+                guard s != 0 else { continue }
+                output += state[outputOffset + neuron] * s * preActivation(neuron, x, state)
             }
+            let pull = -factors.gradient / alpha * (output / alpha - data.targets[i])
+            let z = preActivation(k, x, state)
+            let change = -factors.gradient / (alpha * alpha) * state[outputOffset + k] * z
+            if change != 0 {
+                for neuron in 0..<width where neuron != k {
+                    let s = gate(neuron)
+                    guard s != 0 else { continue }
+                    addTerms(of: neuron, weight: change * s, z: preActivation(neuron, x, state))
+                }
+            }
+            addTerms(of: k, weight: pull + change, z: z)
         }
-        addTerms(of: k, weight: pull + change, z: z)
+        guard sweep?.withGates(ofSample: i, in: gates, { row in addJump { row[$0] } }) != nil else {
+            addJump { gates[$0 &* n &+ i] }
+            return
+        }
     }
 
     /// ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).
