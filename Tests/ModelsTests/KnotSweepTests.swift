@@ -128,6 +128,27 @@ import _TestSupport
         Self.expectAgreement(incremental, model, at: theta, gates: changed, data: data)
     }
 
+    @Test("A jump read from the sweep's sample-by-sample copy of the gates is the one read from the gates, to the bit")
+    func jumpsFromTheSampleRowsMatch() throws {
+        let (data, model, theta) = try Self.network(.knots, seed: 4)
+        let n = data.sampleCount
+        var gates = UnivariateNetworkTests.switchingValues(model, at: theta).map { $0 > 0 ? 1.0 : 0.0 }
+        gates[7 * n + 30] = 0
+        let pattern = Self.pattern(gates)
+        _ = Self.evaluate(model, at: theta, pattern: pattern)
+        pattern.set(9 * n + 30, to: 1 - gates[9 * n + 30])  // a change the sweep has not seen yet
+        gates[9 * n + 30] = 1 - gates[9 * n + 30]
+        for surface in [7 * n + 30, 9 * n + 30, 40 * n + 30, 12 * n + 3] {
+            var fromRows = [Double](repeating: .nan, count: model.dimension), fromGates = fromRows
+            theta.withUnsafeBufferPointer { state in
+                model.jump(of: surface, at: state.baseAddress!, gates: pattern.gates, into: &fromRows)
+                model.jump(of: surface, at: state.baseAddress!, gates: gates, into: &fromGates)
+            }
+            #expect(fromRows.map(\.bitPattern) == fromGates.map(\.bitPattern))
+            #expect(fromRows.contains { $0 != 0 })
+        }
+    }
+
     @Test("A pattern far from ranges, and a network below sweepSurfaces, give the dense kernel's bits")
     func densePatternsFallBackToTheDenseKernel() throws {
         let (_, model, theta) = try Self.network(.full, seed: 13)
