@@ -201,58 +201,21 @@ import _TestSupport
 
     // MARK: - Runs
 
-    /// The network with only what a plain `JumpProvidingSystem` offers (and its coincident
-    /// surfaces: the two equal samples): the engine evaluates it densely and screens every
-    /// surface.
-    struct Dense: JumpProvidingSystem, CoincidentSurfaceSystem {
-        let network: UnivariateNetwork
-        var coincidentSurfaceGroups: [[Int]] { network.coincidentSurfaceGroups }
-        var dimension: Int { network.dimension }
-        var surfaceCount: Int { network.surfaceCount }
-        func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
-                      switching: UnsafeMutablePointer<Double>?) {
-            network.evaluate(at: state, gates: gates, field: field, switching: switching)
-        }
-        func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
-                            into rates: UnsafeMutablePointer<Double>) {
-            network.switchingRates(at: state, velocity: velocity, into: rates)
-        }
-        func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
-            network.switchingRate(of: surface, at: state, velocity: velocity)
-        }
-        func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
-                  into jump: UnsafeMutablePointer<Double>) {
-            network.jump(of: surface, at: state, gates: gates, into: jump)
-        }
-        func jumpBlock(of surface: Int) -> Int { network.jumpBlock(of: surface) }
+    /// The network evaluated densely, every surface screened (with its coincident surfaces:
+    /// the two equal samples).
+    struct Dense: ForwardingJumpSystem, CoincidentSurfaceSystem {
+        let wrapped: UnivariateNetwork
+        var coincidentSurfaceGroups: [[Int]] { wrapped.coincidentSurfaceGroups }
     }
 
     /// The network's swept field, but every surface screened.
-    struct SweptUnnarrowed: JumpProvidingSystem, PatternCachingSystem, CoincidentSurfaceSystem {
-        let dense: Dense
-        var coincidentSurfaceGroups: [[Int]] { dense.coincidentSurfaceGroups }
-        var dimension: Int { dense.dimension }
-        var surfaceCount: Int { dense.surfaceCount }
-        func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
-                      switching: UnsafeMutablePointer<Double>?) {
-            dense.evaluate(at: state, gates: gates, field: field, switching: switching)
-        }
+    struct SweptUnnarrowed: ForwardingJumpSystem, CoincidentSurfaceSystem, PatternCachingSystem {
+        let wrapped: UnivariateNetwork
+        var coincidentSurfaceGroups: [[Int]] { wrapped.coincidentSurfaceGroups }
         func evaluate(at state: UnsafePointer<Double>, pattern: GatePattern, field: UnsafeMutablePointer<Double>,
                       switching: UnsafeMutablePointer<Double>?) {
-            dense.network.evaluate(at: state, pattern: pattern, field: field, switching: switching)
+            wrapped.evaluate(at: state, pattern: pattern, field: field, switching: switching)
         }
-        func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
-                            into rates: UnsafeMutablePointer<Double>) {
-            dense.switchingRates(at: state, velocity: velocity, into: rates)
-        }
-        func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
-            dense.switchingRate(of: surface, at: state, velocity: velocity)
-        }
-        func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
-                  into jump: UnsafeMutablePointer<Double>) {
-            dense.jump(of: surface, at: state, gates: gates, into: jump)
-        }
-        func jumpBlock(of surface: Int) -> Int { dense.jumpBlock(of: surface) }
     }
 
     static func run<System: PiecewiseSmoothSystem>(_ system: System, from theta: [Double]) throws -> FlowResult {
@@ -279,8 +242,8 @@ import _TestSupport
         let model = form == .knots ? drawn : try UnivariateNetwork(
             data: data, width: drawn.width, form: .full, scaling: .sqrtWidth, trained: [.biases, .outputs], normalization: .mean)
         let narrowed = try Self.run(model, from: theta)
-        let unnarrowed = try Self.run(SweptUnnarrowed(dense: Dense(network: model)), from: theta)
-        let dense = try Self.run(Dense(network: model), from: theta)
+        let unnarrowed = try Self.run(SweptUnnarrowed(wrapped: model), from: theta)
+        let dense = try Self.run(Dense(wrapped: model), from: theta)
         for result in [narrowed, unnarrowed, dense] { #expect(result.termination == .reachedEndTime) }
         // Not vacuous: crossings both ways, and slides in the knots form.
         for side in [Side.positive, .negative] {
@@ -302,3 +265,4 @@ import _TestSupport
         #expect(Self.drift(narrowed.timeline, dense.timeline) <= 1e-11)
     }
 }
+

@@ -86,29 +86,12 @@ import _TestSupport
 /// A two-layer network without its Jacobian: the engine falls back to differences of the
 /// field. Jumps and single rates are forwarded, so only the Jacobian differs, and, when
 /// asked, every surface is put in one jump block.
-private struct JacobianHidden: JumpProvidingSystem {
-    let model: TwoLayerNetwork
+private struct JacobianHidden: ForwardingJumpSystem {
+    let wrapped: TwoLayerNetwork
     let inOneBlock: Bool
     init(_ model: TwoLayerNetwork, inOneBlock: Bool = false) {
-        self.model = model
+        wrapped = model
         self.inOneBlock = inOneBlock
     }
-    var dimension: Int { model.dimension }
-    var surfaceCount: Int { model.surfaceCount }
-    func evaluate(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
-                  switching: UnsafeMutablePointer<Double>?) {
-        model.evaluate(at: state, gates: gates, field: field, switching: switching)
-    }
-    func switchingRates(at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
-                        into rates: UnsafeMutablePointer<Double>) {
-        model.switchingRates(at: state, velocity: velocity, into: rates)
-    }
-    func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
-              into jump: UnsafeMutablePointer<Double>) {
-        model.jump(of: surface, at: state, gates: gates, into: jump)
-    }
-    func switchingRate(of surface: Int, at state: UnsafePointer<Double>, velocity: UnsafePointer<Double>) -> Double {
-        model.switchingRate(of: surface, at: state, velocity: velocity)
-    }
-    func jumpBlock(of surface: Int) -> Int { inOneBlock ? 0 : model.jumpBlock(of: surface) }
+    func jumpBlock(of surface: Int) -> Int { inOneBlock ? 0 : wrapped.jumpBlock(of: surface) }
 }

@@ -221,18 +221,22 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// given) of values evaluated with `gates`: of the screened functions alone when narrowed.
     func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
                          into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
-        if let screened {
-            for j in screened where j < surfaceCount {
-                let s = gates[j]
-                if mode.isSliding[j] {
-                    d[j] = min(s, 1 - s)
-                    dr?[j] = .nan
-                } else {
-                    let sign = s > 0.5 ? 1.0 : -1.0
-                    d[j] = sign * values[j]
-                    if let rates { dr?[j] = sign * rates[j] }
-                }
+        /// d_j (and ḋ_j) of surface j: the gate's distance from its nearest edge on the
+        /// sliding set, else g_j on the gate's side.
+        let isSliding = mode.isSliding
+        @inline(__always) func writeSurface(_ j: Int) {
+            let s = gates[j]
+            if isSliding[j] {
+                d[j] = min(s, 1 - s)
+                dr?[j] = .nan
+            } else {
+                let sign = s > 0.5 ? 1.0 : -1.0
+                d[j] = sign * values[j]
+                if let rates { dr?[j] = sign * rates[j] }
             }
+        }
+        if let screened {
+            for j in screened where j < surfaceCount { writeSurface(j) }
         } else if mode.slidingSurfaces.isEmpty, let rates, let dr {
             // No sliding set: eight functions at a time, branch-free, the same products.
             var j = 0
@@ -251,18 +255,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
                 dr[j] = sign * rates[j]
             }
         } else {
-            let isSliding = mode.isSliding
-            for j in 0..<surfaceCount {
-                let s = gates[j]
-                if isSliding[j] {
-                    d[j] = min(s, 1 - s)
-                    dr?[j] = .nan
-                } else {
-                    let sign = s > 0.5 ? 1.0 : -1.0
-                    d[j] = sign * values[j]
-                    if let rates { dr?[j] = sign * rates[j] }
-                }
-            }
+            for j in 0..<surfaceCount { writeSurface(j) }
         }
         for (i, side) in watchedSides.enumerated() {
             let j = surfaceCount + i
