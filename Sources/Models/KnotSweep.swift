@@ -41,9 +41,10 @@ final class KnotSweep: @unchecked Sendable {
     private var boundary: [Int]
     /// Per neuron: the positions whose gate differs from the range's, and s − [p ∈ range].
     private var exceptions: [[(position: Int, difference: Double)]]
-    /// The same, flat, neuron by neuron: what an evaluation reads (one array, not m).
+    /// The same, flat, neuron by neuron: what an evaluation reads (one array, not m), and
+    /// how far the pattern is from ranges (`sums` and `candidateSurfaces` give up beyond
+    /// n + m of them).
     private var flatExceptions: [(neuron: Int, position: Int, difference: Double)] = []
-    private var exceptionCount = 0
     /// The pattern and revision the ranges describe (weak: a pattern made later at the same
     /// address is another pattern).
     private weak var pattern: GatePattern?
@@ -96,6 +97,8 @@ final class KnotSweep: @unchecked Sendable {
         gatesBySample = buffers.doubles(n * neuronCount)
     }
 
+    deinit { knotOrder.deallocate() }
+
     /// Calls `body` with the gates s_ki of sample i, k = 0..<m in a row, when `gates` is the
     /// buffer of the pattern the ranges were last brought to (brought up to date first);
     /// returns nil, calling nothing, for any other gates.
@@ -107,8 +110,6 @@ final class KnotSweep: @unchecked Sendable {
         update(to: pattern)
         return body(gatesBySample + i * neuronCount)
     }
-
-    deinit { knotOrder.deallocate() }
 
     /// Σ_p (f(x_p)/α − y_p)² with f(x) = Σ_k c_k max(a_k x − b_k, 0) (a_k = 1 when `slopes`
     /// is nil), in O(n + m) after sorting the knots e_k = b_k/a_k (an insertion sort from
@@ -198,7 +199,7 @@ final class KnotSweep: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         update(to: pattern)
-        guard exceptionCount <= sampleCount + neuronCount else { return false }
+        guard flatExceptions.count <= sampleCount + neuronCount else { return false }
         let n = sampleCount, m = neuronCount
         sortedInputs.withUnsafeBufferPointer { inputBuffer in
             sortedTargets.withUnsafeBufferPointer { targetBuffer in
@@ -305,7 +306,7 @@ final class KnotSweep: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         update(to: pattern)
-        guard exceptionCount <= sampleCount + neuronCount else { return false }
+        guard flatExceptions.count <= sampleCount + neuronCount else { return false }
         let n = sampleCount
         func addSamples(at position: Int, of k: Int) {
             let x = sortedInputs[position]
@@ -375,7 +376,6 @@ final class KnotSweep: @unchecked Sendable {
             if s != (p >= n - ones ? 1 : 0) { suffixMisses += 1 }
             if s != (p < ones ? 1 : 0) { prefixMisses += 1 }
         }
-        exceptionCount -= exceptions[k].count
         exceptions[k].removeAll(keepingCapacity: true)
         isSuffix[k] = suffixMisses <= prefixMisses
         boundary[k] = isSuffix[k] ? n - ones : ones
@@ -384,6 +384,5 @@ final class KnotSweep: @unchecked Sendable {
             let s = row[order[p]], difference = s - (inRange ? 1 : 0)
             if difference != 0 { exceptions[k].append((p, difference)) }
         }
-        exceptionCount += exceptions[k].count
     }
 }

@@ -72,6 +72,16 @@ extension TwoLayerFamily {
     /// coordinates the jump is O(z_ki), zero on the surface (`familyJumpBlock`).
     func familyJump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                     into jump: UnsafeMutablePointer<Double>) {
+        let n = data.sampleCount, i = surface % n
+        familyJump(of: surface, at: state, gateOnSample: { gates[$0 &* n &+ i] }, into: jump)
+    }
+
+    /// `familyJump(of:at:gates:into:)` with the gates s_k′i of the surface's sample i, neuron
+    /// by neuron, from `gate(k′)` (a network that keeps them in a row reads them there);
+    /// inlined, so that `gate` is a load, not a call.
+    @inline(__always)
+    func familyJump(of surface: Int, at state: UnsafePointer<Double>, gateOnSample gate: (Int) -> Double,
+                    into jump: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount, k = surface / n, i = surface % n
         jump.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { buffer in
@@ -84,7 +94,7 @@ extension TwoLayerFamily {
                         let zs = activeGates + width
                         var activeCount = 0, output = 0.0
                         for neuron in 0..<width {
-                            let gate = gates[neuron &* n &+ i]
+                            let gate = gate(neuron)
                             guard gate != 0 else { continue }
                             let z = preActivation(neuron, i, x, state)
                             (active[activeCount], activeGates[activeCount], zs[activeCount]) = (neuron, gate, z)

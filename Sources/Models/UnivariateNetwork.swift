@@ -305,45 +305,27 @@ extension UnivariateNetwork: SurfaceNarrowingSystem {
 }
 
 extension UnivariateNetwork: JumpProvidingSystem {
-    /// `TwoLayerFamily.familyJump` with u_k = c_k and z_ki = a_k x_i − b_k, its terms written
-    /// directly (O(m) scalar work, no sample blocks): only sample i's pull changes, by
-    /// Δr_i = −(γ/α²) c_k z_ki; every neuron k′ active on x_i moves by Δr_i s_k′i times its
-    /// terms (z, c x_i, −c) there, and neuron k gains its own with r_i + Δr_i. Each entry is
-    /// one product added to +0, as `familyJump`'s one-lane blocks add it: the same bits.
+    /// `TwoLayerFamily.familyJump` with u_k = c_k and z_ki = a_k x_i − b_k, sample i's gates
+    /// read from the sweep's sample-major copy when it has the pattern (one row, where the
+    /// pattern has them n apart).
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
-        let n = data.sampleCount, k = surface / n, i = surface % n, x = data.inputs[i]
-        jump.update(repeating: 0, count: dimension)
-        @inline(__always) func addTerms(of neuron: Int, weight: Double, z: Double) {
-            let weightPull = weight * state[outputOffset + neuron]
-            if trainsOutputs { jump[outputOffset + neuron] += weight * z }
-            if trainsWeights { jump[neuron] += weightPull * x }
-            if trainsBiases { jump[biasOffset + neuron] += -weightPull }
+        let wasRead: Void? = sweep?.withGates(ofSample: surface % data.sampleCount, in: gates) { row in
+            familyJump(of: surface, at: state, gateOnSample: { row[$0] }, into: jump)
         }
-        // Sample i's gates: a row of the sweep's copy when it has the pattern, else n apart.
-        func addJump(gate: (Int) -> Double) {
-            var output = 0.0
-            for neuron in 0..<width {
-                let s = gate(neuron)
-                guard s != 0 else { continue }
-                output += state[outputOffset + neuron] * s * preActivation(neuron, x, state)
-            }
-            let pull = -factors.gradient / alpha * (output / alpha - data.targets[i])
-            let z = preActivation(k, x, state)
-            let change = -factors.gradient / (alpha * alpha) * state[outputOffset + k] * z
-            if change != 0 {
-                for neuron in 0..<width where neuron != k {
-                    let s = gate(neuron)
-                    guard s != 0 else { continue }
-                    addTerms(of: neuron, weight: change * s, z: preActivation(neuron, x, state))
-                }
-            }
-            addTerms(of: k, weight: pull + change, z: z)
-        }
-        guard sweep?.withGates(ofSample: i, in: gates, { row in addJump { row[$0] } }) != nil else {
-            addJump { gates[$0 &* n &+ i] }
-            return
-        }
+        if wasRead == nil { familyJump(of: surface, at: state, gates: gates, into: jump) }
+    }
+
+    /// `TwoLayerFamily.addTerms` for the one sample i, written term by term: (z, c_k x_i,
+    /// −c_k) times `weight` added to neuron k's entries of the trained groups, each one
+    /// product added to the entry as the one-lane block of the default adds it (the same
+    /// bits, without the block).
+    func addTerms(of k: Int, sample i: Int, weight: Double, z: Double, _ inputs: UnsafePointer<Double>,
+                  _ columns: UnsafePointer<Double>, _ theta: UnsafePointer<Double>, into field: UnsafeMutablePointer<Double>) {
+        let weightPull = weight * theta[outputOffset + k]
+        if trainsOutputs { field[outputOffset + k] += weight * z }
+        if trainsWeights { field[k] += weightPull * inputs[i] }
+        if trainsBiases { field[biasOffset + k] += -weightPull }
     }
 
     /// ġ_{k,i} = x_i·v_{a_k} − v_{b_k} (no a_k in the knots form).

@@ -1,7 +1,8 @@
 /// Screens one accepted step [t0, t1] for events, and keeps the departing marks.
 ///
 /// Assumes: the workspace holds the signed distances d and their rates ḋ at both step ends
-/// (`distanceStart`, `distanceEnd`, ...), evaluated in the mode the step was taken in, and
+/// (`distanceStart`, `distanceEnd`, ...), evaluated in the mode the step was taken in (of the
+/// screened functions only, `StateEvaluator.screened`, when the system narrows them), and
 /// `probe` re-steps from the step start to a trial time and evaluates the trial buffers
 /// there (changing nothing else).
 /// Guarantees: an event is reported when some d_j is negative at t1 and is not rounding

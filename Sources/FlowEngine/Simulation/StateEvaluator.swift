@@ -121,7 +121,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         let w = workspace
         for j in unique where j < surfaceCount {
             w.values[j] = narrowing.switchingValue(of: j, at: w.state)
-            w.gates[j] = mode.isSliding[j] ? w.gates[j] : mode.gates[j]
+            if !mode.isSliding[j] { w.gates[j] = mode.gates[j] }
         }
         writeSurfaceRates(at: w.state, along: w.field, into: w.rates)
     }
