@@ -21,16 +21,30 @@ final class OutputFile {
         self.handle = handle
     }
 
+    /// Appends `text`: buffered, unless it is long enough to go to the file as it is.
     func write(_ text: String) throws(OutputFileError) {
+        guard text.utf8.count < Self.bufferSize else {
+            try flush()
+            return try writeBytes(of: text)
+        }
         buffer += text
-        if buffer.utf8.count >= 1 << 16 { try flush() }
+        if buffer.utf8.count >= Self.bufferSize { try flush() }
     }
 
+    private static let bufferSize = 1 << 16
+
     private func flush() throws(OutputFileError) {
-        do { try handle.write(contentsOf: Data(buffer.utf8)) } catch {
+        try writeBytes(of: buffer)
+        buffer = ""
+    }
+
+    /// The UTF-8 of `text`, written from the string's own storage (a summary's long array
+    /// is not copied once more).
+    private func writeBytes(of text: String) throws(OutputFileError) {
+        var text = text
+        do { try text.withUTF8 { try handle.write(contentsOf: UnsafeRawBufferPointer($0)) } } catch {
             throw OutputFileError(path: temporaryURL.path, reason: Scenario.reason(error))
         }
-        buffer = ""
     }
 
     /// Writes what is buffered and renames the file into place.

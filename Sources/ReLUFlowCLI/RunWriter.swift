@@ -62,7 +62,8 @@ final class RunWriter {
     func finish(summary: some Encodable, timeline entries: [TimelineRecord]) throws {
         for entry in entries { try timeline.write(entry.jsonLine + "\n") }
         let summaryFile = try OutputFile(folder.appendingPathComponent(RunFolder.summaryFile))
-        try summaryFile.write(try JSONTextEncoder(layout: .linePerKey()).encode(summary) + "\n")
+        try JSONTextEncoder(layout: .linePerKey()).encode(summary) { try summaryFile.write($0) }
+        try summaryFile.write("\n")
         try timeline.commit()
         try trajectory.commit()
         try summaryFile.commit()

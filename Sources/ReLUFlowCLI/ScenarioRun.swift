@@ -110,7 +110,11 @@ enum ScenarioRun {
                 + "the initial parameters are too large for double precision")
         }
         let saveTimes = scenario.trajectory.outputTimes
-        let simulator: FlowSimulator<Model>
+        // Before the engine's buffers exist: the initial gates' pass has buffers of that size too.
+        var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
+        // Optional so that the run can let it go: its buffers (8 MB per million switching
+        // functions each) are freed before the run files are built.
+        var simulator: FlowSimulator<Model>?
         do {
             simulator = try FlowSimulator(
                 problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
@@ -144,7 +148,6 @@ enum ScenarioRun {
         var entries: [TimelineRecord] = []
         var writeError: Error?
         var plateaus = RunPlateaus(detector: scenario.plateauDetector, floorProvider: model.plateauFloorProvider)
-        var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
         entries += neuronEvents.initialEntries
         var advanceCount = 0
         // The observer asks for the loss at one state up to three times (an event's entry,
@@ -192,7 +195,7 @@ enum ScenarioRun {
                 if keptTimes.contains(t) { appendRow(t, state) }
             },
             shouldStop: { InterruptSignal.isRaised })
-        let result = simulator.run(observer: observer)
+        let result = simulator.take()!.run(observer: observer)
         progress.finish()
         if lastRowTime != result.finalTime { result.finalState.withUnsafeBufferPointer { appendRow(result.finalTime, $0) } }
         let analysis = FlowRunAnalysis(events: entries, plateaus: plateaus.finish())

@@ -25,8 +25,9 @@ public struct FlowRunAnalysis: Sendable {
     /// final gates of a run.
     public static func finalPairs(gates: [Double], label: (Int) -> SurfaceLabel)
         -> (active: [RunSummaryRecord.SurfacePair], sliding: [RunSummaryRecord.SurfacePair]) {
-        let active = gates.indices.filter { gates[$0] == 1 }.map(label)
-            .map { RunSummaryRecord.SurfacePair(neuron: $0.neuron, sample: $0.sample) }
+        // Lazily, so that at 10⁶ surfaces only the pairs themselves are stored.
+        let active = Array(gates.indices.lazy.filter { gates[$0] == 1 }.map(label)
+            .map { RunSummaryRecord.SurfacePair(neuron: $0.neuron, sample: $0.sample) })
         let sliding = gates.indices.filter { gates[$0] > 0 && gates[$0] < 1 }.map { j in
             let pair = label(j)
             return RunSummaryRecord.SurfacePair(neuron: pair.neuron, sample: pair.sample, gate: gates[j])

@@ -17,19 +17,29 @@ public struct JSONTextEncoder {
     public init(layout: Layout = .singleLine) { self.layout = layout }
 
     public func encode(_ value: some Encodable) throws -> String {
+        var text = ""
+        try encode(value) { text += $0 }
+        return text
+    }
+
+    /// The text `encode(_:)` returns, handed to `write` in consecutive pieces (one per
+    /// top-level key and the punctuation between them), so that a summary's long arrays
+    /// (`JSONTextRendering`) reach a file without being copied into one document first.
+    public func encode(_ value: some Encodable, writingTo write: (String) throws -> Void) throws {
         let root = JSONTextNode()
         try JSONTextNodeEncoder(node: root, codingPath: []).encode(value)
         let tree = root.value
-        guard case .linePerKey(let expandedKeys) = layout, case .object(let fields) = tree else { return tree.text }
-        return "{\n" + fields.map { key, value in
-            let text: String
+        guard case .linePerKey(let expandedKeys) = layout, case .object(let fields) = tree else { return try write(tree.text) }
+        try write("{\n")
+        for (index, (key, value)) in fields.enumerated() {
+            try write((index == 0 ? "" : ",\n") + "  \(JSONTextValue.quoted(key)): ")
             if expandedKeys.contains(key), case .array(let elements) = value {
-                text = "[\n    " + elements.map(\.text).joined(separator: ",\n    ") + "\n  ]"
+                try write("[\n    " + elements.map(\.text).joined(separator: ",\n    ") + "\n  ]")
             } else {
-                text = value.text
+                try write(value.text)
             }
-            return "  \(JSONTextValue.quoted(key)): \(text)"
-        }.joined(separator: ",\n") + "\n}"
+        }
+        try write("\n}")
     }
 
     /// A number as the run files write it: shortest round-trip form, `null` if not finite.

@@ -34,12 +34,10 @@ final class EventLocator {
     static let maxIterations = 200
 
     /// - Parameters:
-    ///   - lo, hi: the bracket; `hi` is where the candidates were seen crossed.
-    ///   - distancesAtLo, distancesAtHi: d at both ends, one per function.
-    ///   - ratesAtLo: ḋ at `lo` (NaN where there is none), when known.
-    ///   - candidates: the functions that may have crossed in (lo, hi].
-    ///   - shifts: per candidate, a constant added to its d everywhere (0 for most): the root
-    ///     located is that of d + shift (a surface leaving its exit band, `StepScreen`).
+    ///   - bracket: lo, hi (where the candidates were seen crossed), the candidates that may
+    ///     have crossed in (lo, hi], and per candidate its d at both ends, ḋ at lo when known
+    ///     (NaN where there is none) and a constant added to its d everywhere (0 for most):
+    ///     the root located is that of d + shift (a surface leaving its exit band, `StepScreen`).
     ///   - firstEstimate: where to try first, if something better than the secant is known
     ///     (the Hermite interpolants' crossing); later trials are Illinois as usual.
     ///   - probe: writes the candidates' d and ḋ (NaN where unknown) at a trial time, in
@@ -48,18 +46,17 @@ final class EventLocator {
     ///   has d ≤ 0) and every candidate crossed by then.
     /// - Throws: `FlowError.eventLocationFailed` if the bracket does not shrink to τ.
     func locate(
-        lo: Double, hi: Double, distancesAtLo: UnsafePointer<Double>, distancesAtHi: UnsafePointer<Double>,
-        ratesAtLo: UnsafePointer<Double>?, candidates: [Int], shifts: [Double], tolerance: EventTolerance,
-        firstEstimate: Double? = nil,
+        _ bracket: EventBracket, tolerance: EventTolerance, firstEstimate: Double? = nil,
         probe: (Double, inout [Double], inout [Double]) throws(FlowError) -> Void
     ) throws(FlowError) -> (time: Double, surfaces: [Int]) {
-        var lo = lo, hi = hi
+        var lo = bracket.lo, hi = bracket.hi
+        let candidates = bracket.candidates, shifts = bracket.shifts
         // d of candidate c = candidates[c] at both ends, at the trial, and its rates there
         // and at the trial before (or at the bracket's start), for `isVerifiedRoot`.
-        var distanceLo = candidates.indices.map { max(distancesAtLo[candidates[$0]] + shifts[$0], 0) }
-        var distanceHi = candidates.indices.map { distancesAtHi[candidates[$0]] + shifts[$0] }
+        var distanceLo = candidates.indices.map { max(bracket.distancesAtLo[$0] + shifts[$0], 0) }
+        var distanceHi = candidates.indices.map { bracket.distancesAtHi[$0] + shifts[$0] }
         var distanceMid = [Double](repeating: 0, count: candidates.count), rateMid = distanceMid
-        var ratePrevious = candidates.map { ratesAtLo?[$0] ?? .nan }
+        var ratePrevious = bracket.ratesAtLo ?? [Double](repeating: .nan, count: candidates.count)
         var alpha = 1.0
         var previousSide = 0
         var iteration = 0

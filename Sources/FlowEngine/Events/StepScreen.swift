@@ -35,10 +35,10 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// Finds the functions that may have changed sign in [t0, t1].
     ///
     /// - Returns: nil when none did; otherwise the far end of the bracket to refine (t1,
-    ///   or the earliest re-stepped time that confirms a double crossing) with the signed
-    ///   distances there in `workspace.distanceHi`, and the functions on the far side.
+    ///   or the earliest re-stepped time that confirms a double crossing), the functions on
+    ///   the far side and their signed distances there.
     func screen(from t0: Double, to t1: Double, probe: (Double) throws(FlowError) -> Void)
-        throws(FlowError) -> (hi: Double, candidates: [Int])?
+        throws(FlowError) -> (hi: Double, candidates: [Int], distancesAtHi: [Double])?
     {
         let w = workspace
         let stepLength = t1 - t0
@@ -50,7 +50,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         func screenFunction(_ j: Int) throws(FlowError) {
             let d0 = distanceStart[j], d1 = distanceEnd[j]
             if d1 < 0 {
-                if !isFalseAlarm(j, distances: distanceEnd, rates: rateEnd) { signChanged = true }
+                if !isFalseAlarm(j, distance: d1, rate: rateEnd[j]) { signChanged = true }
                 return
             }
             guard d0 > 0, d1 > 0, !evaluator.isSliding(j),
@@ -72,27 +72,33 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         }
         if let witnessTime {
             try probe(witnessTime)
-            evaluator.signedDistances(values: w.trialValues, rates: w.trialRates, gates: w.trialGates, into: w.distanceHi,
-                                      rateInto: w.distanceRateHi)
-            let candidates = screenedFunctions {
-                w.distanceHi[$0] <= 0 && !isFalseAlarm($0, distances: w.distanceHi, rates: w.distanceRateHi)
+            let crossed = screenedFunctions { j in
+                let (d, rate) = evaluator.signedDistance(of: j, values: w.trialValues, rates: w.trialRates,
+                                                         gates: w.trialGates)
+                return d <= 0 && !isFalseAlarm(j, distance: d, rate: rate) ? d : nil
             }
-            if !candidates.isEmpty { return (witnessTime, candidates) }
+            if !crossed.isEmpty { return (witnessTime, crossed.map(\.function), crossed.map(\.distance)) }
         }
         guard signChanged else { return nil }
-        if let screened = evaluator.screened {
-            for j in screened { w.distanceHi[j] = w.distanceEnd[j] }
-        } else {
-            w.distanceHi.update(from: w.distanceEnd, count: w.functionCount)
+        let crossed = screenedFunctions { j in
+            distanceEnd[j] < 0 && !isFalseAlarm(j, distance: distanceEnd[j], rate: rateEnd[j]) ? distanceEnd[j] : nil
         }
-        return (t1, screenedFunctions {
-            w.distanceEnd[$0] < 0 && !isFalseAlarm($0, distances: w.distanceEnd, rates: w.distanceRateEnd)
-        })
+        return (t1, crossed.map(\.function), crossed.map(\.distance))
     }
 
-    /// The screened functions (`StateEvaluator.screened`, or all of them) that satisfy `isIncluded`.
-    private func screenedFunctions(where isIncluded: (Int) -> Bool) -> [Int] {
-        evaluator.screened?.filter(isIncluded) ?? (0..<workspace.functionCount).filter(isIncluded)
+    /// The screened functions (`StateEvaluator.screened`, or all of them) to which
+    /// `crossedDistance` gives a distance, with it, in order.
+    private func screenedFunctions(crossedDistance: (Int) -> Double?) -> [(function: Int, distance: Double)] {
+        var crossed: [(function: Int, distance: Double)] = []
+        func consider(_ j: Int) {
+            if let d = crossedDistance(j) { crossed.append((j, d)) }
+        }
+        if let screened = evaluator.screened {
+            for j in screened { consider(j) }
+        } else {
+            for j in 0..<workspace.functionCount { consider(j) }
+        }
+        return crossed
     }
 
     /// Calls `screenFunction` for every function whose lane of eight is not quiet: not across
@@ -132,17 +138,25 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// root comes first.
     /// A surface leaving its exit band (`isLeavingExitBand`) is located at the root of
     /// d_j + ε_j from either start, a returning one at its own root.
-    /// - Returns: the start, the candidates to locate (none: all were across at t0) and the
-    ///   shift of each one's d while locating (`EventLocator.locate`); a start after t0 has
-    ///   every d there in `workspace.distanceLo`.
-    func bracketStart(of candidates: [Int], from t0: Double, to t1: Double, before hi: Double,
-                      probe: (Double) throws(FlowError) -> Void)
-        throws(FlowError) -> (lo: Double, candidates: [Int], shifts: [Double])
-    {
+    /// - Parameter distancesAtHi: the candidates' signed distances at `hi`, in their order.
+    /// - Returns: the bracket, with the candidates to locate (none: all were across at t0).
+    func bracketStart(of candidates: [Int], distancesAtHi: [Double], from t0: Double, to t1: Double,
+                      before hi: Double, probe: (Double) throws(FlowError) -> Void) throws(FlowError) -> EventBracket {
         let w = workspace
         let stepLength = t1 - t0
-        let locatable = candidates.filter { evaluator.isSliding($0) || w.distanceStart[$0] >= 0 || isLeavingExitBand($0) }
-        let fromStepStart = (t0, locatable, locatable.map(exitBandShift))
+        let atHi = Dictionary(uniqueKeysWithValues: zip(candidates, distancesAtHi))
+        let shiftOf = { (j: Int) in self.exitBandShift(of: j, distanceAtHi: atHi[j]!) }
+        /// The bracket from `lo` for `located`: d at lo from the step start's buffers unless given.
+        func bracket(from lo: Double, _ located: [Int], shifts: [Double], distancesAtLo: [Double]? = nil) -> EventBracket {
+            EventBracket(lo: lo, hi: hi, candidates: located, shifts: shifts,
+                         distancesAtLo: distancesAtLo ?? located.map { w.distanceStart[$0] },
+                         ratesAtLo: lo == t0 ? located.map { w.distanceRateStart[$0] } : nil,
+                         distancesAtHi: located.map { atHi[$0]! })
+        }
+        let locatable = candidates.filter {
+            evaluator.isSliding($0) || w.distanceStart[$0] >= 0 || isLeavingExitBand($0, distanceAtHi: atHi[$0]!)
+        }
+        let fromStepStart = bracket(from: t0, locatable, shifts: locatable.map(shiftOf))
         let returning = candidates.filter { j in
             j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
                 && (-w.hysteresis[j]...0).contains(w.distanceStart[j]) && w.distanceRateStart[j] > 0
@@ -159,37 +173,41 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         }
         guard start < hi else { return fromStepStart }
         try probe(start)
-        evaluator.signedDistances(values: w.trialValues, rates: nil, gates: w.trialGates, into: w.distanceLo, rateInto: nil)
-        guard returning.allSatisfy({ w.distanceLo[$0] > 0 }) else { return fromStepStart }
+        let atStart = Dictionary(uniqueKeysWithValues: candidates.map {
+            ($0, evaluator.signedDistance(of: $0, values: w.trialValues, rates: nil, gates: w.trialGates).distance)
+        })
+        guard returning.allSatisfy({ atStart[$0]! > 0 }) else { return fromStepStart }
         // d_j at the start as the locator will see it: shifted where j leaves its band.
-        let shift = { (j: Int) in returning.contains(j) ? 0 : self.exitBandShift(of: j) }
+        let shift = { (j: Int) in returning.contains(j) ? 0 : shiftOf(j) }
         // Another locatable candidate across by then has the earlier root, located from t0;
         // candidates across since before t0 and still across are left to the bracket's end.
         let others = locatable.filter { !returning.contains($0) }
-        if others.contains(where: { w.distanceLo[$0] + shift($0) <= 0 }) {
-            return (t0, others, others.map(exitBandShift))
+        if others.contains(where: { atStart[$0]! + shift($0) <= 0 }) {
+            return bracket(from: t0, others, shifts: others.map(shiftOf))
         }
-        let located = candidates.filter { w.distanceLo[$0] + shift($0) > 0 }
-        return (start, located, located.map(shift))
+        let located = candidates.filter { atStart[$0]! + shift($0) > 0 }
+        return bracket(from: start, located, shifts: located.map(shift), distancesAtLo: located.map { atStart[$0]! })
     }
 
     /// Whether candidate j starts the step within its exit band on the wrong side, d_j(t0) ∈
     /// [−ε_j, 0) (rule C: not crossed there), and ends the bracket clearly beyond it,
-    /// d_j(hi) < −2ε_j (`workspace.distanceHi`): it crosses where it leaves the band, the root
+    /// d_j(hi) < −2ε_j: it crosses where it leaves the band, the root
     /// of d_j + ε_j (`exitBandShift`), located like any root rather than met at the step's
     /// end, which may lie far past it (a surface left from sliding whose neighbours' event
     /// then turned its field across it: a neuron leaving the origin of its (w, b)). A
     /// surface that ends the bracket at the band's edge is met at the end as before: its
     /// d_j + ε_j is the integrator's noise there, and so would be its root.
-    func isLeavingExitBand(_ j: Int) -> Bool {
+    private func isLeavingExitBand(_ j: Int, distanceAtHi: Double) -> Bool {
         let w = workspace
         return j < w.surfaceCount && !evaluator.isSliding(j) && w.hysteresis[j] > 0
-            && w.distanceStart[j] < 0 && w.distanceStart[j] >= -w.hysteresis[j] && w.distanceHi[j] < -2 * w.hysteresis[j]
+            && w.distanceStart[j] < 0 && w.distanceStart[j] >= -w.hysteresis[j] && distanceAtHi < -2 * w.hysteresis[j]
     }
 
     /// The constant added to candidate j's d while locating: ε_j for a surface leaving its
     /// exit band (`isLeavingExitBand`), else 0.
-    func exitBandShift(of j: Int) -> Double { isLeavingExitBand(j) ? workspace.hysteresis[j] : 0 }
+    private func exitBandShift(of j: Int, distanceAtHi: Double) -> Double {
+        isLeavingExitBand(j, distanceAtHi: distanceAtHi) ? workspace.hysteresis[j] : 0
+    }
 
     /// The earliest crossing time in (t0, t1) of the candidates' cubic Hermite interpolants
     /// (`HermiteScreen.crossing`), from d and ḋ at both step ends; surfaces slid on have no
@@ -250,12 +268,11 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// where it is), a surface just left from sliding less than its band ε_j on the wrong
     /// side (rule C of the hysteresis), or a sliding gate less than the gate tolerance plus
     /// its resolvable margin (`FlowWorkspace.hysteresis`) outside [0, 1].
-    private func isFalseAlarm(_ j: Int, distances: UnsafeMutablePointer<Double>,
-                              rates: UnsafeMutablePointer<Double>) -> Bool {
+    private func isFalseAlarm(_ j: Int, distance: Double, rate: Double) -> Bool {
         let w = workspace
-        if evaluator.isSliding(j) { return distances[j] >= -(gateTolerance + w.hysteresis[j]) }
-        let isWithinExitBand = j < w.surfaceCount && w.hysteresis[j] > 0 && distances[j] >= -w.hysteresis[j]
-        return isWithinExitBand || isDeparting[j] && rates[j] >= 0
+        if evaluator.isSliding(j) { return distance >= -(gateTolerance + w.hysteresis[j]) }
+        let isWithinExitBand = j < w.surfaceCount && w.hysteresis[j] > 0 && distance >= -w.hysteresis[j]
+        return isWithinExitBand || isDeparting[j] && rate >= 0
     }
 
     /// Re-steps towards the Hermite minimum of function j, then follows the secant of its

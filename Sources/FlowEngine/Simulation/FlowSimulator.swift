@@ -162,7 +162,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         }
         widenSlideExits()
         let probe = { (t: Double) throws(FlowError) in try self.probe(at: t, from: t0) }
-        guard let (hi, candidates) = try screen.screen(from: t0, to: t1, probe: probe) else {
+        guard let (hi, candidates, distancesAtHi) = try screen.screen(from: t0, to: t1, probe: probe) else {
             screen.clearDepartures()
             clearExitBands()
             notifyAdvance()
@@ -170,12 +170,12 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             return
         }
         let stepEnd = time
-        let (lo, located, shifts) = try screen.bracketStart(of: candidates, from: t0, to: time, before: hi, probe: probe)
+        let bracket = try screen.bracketStart(of: candidates, distancesAtHi: distancesAtHi, from: t0, to: time,
+                                              before: hi, probe: probe)
+        let located = bracket.candidates
         // Candidates already across at t0 have no root in the step: they meet at its end.
         let (eventTime, crossed) = located.isEmpty ? (hi, candidates) : try locator.locate(
-            lo: lo, hi: hi, distancesAtLo: lo == t0 ? w.distanceStart : w.distanceLo, distancesAtHi: w.distanceHi,
-            ratesAtLo: lo == t0 ? w.distanceRateStart : nil, candidates: located,
-            shifts: shifts, tolerance: options.eventTimeTolerance,
+            bracket, tolerance: options.eventTimeTolerance,
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
         ) { (t: Double, distances: inout [Double], rates: inout [Double]) throws(FlowError) in
             try probe(t)

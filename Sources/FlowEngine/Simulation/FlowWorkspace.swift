@@ -1,4 +1,7 @@
-/// Fixed-size scratch buffers of one run, allocated once so that no step allocates.
+/// Fixed-size scratch buffers of one run, allocated once so that no step allocates: those of
+/// the current state, of the step's start and of one trial state, and nothing else of the
+/// size of f (at 10⁶ functions each costs 8 MB; a bracket keeps its candidates' values alone,
+/// `EventBracket`).
 ///
 /// Pairs of function-sized buffers that pass their contents on (the step end's distances to
 /// the next step's start, a trial evaluation to the current state) are exchanged rather than
@@ -37,16 +40,10 @@ final class FlowWorkspace {
     private(set) var trialGates: UnsafeMutablePointer<Double>
     private(set) var trialValues: UnsafeMutablePointer<Double>
     private(set) var trialRates: UnsafeMutablePointer<Double>
-    /// Signed distances and their rates at the far end of a bracket (the rates are set at
-    /// a re-stepped witness only).
-    let distanceHi: UnsafeMutablePointer<Double>
-    let distanceRateHi: UnsafeMutablePointer<Double>
-    /// Signed distances at a bracket's start later than the step start (`StepScreen.bracketStart`).
-    let distanceLo: UnsafeMutablePointer<Double>
     /// Each surface's hysteresis width (0: none): a sliding gate's resolvable margin, or the
     /// resolution band of a surface just left from sliding or kept on its side at
     /// unresolvable speeds (`ResolutionBand`; set and cleared by `FlowSimulator`).
-    let hysteresis: UnsafeMutablePointer<Double>
+    var hysteresis = HysteresisWidths()
 
     init(dimension: Int, surfaceCount: Int, watchedCount: Int) {
         self.dimension = dimension
@@ -69,10 +66,6 @@ final class FlowWorkspace {
         trialGates = buffers.doubles(m)
         trialValues = buffers.doubles(f)
         trialRates = buffers.doubles(f)
-        distanceHi = buffers.doubles(f)
-        hysteresis = buffers.doubles(m)
-        distanceRateHi = buffers.doubles(f)
-        distanceLo = buffers.doubles(f)
     }
 
     /// Makes the step end's distances and rates the next step's start ones, by exchanging
@@ -90,5 +83,17 @@ final class FlowWorkspace {
         swap(&gates, &trialGates)
         swap(&values, &trialValues)
         swap(&rates, &trialRates)
+    }
+}
+
+/// The surfaces' hysteresis widths: 0 for all but the few slid on, just left from sliding or
+/// kept on their side (`FlowWorkspace.hysteresis`), so only those are stored.
+struct HysteresisWidths {
+    private var widths: [Int: Double] = [:]
+
+    /// Surface j's width; setting 0 removes it.
+    subscript(j: Int) -> Double {
+        get { widths[j] ?? 0 }
+        set { widths[j] = newValue == 0 ? nil : newValue }
     }
 }

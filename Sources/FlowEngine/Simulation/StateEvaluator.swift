@@ -199,21 +199,28 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         }
     }
 
-    /// The signed distances d_j and their rates of `functions` alone, `distances[c]` and
-    /// `distanceRates[c]` for j = functions[c]: the entries `signedDistances(values:...)`
+    /// The signed distance d_j of function j and its rate ḋ_j (NaN for a gate slid on, or
+    /// without `rates`) from values evaluated with `gates`: the entries `signedDistances`
     /// writes, by the same operations.
+    @inline(__always)
+    func signedDistance(of j: Int, values: UnsafePointer<Double>, rates: UnsafePointer<Double>?,
+                        gates: UnsafePointer<Double>) -> (distance: Double, rate: Double) {
+        if j >= surfaceCount {
+            let sign = watchedSides[j - surfaceCount].sign
+            return (sign * values[j], rates.map { sign * $0[j] } ?? .nan)
+        }
+        let s = gates[j]
+        if mode.isSliding[j] { return (min(s, 1 - s), .nan) }
+        let sign = s > 0.5 ? 1.0 : -1.0
+        return (sign * values[j], rates.map { sign * $0[j] } ?? .nan)
+    }
+
+    /// The signed distances d_j and their rates of `functions` alone, `distances[c]` and
+    /// `distanceRates[c]` for j = functions[c] (`signedDistance`).
     func signedDistances(of functions: [Int], values: UnsafePointer<Double>, rates: UnsafePointer<Double>,
                          gates: UnsafePointer<Double>, into distances: inout [Double], rateInto distanceRates: inout [Double]) {
         for (c, j) in functions.enumerated() {
-            if j >= surfaceCount {
-                let sign = watchedSides[j - surfaceCount].sign
-                (distances[c], distanceRates[c]) = (sign * values[j], sign * rates[j])
-            } else if mode.isSliding[j] {
-                (distances[c], distanceRates[c]) = (min(gates[j], 1 - gates[j]), .nan)
-            } else {
-                let sign = gates[j] > 0.5 ? 1.0 : -1.0
-                (distances[c], distanceRates[c]) = (sign * values[j], sign * rates[j])
-            }
+            (distances[c], distanceRates[c]) = signedDistance(of: j, values: values, rates: rates, gates: gates)
         }
     }
 
@@ -221,22 +228,14 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// given) of values evaluated with `gates`: of the screened functions alone when narrowed.
     func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
                          into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
-        /// d_j (and ḋ_j) of surface j: the gate's distance from its nearest edge on the
-        /// sliding set, else g_j on the gate's side.
-        let isSliding = mode.isSliding
-        @inline(__always) func writeSurface(_ j: Int) {
-            let s = gates[j]
-            if isSliding[j] {
-                d[j] = min(s, 1 - s)
-                dr?[j] = .nan
-            } else {
-                let sign = s > 0.5 ? 1.0 : -1.0
-                d[j] = sign * values[j]
-                if let rates { dr?[j] = sign * rates[j] }
-            }
+        /// d_j (and ḋ_j) of function j (`signedDistance`).
+        @inline(__always) func write(_ j: Int) {
+            let (distance, rate) = signedDistance(of: j, values: values, rates: rates, gates: gates)
+            d[j] = distance
+            if rates != nil { dr?[j] = rate }
         }
         if let screened {
-            for j in screened where j < surfaceCount { writeSurface(j) }
+            for j in screened where j < surfaceCount { write(j) }
         } else if mode.slidingSurfaces.isEmpty, let rates, let dr {
             // No sliding set: eight functions at a time, branch-free, the same products.
             var j = 0
@@ -255,12 +254,8 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
                 dr[j] = sign * rates[j]
             }
         } else {
-            for j in 0..<surfaceCount { writeSurface(j) }
+            for j in 0..<surfaceCount { write(j) }
         }
-        for (i, side) in watchedSides.enumerated() {
-            let j = surfaceCount + i
-            d[j] = side.sign * values[j]
-            if let rates { dr?[j] = side.sign * rates[j] }
-        }
+        for j in surfaceCount..<functionCount { write(j) }
     }
 }

@@ -83,7 +83,8 @@ final class ModeField<System: PiecewiseSmoothSystem> {
 
     private let buffers = ScratchBuffers()
     private let baseField: UnsafeMutablePointer<Double>
-    private let rates: UnsafeMutablePointer<Double>
+    /// All surfaces' rates, for a system without single ones (allocated at its first use).
+    private lazy var rates = buffers.doubles(surfaceCount)
     /// One member's jump, summed into its group's; or F(x, s_G = 0) for a jump without a base.
     private let memberJump: UnsafeMutablePointer<Double>
     /// The equivalent-control system of S; replaced (never resized in place) when S grows.
@@ -129,7 +130,6 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         patternCaching = system as? any PatternCachingSystem
         isSliding = buffers.flags(surfaceCount)
         baseField = buffers.doubles(dimension)
-        rates = buffers.doubles(surfaceCount)
         memberJump = buffers.doubles(dimension)
         control = EquivalentControlBuffers(capacity: 0, dimension: dimension)
     }

@@ -4,17 +4,24 @@
 ///
 /// Every part of the engine that changes a mode (the sliding set, a side) works on leaders
 /// and applies the result to every member, so the members' gates are always equal.
+///
+/// Without groups nothing is stored: every surface is its own leader.
 struct SurfaceGroups {
-    /// The leader of each surface.
+    /// The leader of each surface (empty without groups).
     private let leaders: [Int]
     /// The members of leader j are `members[offsets[j] ..< offsets[j + 1]]` (empty for a
-    /// surface that is not a leader).
+    /// surface that is not a leader; both empty without groups).
     private let members: [Int]
     private let offsets: [Int]
     /// Whether any group has more than one member.
     let hasGroups: Bool
 
     init(surfaceCount: Int, groups: [[Int]]) {
+        hasGroups = !groups.isEmpty
+        guard hasGroups else {
+            (leaders, members, offsets) = ([], [], [])
+            return
+        }
         var leaders = Array(0..<surfaceCount)
         for group in groups {
             let leader = group.min()!
@@ -33,7 +40,6 @@ struct SurfaceGroups {
         self.leaders = leaders
         self.members = members
         self.offsets = offsets
-        hasGroups = !groups.isEmpty
     }
 
     /// The groups of `system`, checked: in range, disjoint, at least two members each.
@@ -56,10 +62,22 @@ struct SurfaceGroups {
         return SurfaceGroups(surfaceCount: system.surfaceCount, groups: groups)
     }
 
-    func leader(of j: Int) -> Int { leaders[j] }
+    func leader(of j: Int) -> Int { hasGroups ? leaders[j] : j }
 
     /// The members of leader j, j first.
-    func members(of j: Int) -> ArraySlice<Int> { members[offsets[j]..<offsets[j + 1]] }
+    func members(of j: Int) -> Members {
+        hasGroups ? Members(grouped: members[offsets[j]..<offsets[j + 1]], alone: j) : Members(grouped: nil, alone: j)
+    }
+
+    /// A leader's members, without allocating: a slice of the groups, or the surface alone.
+    struct Members: RandomAccessCollection {
+        let grouped: ArraySlice<Int>?
+        let alone: Int
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { grouped?.count ?? 1 }
+        subscript(position: Int) -> Int { grouped.map { $0[$0.startIndex + position] } ?? alone }
+    }
 
     /// The leaders of `surfaces`, each once, in the order first met.
     func leaders(of surfaces: [Int]) -> [Int] {
