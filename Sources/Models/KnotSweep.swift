@@ -68,6 +68,10 @@ final class KnotSweep: @unchecked Sendable {
     /// apart. Kept with the ranges.
     private let gatesBySample: UnsafeMutablePointer<Double>
 
+    /// Room for the three per-neuron outputs of `sums` (3m numbers), so that the network's
+    /// evaluation allocates nothing: the caller's scratch, not read here.
+    let neuronSums: UnsafeMutablePointer<Double>
+
     init(inputs: [Double], targets: [Double], neuronCount: Int) {
         let n = inputs.count
         self.neuronCount = neuronCount
@@ -95,6 +99,7 @@ final class KnotSweep: @unchecked Sendable {
         knotPositions = buffers.doubles(neuronCount)
         forwardOutputs = buffers.doubles(n)
         gatesBySample = buffers.doubles(n * neuronCount)
+        neuronSums = buffers.doubles(3 * neuronCount)
     }
 
     deinit { knotOrder.deallocate() }

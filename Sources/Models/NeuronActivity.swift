@@ -17,8 +17,6 @@ public struct NeuronActivity: Sendable {
         }
     }
 
-    /// The neuron of each surface (32 bits: one entry per surface, m·n of them).
-    private let neurons: [Int32]
     private var isLive: [Bool]
     private var liveSurfaceCount: [Int]
     /// Neurons with at least one surface; a neuron without any (the population neuron's
@@ -28,24 +26,29 @@ public struct NeuronActivity: Sendable {
     /// - Parameters:
     ///   - network: gives the surface labels.
     ///   - initialGates: the gates at t = 0 (1 active, 0 inactive, in between sliding).
+    /// The surfaces' neurons are not kept (m·n of them): `apply` is told each event's.
     public init(network: some GatedNetwork, initialGates: [Double]) {
-        neurons = (0..<network.surfaceCount).map { Int32(network.surfaceLabel($0).neuron) }
         isLive = initialGates.map { $0 > 0 }
-        let neuronCount = Int(neurons.max() ?? -1) + 1
-        liveSurfaceCount = Array(repeating: 0, count: neuronCount)
-        var hasSurfaces = Array(repeating: false, count: neuronCount)
-        for (j, neuron) in neurons.enumerated() {
-            hasSurfaces[Int(neuron)] = true
-            if isLive[j] { liveSurfaceCount[Int(neuron)] += 1 }
+        var liveSurfaceCount: [Int] = [], hasSurfaces: [Bool] = []
+        for j in 0..<network.surfaceCount {
+            let neuron = network.surfaceLabel(j).neuron
+            if neuron >= hasSurfaces.count {
+                liveSurfaceCount += Array(repeating: 0, count: neuron + 1 - hasSurfaces.count)
+                hasSurfaces += Array(repeating: false, count: neuron + 1 - hasSurfaces.count)
+            }
+            hasSurfaces[neuron] = true
+            if isLive[j] { liveSurfaceCount[neuron] += 1 }
         }
+        self.liveSurfaceCount = liveSurfaceCount
         self.hasSurfaces = hasSurfaces
     }
 
     /// The neurons dead from the start.
     public var deadNeurons: [Int] { liveSurfaceCount.indices.filter { hasSurfaces[$0] && liveSurfaceCount[$0] == 0 } }
 
-    /// Applies one timeline event; returns the neuron's change of status, if any.
-    public mutating func apply(_ event: TimelineEvent) -> Change? {
+    /// Applies one timeline event of a surface of `neuron` (its `SurfaceLabel`'s); returns the
+    /// neuron's change of status, if any.
+    public mutating func apply(_ event: TimelineEvent, neuron: Int) -> Change? {
         let live: Bool
         switch event.kind {
         case .crossing(let side), .choice(let side), .slideEnd(let side): live = side == .positive
@@ -53,7 +56,7 @@ public struct NeuronActivity: Sendable {
         // A watched function (a norm level) says nothing about activity.
         case .watched: return nil
         }
-        let j = event.surface, neuron = Int(neurons[j])
+        let j = event.surface
         guard live != isLive[j] else { return nil }
         isLive[j] = live
         let wasAlive = liveSurfaceCount[neuron] > 0

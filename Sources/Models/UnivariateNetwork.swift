@@ -282,19 +282,15 @@ extension UnivariateNetwork: SurfaceNarrowingSystem {
             evaluate(at: state, gates: pattern.gates, field: field, switching: switching)
             return
         }
-        let swept = withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * width) { scratch in
-            let outputSums = scratch.baseAddress!, slopeSums = outputSums + width, knotSums = slopeSums + width
-            guard sweep.sums(pattern: pattern, slopes: form == .full ? state : nil, knots: state + biasOffset,
-                             outer: state + outputOffset, alpha: alpha, pullFactor: -factors.gradient / alpha,
-                             outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums) else { return false }
-            field.update(repeating: 0, count: dimension)
-            writeField(at: state, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums, into: field)
-            return true
-        }
-        guard swept else {
+        let outputSums = sweep.neuronSums, slopeSums = outputSums + width, knotSums = slopeSums + width
+        guard sweep.sums(pattern: pattern, slopes: form == .full ? state : nil, knots: state + biasOffset,
+                         outer: state + outputOffset, alpha: alpha, pullFactor: -factors.gradient / alpha,
+                         outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums) else {
             evaluate(at: state, gates: pattern.gates, field: field, switching: switching)
             return
         }
+        field.update(repeating: 0, count: dimension)
+        writeField(at: state, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums, into: field)
         guard let switching else { return }
         // (−b_k) + x_i a_k is a_k x_i − b_k to the bit.
         for k in 0..<width {

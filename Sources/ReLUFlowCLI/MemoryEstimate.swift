@@ -3,20 +3,22 @@ import Foundation
 /// The memory a scenario needs, estimated from its sizes before anything is allocated, so
 /// that an impossible size is refused with a message instead of being killed by the kernel:
 /// ```
-/// bytes ≈ 8·(3n(d+1) + 32m(d+2) + 32mn)
+/// bytes ≈ 8·(3n(d+1) + 32m(d+2) + 10mn)
 /// ```
 /// for n samples of dimension d and m neurons: the data set three times (read, scaled, held
 /// by the model), about 32 parameter-sized buffers (m(d+2) numbers: the GSL stepper's stages
-/// and the engine's workspace) and about 32 surface-sized ones (mn switching values, rates,
-/// gates, signed distances and their copies). At n = m = 1000, d = 10 it says 259 MB where
-/// the run peaks at 273 MB (summary.json's pair lists included): good for refusing sizes
-/// that cannot fit, not for planning to the megabyte.
+/// and the engine's workspace) and about 10 numbers per surface (the switching values and
+/// their rates at the current state, at the step's start and at a trial state, the gate
+/// pattern, the final gates; the run files' pair lists come after the engine is gone). At
+/// n = m = 1000, d = 10 it says 83 MB where the run peaks at 96 MB (the process's code and
+/// libraries, about 25 MB, included): good for refusing sizes that cannot fit, not for
+/// planning to the megabyte.
 struct MemoryEstimate {
     let bytes: Double
 
     init(samples n: Int, dimension d: Int, neurons m: Int) {
         let (n, d, m) = (Double(n), Double(d), Double(m))
-        bytes = 8 * (3 * n * (d + 1) + 32 * m * (d + 2) + 32 * m * n)
+        bytes = 8 * (3 * n * (d + 1) + 32 * m * (d + 2) + 10 * m * n)
     }
 
     /// What this process may still allocate: MemAvailable (Linux) or the physical memory,

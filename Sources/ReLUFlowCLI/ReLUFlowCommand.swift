@@ -16,4 +16,9 @@ struct ReLUFlowCommand: ParsableCommand {
 
     /// `reluflow --version`.
     static let version = "0.12.0"
+
+    static func main() {
+        LargeAllocations.mapEachOnItsOwn()
+        main(nil)
+    }
 }

@@ -152,11 +152,18 @@ enum ScenarioRun {
         var advanceCount = 0
         // The observer asks for the loss at one state up to three times (an event's entry,
         // the plateau scan, the trajectory row): O(n·p) each, so it is computed once.
-        var lastLoss: (state: [Double], value: Double)?
+        // The state is copied into one array kept for the run (no allocation per step).
+        var lastLoss: Double?
+        var lastLossState: [Double] = []
         func loss(at state: UnsafeBufferPointer<Double>) -> Double {
-            if let lastLoss, lastLoss.state.elementsEqual(state) { return lastLoss.value }
+            if let lastLoss, lastLossState.elementsEqual(state) { return lastLoss }
             let value = model.loss(at: state.baseAddress!)
-            lastLoss = (Array(state), value)
+            if lastLossState.count == state.count {
+                lastLossState.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: state) }
+            } else {
+                lastLossState = Array(state)
+            }
+            lastLoss = value
             return value
         }
         var lastRowTime = -Double.infinity

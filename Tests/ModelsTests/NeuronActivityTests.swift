@@ -15,13 +15,16 @@ struct NeuronActivityTests {
         let network = try TwoLayerNetwork(data: data, width: 2, hasBias: false, normalization: .halfSum)
         var activity = NeuronActivity(network: network, initialGates: [1, 0, 0, 0])
         #expect(activity.deadNeurons == [1])
-        #expect(activity.apply(Self.event(0, .slideStart)) == nil)  // already alive
-        #expect(activity.apply(Self.event(1, .crossing(into: .negative))) == nil)  // no change of side
-        #expect(activity.apply(Self.event(0, .slideEnd(exit: .negative))) == .init(neuron: 0, isAlive: false))
-        #expect(activity.apply(Self.event(3, .crossing(into: .positive))) == .init(neuron: 1, isAlive: true))
-        #expect(activity.apply(Self.event(2, .choice(into: .positive))) == nil)
-        #expect(activity.apply(Self.event(3, .crossing(into: .negative))) == nil)
-        #expect(activity.apply(Self.event(2, .crossing(into: .negative))) == .init(neuron: 1, isAlive: false))
+        func apply(_ surface: Int, _ kind: TimelineEvent.Kind) -> NeuronActivity.Change? {
+            activity.apply(Self.event(surface, kind), neuron: network.surfaceLabel(surface).neuron)
+        }
+        #expect(apply(0, .slideStart) == nil)  // already alive
+        #expect(apply(1, .crossing(into: .negative)) == nil)  // no change of side
+        #expect(apply(0, .slideEnd(exit: .negative)) == .init(neuron: 0, isAlive: false))
+        #expect(apply(3, .crossing(into: .positive)) == .init(neuron: 1, isAlive: true))
+        #expect(apply(2, .choice(into: .positive)) == nil)
+        #expect(apply(3, .crossing(into: .negative)) == nil)
+        #expect(apply(2, .crossing(into: .negative)) == .init(neuron: 1, isAlive: false))
     }
 }
 

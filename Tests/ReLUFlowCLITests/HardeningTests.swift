@@ -251,15 +251,15 @@ import Testing
 
     // MARK: - Memory guard and determinism
 
-    @Test("Under ulimit -v 500000 (512 MB), 2·10^6 samples (about 704 MB) are refused with the estimate and the limit")
+    @Test("Under ulimit -v 500000 (512 MB), 4·10^6 samples (about 704 MB) are refused with the estimate and the limit")
     func memoryGuardUnderAnAddressSpaceLimit() throws {
         let scratch = try ScratchFolder()
-        try scratch.write("s.yaml", Self.scenario(data: "{generator: gaussian, samples: 2000000, dimension: 3, seed: 1}"))
+        try scratch.write("s.yaml", Self.scenario(data: "{generator: gaussian, samples: 4000000, dimension: 3, seed: 1}"))
         try scratch.write("init.json", #"{"w": [0.1, 0.2, 0.3]}"#)
         let output = try ReLUFlowProcess.run(["run", scratch.path("s.yaml"), "--out", scratch.path("out")],
                                              memoryLimit: 500_000)
         #expect(output.status == 2, "\(output.stderr)")
-        // 8·(3·2e6·4 + 32·1·5 + 32·2e6) = 704,001,280 bytes against 500,000 kB = 512,000,000 bytes.
+        // 8·(3·4e6·4 + 32·1·5 + 10·4e6) = 704,001,280 bytes against 500,000 kB = 512,000,000 bytes.
         #expect(output.stderr.contains("about 704.0 MB") && output.stderr.contains("but 512.0 MB is available"),
                 "\(output.stderr)")
         #expect(!scratch.exists("out"))

@@ -1,7 +1,8 @@
 /// Screens one accepted step [t0, t1] for events, and keeps the departing marks.
 ///
-/// Assumes: the workspace holds the signed distances d and their rates ḋ at both step ends
-/// (`distanceStart`, `distanceEnd`, ...), evaluated in the mode the step was taken in (of the
+/// Assumes: the workspace holds the signed distances d and their rates ḋ at the step start
+/// (`distanceStart`, `distanceRateStart`) and the evaluation of its end in the current
+/// buffers (`StateEvaluator.currentDistance`), in the mode the step was taken in (of the
 /// screened functions only, `StateEvaluator.screened`, when the system narrows them), and
 /// `probe` re-steps from the step start to a trial time and evaluates the trial buffers
 /// there (changing nothing else).
@@ -44,18 +45,16 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let stepLength = t1 - t0
         var signChanged = false
         var witnessTime: Double?
-        // The buffers are exchanged between steps (`FlowWorkspace`), not within one.
-        let distanceStart = w.distanceStart, distanceEnd = w.distanceEnd
-        let rateStart = w.distanceRateStart, rateEnd = w.distanceRateEnd
+        let distanceStart = w.distanceStart, rateStart = w.distanceRateStart
         func screenFunction(_ j: Int) throws(FlowError) {
-            let d0 = distanceStart[j], d1 = distanceEnd[j]
+            let d0 = distanceStart[j], (d1, rate1) = evaluator.currentDistance(of: j)
             if d1 < 0 {
-                if !isFalseAlarm(j, distance: d1, rate: rateEnd[j]) { signChanged = true }
+                if !isFalseAlarm(j, distance: d1, rate: rate1) { signChanged = true }
                 return
             }
             guard d0 > 0, d1 > 0, !evaluator.isSliding(j),
                   let dip = HermiteScreen.interiorDip(
-                    start: d0, end: d1, startSlope: stepLength * rateStart[j], endSlope: stepLength * rateEnd[j])
+                    start: d0, end: d1, startSlope: stepLength * rateStart[j], endSlope: stepLength * rate1)
             else { return }
             if let witness = try confirmDoubleCrossing(of: j, from: t0, to: t1, nearFraction: dip.fraction, probe: probe),
                witness < (witnessTime ?? .infinity) {
@@ -81,7 +80,8 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         }
         guard signChanged else { return nil }
         let crossed = screenedFunctions { j in
-            distanceEnd[j] < 0 && !isFalseAlarm(j, distance: distanceEnd[j], rate: rateEnd[j]) ? distanceEnd[j] : nil
+            let (d, rate) = evaluator.currentDistance(of: j)
+            return d < 0 && !isFalseAlarm(j, distance: d, rate: rate) ? d : nil
         }
         return (t1, crossed.map(\.function), crossed.map(\.distance))
     }
@@ -102,22 +102,29 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     }
 
     /// Calls `screenFunction` for every function whose lane of eight is not quiet: not across
-    /// at the step end, and either not positive at both ends or without a Hermite dip.
+    /// at the step end, and either not positive at both ends or without a Hermite dip. The
+    /// surfaces' distances at the end are ±g_j and ±ġ_j with the pattern's signs, eight at a
+    /// time; a lane with a sliding surface (whose d_j is its gate's) and the watched
+    /// functions go one by one.
     private func screenAll(stepLength: Double, _ screenFunction: (Int) throws(FlowError) -> Void) throws(FlowError) {
-        let w = workspace
-        let distanceStart = w.distanceStart, distanceEnd = w.distanceEnd
-        let rateStart = w.distanceRateStart, rateEnd = w.distanceRateEnd
+        let w = workspace, mode = evaluator.mode
+        let distanceStart = w.distanceStart, rateStart = w.distanceRateStart
+        let values = w.values, rates = w.rates, gates = mode.gates, isSliding = UnsafeRawPointer(mode.isSliding)
         let length = SIMD8<Double>(repeating: stepLength)
         var j = 0
-        while j + 8 <= w.functionCount {
+        while j + 8 <= w.surfaceCount {
+            let sign = SIMD8<Double>(repeating: -1)
+                .replacing(with: 1, where: UnsafeRawPointer(gates + j).loadUnaligned(as: SIMD8<Double>.self) .> 0.5)
             let d0 = UnsafeRawPointer(distanceStart + j).loadUnaligned(as: SIMD8<Double>.self)
-            let d1 = UnsafeRawPointer(distanceEnd + j).loadUnaligned(as: SIMD8<Double>.self)
+            let d1 = sign * UnsafeRawPointer(values + j).loadUnaligned(as: SIMD8<Double>.self)
             let m0 = length * UnsafeRawPointer(rateStart + j).loadUnaligned(as: SIMD8<Double>.self)
-            let m1 = length * UnsafeRawPointer(rateEnd + j).loadUnaligned(as: SIMD8<Double>.self)
+            let m1 = length * (sign * UnsafeRawPointer(rates + j).loadUnaligned(as: SIMD8<Double>.self))
             let notAcross = .!(d1 .< 0), notBothPositive = .!(d0 .> 0) .| .!(d1 .> 0)
             let noDip = HermiteScreen.hasNoDip(start: d0, end: d1, startSlope: m0, endSlope: m1)
             let isQuiet = notAcross .& (notBothPositive .| noDip)
-            if !all(isQuiet) { for lane in j..<(j + 8) { try screenFunction(lane) } }
+            if !all(isQuiet) || isSliding.loadUnaligned(fromByteOffset: j, as: UInt64.self) != 0 {
+                for lane in j..<(j + 8) { try screenFunction(lane) }
+            }
             j += 8
         }
         for rest in j..<w.functionCount { try screenFunction(rest) }
@@ -166,8 +173,8 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         for j in returning {
             // The highest interior maximum of d_j's interpolant is the lowest dip of −d_j's.
             guard let peak = HermiteScreen.interiorDip(
-                start: -w.distanceStart[j], end: -w.distanceEnd[j], startSlope: -stepLength * w.distanceRateStart[j],
-                endSlope: -stepLength * w.distanceRateEnd[j])
+                start: -w.distanceStart[j], end: -evaluator.currentDistance(of: j).distance,
+                startSlope: -stepLength * w.distanceRateStart[j], endSlope: -stepLength * evaluator.currentDistance(of: j).rate)
             else { return fromStepStart }
             start = max(start, t0 + peak.fraction * stepLength)
         }
@@ -217,8 +224,9 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         var earliest: Double?
         for j in candidates where !evaluator.isSliding(j) {
             guard let fraction = HermiteScreen.crossing(
-                start: w.distanceStart[j], end: w.distanceEnd[j], startSlope: stepLength * w.distanceRateStart[j],
-                endSlope: stepLength * w.distanceRateEnd[j]) else { continue }
+                start: w.distanceStart[j], end: evaluator.currentDistance(of: j).distance,
+                startSlope: stepLength * w.distanceRateStart[j], endSlope: stepLength * evaluator.currentDistance(of: j).rate)
+            else { continue }
             earliest = min(earliest ?? .infinity, t0 + fraction * stepLength)
         }
         return earliest
@@ -227,10 +235,10 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// Functions not yet crossed at the current state that will cross within `tolerance`
     /// time: they belong to the same event.
     func functionsAboutToCross(excluding crossed: [Int], within tolerance: Double) -> [Int] {
-        let w = workspace, distances = w.distanceEnd, rates = w.distanceRateEnd
+        let w = workspace
         var result: [Int] = []
         func consider(_ j: Int) {
-            let d = distances[j], rate = rates[j]
+            let (d, rate) = evaluator.currentDistance(of: j)
             // d > 0 and d ≤ −ḋ·tolerance (so ḋ < 0), the rare test first.
             if d <= -rate * tolerance, d > 0, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
         }
@@ -253,7 +261,9 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     func clearDepartures() {
         let w = workspace
         guard departingCount > 0 else { return }
-        for j in 0..<w.functionCount where isDeparting[j] && w.distanceEnd[j] > 0 { setDeparting(j, false) }
+        for j in 0..<w.functionCount where isDeparting[j] && evaluator.currentDistance(of: j).distance > 0 {
+            setDeparting(j, false)
+        }
     }
 
     /// The functions marked departing (O(f) to list; none are at most times).
@@ -284,7 +294,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let w = workspace
         let sign = evaluator.sign(of: j)
         var (a, rateA) = (t0, w.distanceRateStart[j])
-        var (b, rateB) = (t1, w.distanceRateEnd[j])
+        var (b, rateB) = (t1, evaluator.currentDistance(of: j).rate)
         var t = t0 + fraction * (t1 - t0)
         for _ in 0..<4 {
             try probe(t)

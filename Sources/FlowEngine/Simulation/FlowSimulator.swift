@@ -143,7 +143,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         let t0 = time
         w.stepStart.update(from: w.state, count: w.dimension)
         w.fieldStart.update(from: w.field, count: w.dimension)
-        w.passDistancesToStepStart()
+        evaluator.writeStepStartDistances()
         let stepLimit = nextOutput < problem.outputTimes.count ? problem.outputTimes[nextOutput] : problem.endTime
         try integrator.step(t: &time, until: stepLimit, h: &h, state: w.state, start: w.stepStart)
         let t1 = time
@@ -268,7 +268,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             record(event)
         }
         for j in resolution.unresolved {
-            setHysteresis(of: j, to: band.band(of: j, at: workspace.state) + max(0, -workspace.distanceEnd[j]))
+            setHysteresis(of: j, to: band.band(of: j, at: workspace.state) + max(0, -evaluator.currentDistance(of: j).distance))
         }
     }
 
@@ -279,7 +279,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// coincident group's members all get the leader's margin (they share its gate).
     private func widenSlideExits() {
         let w = workspace, gateTolerance = options.eventTimeTolerance.gate
-        for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && w.distanceEnd[j] < -gateTolerance {
+        for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && evaluator.currentDistance(of: j).distance < -gateTolerance {
             let margin = band.gateMargin(of: j, at: w.state)
             guard margin.isFinite else { continue }
             for member in mode.groups.members(of: j) { setHysteresis(of: member, to: margin) }
@@ -297,7 +297,8 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private func clearExitBands() {
         let w = workspace
         guard !bandedSurfaces.isEmpty else { return }
-        for j in bandedSurfaces where w.hysteresis[j] > 0 && !mode.isSliding[j] && w.distanceEnd[j] > w.hysteresis[j] {
+        for j in bandedSurfaces
+        where w.hysteresis[j] > 0 && !mode.isSliding[j] && evaluator.currentDistance(of: j).distance > w.hysteresis[j] {
             setHysteresis(of: j, to: 0)
         }
     }
@@ -312,7 +313,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             let rate = w.rates[j], before = evaluator.watchedSides[i]
             let after: Side = rate > 0 ? .positive : (rate < 0 ? .negative : before)
             guard after != before else {
-                if w.distanceEnd[j] <= 0 { screen.setDeparting(j, true) }
+                if evaluator.currentDistance(of: j).distance <= 0 { screen.setDeparting(j, true) }
                 continue
             }
             evaluator.watchedSides[i] = after

@@ -20,20 +20,21 @@ final class FlowWorkspace {
     /// x and F(x, s) at the current time.
     let state: UnsafeMutablePointer<Double>
     let field: UnsafeMutablePointer<Double>
-    /// The gates used by the latest evaluation at the current state (the solved s_S included).
+    /// The solved gates s_S of the latest evaluation at the current state, by surface (the
+    /// gates used are those and the pattern's, `ModeField.gateUsed`; off S the entries are
+    /// never written, so their pages cost no memory).
     private(set) var gates: UnsafeMutablePointer<Double>
     /// g(x) then h(x), and their rates along F, at the current state.
     private(set) var values: UnsafeMutablePointer<Double>
     private(set) var rates: UnsafeMutablePointer<Double>
     /// x at the start of the current step, F there (in the step's mode), and signed distances
-    /// and their rates there.
+    /// and their rates there (`StateEvaluator.writeStepStartDistances`). Those at the current
+    /// state are not stored: they are ±g and ±ġ of the current buffers
+    /// (`StateEvaluator.currentDistance`).
     let stepStart: UnsafeMutablePointer<Double>
     let fieldStart: UnsafeMutablePointer<Double>
-    private(set) var distanceStart: UnsafeMutablePointer<Double>
-    private(set) var distanceRateStart: UnsafeMutablePointer<Double>
-    /// Signed distances and rates at the current state (the end of the step).
-    private(set) var distanceEnd: UnsafeMutablePointer<Double>
-    private(set) var distanceRateEnd: UnsafeMutablePointer<Double>
+    let distanceStart: UnsafeMutablePointer<Double>
+    let distanceRateStart: UnsafeMutablePointer<Double>
     /// A re-stepped trial state with its field, gates, values and rates.
     let trialState: UnsafeMutablePointer<Double>
     let trialField: UnsafeMutablePointer<Double>
@@ -59,21 +60,11 @@ final class FlowWorkspace {
         fieldStart = buffers.doubles(n)
         distanceStart = buffers.doubles(f)
         distanceRateStart = buffers.doubles(f)
-        distanceEnd = buffers.doubles(f)
-        distanceRateEnd = buffers.doubles(f)
         trialState = buffers.doubles(n)
         trialField = buffers.doubles(n)
         trialGates = buffers.doubles(m)
         trialValues = buffers.doubles(f)
         trialRates = buffers.doubles(f)
-    }
-
-    /// Makes the step end's distances and rates the next step's start ones, by exchanging
-    /// the buffers: `distanceEnd` and `distanceRateEnd` hold stale values until the step's
-    /// end is evaluated.
-    func passDistancesToStepStart() {
-        swap(&distanceStart, &distanceEnd)
-        swap(&distanceRateStart, &distanceRateEnd)
     }
 
     /// Makes the trial evaluation's gates, values and rates the current ones, by exchanging

@@ -3,7 +3,8 @@
 ///
 /// Assumes: the workspace and the mode belong to one run; `watchedSides` holds the side
 /// each watched function is on (set at the start and at its crossings).
-/// Guarantees: an evaluation writes F, the gates used, the values of the f = m + q
+/// Guarantees: an evaluation writes F, the solved gates of the sliding set (the gates used
+/// are those and the pattern's, `ModeField.gateUsed`), the values of the f = m + q
 /// functions (g then h) and their rates along F into one set of buffers, and changes
 /// neither the mode nor any other buffer; signed distances d are positive while the mode
 /// and the watched sides hold:
@@ -59,7 +60,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         j < surfaceCount ? Side(gate: mode.gates[j]).sign : watchedSides[j - surfaceCount].sign
     }
 
-    /// F, the gates used, g, h and their rates at `x` into the given buffers.
+    /// F, the solved gates of the sliding set, g, h and their rates at `x` into the given buffers.
     ///
     /// - Returns: false when the sliding set's equivalent control is singular there.
     func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>, gates: UnsafeMutablePointer<Double>,
@@ -103,7 +104,6 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         guard narrowing.candidateSurfaces(for: mode.pattern, at: workspace.state, into: &functions) else {
             if screened != nil {
                 screened = nil
-                mode.copiedSurfaces = nil
                 let w = workspace
                 _ = evaluate(at: w.state, field: w.field, gates: w.gates, values: w.values, rates: w.rates)
             }
@@ -117,12 +117,8 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         unique.reserveCapacity(functions.count)
         for j in functions where unique.last != j { unique.append(j) }
         screened = unique
-        mode.copiedSurfaces = unique.prefix { $0 < surfaceCount }.map { $0 }
         let w = workspace
-        for j in unique where j < surfaceCount {
-            w.values[j] = narrowing.switchingValue(of: j, at: w.state)
-            if !mode.isSliding[j] { w.gates[j] = mode.gates[j] }
-        }
+        for j in unique where j < surfaceCount { w.values[j] = narrowing.switchingValue(of: j, at: w.state) }
         writeSurfaceRates(at: w.state, along: w.field, into: w.rates)
     }
 
@@ -150,16 +146,31 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         try finishCurrentState(at: t)
     }
 
-    /// The finiteness check and the signed distances of the current evaluation: all that
-    /// `evaluateCurrentState` would change where the current buffers hold the mode already
-    /// and only sides changed since (a watched function crossed).
+    /// The finiteness check of the current evaluation: all that `evaluateCurrentState` would
+    /// add where the current buffers hold the mode already and only sides changed since (a
+    /// watched function crossed), its signed distances being read from them as they are.
     func finishCurrentState(at t: Double) throws(FlowError) {
         let w = workspace
         for i in 0..<w.dimension where !w.state[i].isFinite || !w.field[i].isFinite {
             let (what, value) = w.state[i].isFinite ? ("field", w.field[i]) : ("state", w.state[i])
             throw .nonFiniteState(t: t, cause: "\(what) component \(i) is \(value)")
         }
-        signedDistances(values: w.values, rates: w.rates, gates: w.gates, into: w.distanceEnd, rateInto: w.distanceRateEnd)
+    }
+
+    /// d_j and ḋ_j at the current state, from the current buffers in the mode as it is.
+    @inline(__always)
+    func currentDistance(of j: Int) -> (distance: Double, rate: Double) {
+        let w = workspace
+        return signedDistance(of: j, values: w.values, rates: w.rates, gates: w.gates)
+    }
+
+    /// The current state's signed distances and rates into `distanceStart` and
+    /// `distanceRateStart`, as a step starts from it (of the screened functions alone when
+    /// narrowed).
+    func writeStepStartDistances() {
+        let w = workspace
+        signedDistances(values: w.values, rates: w.rates, gates: w.gates, into: w.distanceStart,
+                        rateInto: w.distanceRateStart)
     }
 
     /// Evaluates the re-stepped trial state into the trial buffers.
@@ -200,8 +211,8 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     }
 
     /// The signed distance d_j of function j and its rate ḋ_j (NaN for a gate slid on, or
-    /// without `rates`) from values evaluated with `gates`: the entries `signedDistances`
-    /// writes, by the same operations.
+    /// without `rates`) from values evaluated with the solved gates `gates` (the pattern's
+    /// sides elsewhere): the entries `signedDistances` writes, by the same operations.
     @inline(__always)
     func signedDistance(of j: Int, values: UnsafePointer<Double>, rates: UnsafePointer<Double>?,
                         gates: UnsafePointer<Double>) -> (distance: Double, rate: Double) {
@@ -209,9 +220,11 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
             let sign = watchedSides[j - surfaceCount].sign
             return (sign * values[j], rates.map { sign * $0[j] } ?? .nan)
         }
-        let s = gates[j]
-        if mode.isSliding[j] { return (min(s, 1 - s), .nan) }
-        let sign = s > 0.5 ? 1.0 : -1.0
+        if mode.isSliding[j] {
+            let s = gates[j]
+            return (min(s, 1 - s), .nan)
+        }
+        let sign = mode.gates[j] > 0.5 ? 1.0 : -1.0
         return (sign * values[j], rates.map { sign * $0[j] } ?? .nan)
     }
 
@@ -237,7 +250,9 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         if let screened {
             for j in screened where j < surfaceCount { write(j) }
         } else if mode.slidingSurfaces.isEmpty, let rates, let dr {
-            // No sliding set: eight functions at a time, branch-free, the same products.
+            // No sliding set: eight functions at a time, branch-free, the same products, the
+            // signs from the pattern.
+            let gates = mode.gates
             var j = 0
             while j + 8 <= surfaceCount {
                 let g = UnsafeRawPointer(gates + j).loadUnaligned(as: SIMD8<Double>.self)

@@ -235,7 +235,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
                     sides.append((j, side))
                     // Kept its side while the state sits a hair across the surface (a grazing
                     // touch): it returns on its own, so watch it like a surface just left.
-                    if w.distanceEnd[j] <= 0 { departures.append((j, true)) }
+                    if evaluator.currentDistance(of: j).distance <= 0 { departures.append((j, true)) }
                 }
             }
             guard recordingEverySurface || after != previous[leader] else { continue }
@@ -249,7 +249,7 @@ final class ContactResolver<System: PiecewiseSmoothSystem> {
             for j in members {
                 if case .crossing = kind { departures.append((j, false)) }
                 events.append(TimelineEvent(time: t, surface: j, kind: kind, negativeSideSpeed: speed.negative,
-                                            positiveSideSpeed: speed.positive, gate: w.gates[j]))
+                                            positiveSideSpeed: speed.positive, gate: mode.gateUsed(j, in: w.gates)))
             }
         }
         return Resolution(slidingSurfaces: mode.slidingSurfaces, sides: sides, events: events, departures: departures,

@@ -68,13 +68,14 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     private var blockSizes: [Int] = []
     /// Whether the last `evaluate` solved M whole (`wholeMatrix`) rather than by blocks.
     private var solvedWhole = false
-    /// The surfaces whose gates `evaluate` copies into `gatesUsed`, ascending; nil: all. The
-    /// engine reads no others while it narrows its screening (`StateEvaluator.screened`).
-    var copiedSurfaces: [Int]?
-    /// Fills in the gates `evaluate` did not copy into `gatesUsed` (`copiedSurfaces`): the
-    /// pattern's, off the sliding set. For a consumer that reads every gate (a Jacobian).
+    /// Surface j's gate in an evaluation that wrote `gatesUsed`: the solved one on the sliding
+    /// set, else the pattern's (`evaluate` writes only the former).
+    @inline(__always)
+    func gateUsed(_ j: Int, in gatesUsed: UnsafePointer<Double>) -> Double { isSliding[j] ? gatesUsed[j] : gates[j] }
+
+    /// Writes the pattern's gates off the sliding set into `gatesUsed` too, for a consumer
+    /// that reads every gate (a Jacobian). O(m).
     func completeGatesUsed(_ gatesUsed: UnsafeMutablePointer<Double>) {
-        guard copiedSurfaces != nil else { return }
         for j in 0..<surfaceCount where !isSliding[j] { gatesUsed[j] = gates[j] }
     }
 
@@ -195,8 +196,10 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         }
     }
 
-    /// F(x, s) for the current mode, g(x) when `switching` is not nil, and the gates used
-    /// (the pattern with the solved s_S) when `gatesUsed` is not nil.
+    /// F(x, s) for the current mode, g(x) when `switching` is not nil, and the solved s_S
+    /// into `gatesUsed` (indexed by surface) when it is not nil. Its other entries are left
+    /// as they are, not copied from the pattern (O(m) per evaluation, and the pages of an
+    /// m-sized buffer): read a gate used through `gateUsed(_:in:)`.
     ///
     /// - Returns: false when the equivalent-control system has no solution (singular and
     ///   inconsistent: no sliding velocity keeps every g_S at zero); then `field` holds F
@@ -205,13 +208,6 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     func evaluate(at x: UnsafePointer<Double>, field: UnsafeMutablePointer<Double>,
                   switching: UnsafeMutablePointer<Double>?, gatesUsed: UnsafeMutablePointer<Double>? = nil) -> Bool {
         evaluationCount += 1
-        if let gatesUsed {
-            if let copiedSurfaces {
-                for j in copiedSurfaces { gatesUsed[j] = gates[j] }
-            } else {
-                gatesUsed.update(from: gates, count: surfaceCount)
-            }
-        }
         let surfaces = solveOrder
         guard !surfaces.isEmpty else {
             evaluateSystem(at: x, field: field, switching: switching)
@@ -241,14 +237,14 @@ final class ModeField<System: PiecewiseSmoothSystem> {
             solvedWhole = true
             solved = solveWhole(at: x, field: field)
         }
+        if let gatesUsed {
+            for column in surfaces.indices {
+                for member in groups.members(of: surfaces[column]) { gatesUsed[member] = solved ? solution[column] : 0 }
+            }
+        }
         guard solved else {
             field.update(from: baseField, count: n)
             return false
-        }
-        if let gatesUsed {
-            for column in surfaces.indices {
-                for member in groups.members(of: surfaces[column]) { gatesUsed[member] = solution[column] }
-            }
         }
         return true
     }

@@ -1,10 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fixed-size scratch buffers allocated once, zero-filled, and freed together when the
 /// owner goes away: the one allocation helper of the engine's workspaces, and of any
 /// conformer that needs scratch space without allocating in its hot path.
 ///
+/// The memory comes from `calloc`, whose large blocks are the system's zero pages until
+/// written: a function-sized buffer of which only a few entries are ever written (the
+/// solved gates of the sliding set, by surface) costs those entries' pages alone.
+///
 /// Not thread-safe: one owner fills and reads its buffers.
 ///
-/// - Complexity: O(count) per buffer, at allocation only.
+/// - Complexity: O(count) per buffer at most, at allocation only.
 public final class ScratchBuffers: @unchecked Sendable {
     private var allocations: [UnsafeMutableRawPointer] = []
 
@@ -13,23 +23,25 @@ public final class ScratchBuffers: @unchecked Sendable {
     /// A new buffer of `count` doubles (at least one, so that empty sizes stay valid
     /// pointers), all 0.
     public func doubles(_ count: Int) -> UnsafeMutablePointer<Double> {
-        buffer(of: Double.self, count: count, repeating: 0)
+        buffer(of: Double.self, count: count)
     }
 
     /// A new buffer of `count` flags (at least one), all false.
     public func flags(_ count: Int) -> UnsafeMutablePointer<Bool> {
-        buffer(of: Bool.self, count: count, repeating: false)
+        buffer(of: Bool.self, count: count)
     }
 
-    private func buffer<Element>(of _: Element.Type, count: Int, repeating value: Element) -> UnsafeMutablePointer<Element> {
+    /// Zero bytes, which are 0.0 and false.
+    private func buffer<Element>(of _: Element.Type, count: Int) -> UnsafeMutablePointer<Element> {
         precondition(count >= 0, "a buffer cannot have \(count) elements")
-        let pointer = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: value, count: max(count, 1))
-        allocations.append(UnsafeMutableRawPointer(pointer))
-        return pointer
+        guard let memory = calloc(max(count, 1), MemoryLayout<Element>.stride) else {
+            fatalError("cannot allocate \(count) × \(MemoryLayout<Element>.stride) bytes")
+        }
+        allocations.append(memory)
+        return memory.bindMemory(to: Element.self, capacity: max(count, 1))
     }
 
     deinit {
-        for pointer in allocations { pointer.deallocate() }
+        for memory in allocations { free(memory) }
     }
 }
