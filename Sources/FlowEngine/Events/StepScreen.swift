@@ -45,9 +45,9 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let stepLength = t1 - t0
         var signChanged = false
         var witnessTime: Double?
-        let distanceStart = w.distanceStart, rateStart = w.distanceRateStart
+        let distanceStart = w.distanceStart, rateStart = w.distanceRateStart, current = evaluator.current
         func screenFunction(_ j: Int) throws(FlowError) {
-            let d0 = distanceStart[j], (d1, rate1) = evaluator.currentDistance(of: j)
+            let d0 = distanceStart[j], (d1, rate1) = evaluator.distance(of: j, in: current)
             if d1 < 0 {
                 if !isFalseAlarm(j, distance: d1, rate: rate1) { signChanged = true }
                 return
@@ -61,73 +61,65 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
                 witnessTime = witness
             }
         }
-        // The screened functions alone where the system narrows them; else eight functions
-        // at a time, one by one only where some lane is across at the end or may dip (the
-        // rest would pass every test above).
-        if let screened = evaluator.screened {
-            for j in screened { try screenFunction(j) }
-        } else {
-            try screenAll(stepLength: stepLength, screenFunction)
-        }
+        // Eight functions at a time, one by one only where some lane is across at the end or
+        // may dip (the rest would pass every test above).
+        let length = SIMD8<Double>(repeating: stepLength)
+        try forEachFunction(in: current, unlessQuiet: { j, d1, rate1 in
+            let d0 = UnsafeRawPointer(distanceStart + j).loadUnaligned(as: SIMD8<Double>.self)
+            let m0 = length * UnsafeRawPointer(rateStart + j).loadUnaligned(as: SIMD8<Double>.self)
+            let notAcross = .!(d1 .< 0), notBothPositive = .!(d0 .> 0) .| .!(d1 .> 0)
+            let noDip = HermiteScreen.hasNoDip(start: d0, end: d1, startSlope: m0, endSlope: length * rate1)
+            return all(notAcross .& (notBothPositive .| noDip))
+        }, screenFunction)
         if let witnessTime {
             try probe(witnessTime)
-            let crossed = screenedFunctions { j in
-                let (d, rate) = evaluator.signedDistance(of: j, values: w.trialValues, rates: w.trialRates,
-                                                         gates: w.trialGates)
-                return d <= 0 && !isFalseAlarm(j, distance: d, rate: rate) ? d : nil
-            }
+            let crossed = crossedFunctions(in: evaluator.trial, includingZero: true)
             if !crossed.isEmpty { return (witnessTime, crossed.map(\.function), crossed.map(\.distance)) }
         }
         guard signChanged else { return nil }
-        let crossed = screenedFunctions { j in
-            let (d, rate) = evaluator.currentDistance(of: j)
-            return d < 0 && !isFalseAlarm(j, distance: d, rate: rate) ? d : nil
-        }
+        let crossed = crossedFunctions(in: current, includingZero: false)
         return (t1, crossed.map(\.function), crossed.map(\.distance))
     }
 
-    /// The screened functions (`StateEvaluator.screened`, or all of them) to which
-    /// `crossedDistance` gives a distance, with it, in order.
-    private func screenedFunctions(crossedDistance: (Int) -> Double?) -> [(function: Int, distance: Double)] {
+    /// The functions across in the evaluation in `buffers` (d_j < 0, or ≤ 0 when
+    /// `includingZero`) that are not rounding (`isFalseAlarm`), with their d_j, in order.
+    private func crossedFunctions(in buffers: StateEvaluator<System>.EvaluationBuffers,
+                                  includingZero: Bool) -> [(function: Int, distance: Double)] {
         var crossed: [(function: Int, distance: Double)] = []
-        func consider(_ j: Int) {
-            if let d = crossedDistance(j) { crossed.append((j, d)) }
-        }
-        if let screened = evaluator.screened {
-            for j in screened { consider(j) }
-        } else {
-            for j in 0..<workspace.functionCount { consider(j) }
+        forEachFunction(in: buffers, unlessQuiet: { _, d, _ in all(includingZero ? d .> 0 : d .>= 0) }) { j in
+            let (d, rate) = evaluator.distance(of: j, in: buffers)
+            if d < 0 || includingZero && d == 0, !isFalseAlarm(j, distance: d, rate: rate) { crossed.append((j, d)) }
         }
         return crossed
     }
 
-    /// Calls `screenFunction` for every function whose lane of eight is not quiet: not across
-    /// at the step end, and either not positive at both ends or without a Hermite dip. The
-    /// surfaces' distances at the end are ±g_j and ±ġ_j with the pattern's signs, eight at a
-    /// time; a lane with a sliding surface (whose d_j is its gate's) and the watched
-    /// functions go one by one.
-    private func screenAll(stepLength: Double, _ screenFunction: (Int) throws(FlowError) -> Void) throws(FlowError) {
-        let w = workspace, mode = evaluator.mode
-        let distanceStart = w.distanceStart, rateStart = w.distanceRateStart
-        let values = w.values, rates = w.rates, gates = mode.gates, isSliding = UnsafeRawPointer(mode.isSliding)
-        let length = SIMD8<Double>(repeating: stepLength)
+    /// Calls `body` for each screened function (`StateEvaluator.screened`) where the system
+    /// narrows them. Otherwise eight surfaces at a time: `isQuiet(j, d, ḋ)` sees lane
+    /// j..<j + 8's signed distances and rates in `buffers`, ±g and ±ġ with the pattern's signs,
+    /// and a lane it calls quiet is skipped, unless it holds a sliding surface (whose d_j is
+    /// its gate's); the functions after the last full lane of surfaces (the watched ones among
+    /// them) all go to `body`. `body` must do nothing for a function of a quiet lane.
+    @inline(__always)
+    private func forEachFunction<Failure: Error>(in buffers: StateEvaluator<System>.EvaluationBuffers,
+                                                 unlessQuiet isQuiet: (Int, SIMD8<Double>, SIMD8<Double>) -> Bool,
+                                                 _ body: (Int) throws(Failure) -> Void) throws(Failure) {
+        if let screened = evaluator.screened {
+            for j in screened { try body(j) }
+            return
+        }
+        let w = workspace, gates = evaluator.mode.gates, isSliding = UnsafeRawPointer(evaluator.mode.isSliding)
         var j = 0
         while j + 8 <= w.surfaceCount {
             let sign = SIMD8<Double>(repeating: -1)
                 .replacing(with: 1, where: UnsafeRawPointer(gates + j).loadUnaligned(as: SIMD8<Double>.self) .> 0.5)
-            let d0 = UnsafeRawPointer(distanceStart + j).loadUnaligned(as: SIMD8<Double>.self)
-            let d1 = sign * UnsafeRawPointer(values + j).loadUnaligned(as: SIMD8<Double>.self)
-            let m0 = length * UnsafeRawPointer(rateStart + j).loadUnaligned(as: SIMD8<Double>.self)
-            let m1 = length * (sign * UnsafeRawPointer(rates + j).loadUnaligned(as: SIMD8<Double>.self))
-            let notAcross = .!(d1 .< 0), notBothPositive = .!(d0 .> 0) .| .!(d1 .> 0)
-            let noDip = HermiteScreen.hasNoDip(start: d0, end: d1, startSlope: m0, endSlope: m1)
-            let isQuiet = notAcross .& (notBothPositive .| noDip)
-            if !all(isQuiet) || isSliding.loadUnaligned(fromByteOffset: j, as: UInt64.self) != 0 {
-                for lane in j..<(j + 8) { try screenFunction(lane) }
+            let d = sign * UnsafeRawPointer(buffers.values + j).loadUnaligned(as: SIMD8<Double>.self)
+            let rate = sign * UnsafeRawPointer(buffers.rates + j).loadUnaligned(as: SIMD8<Double>.self)
+            if !isQuiet(j, d, rate) || isSliding.loadUnaligned(fromByteOffset: j, as: UInt64.self) != 0 {
+                for lane in j..<(j + 8) { try body(lane) }
             }
             j += 8
         }
-        for rest in j..<w.functionCount { try screenFunction(rest) }
+        for rest in j..<w.functionCount { try body(rest) }
     }
 
     /// Where to start locating the candidates' earliest root in [t0, hi] (rule C of the
@@ -181,7 +173,7 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         guard start < hi else { return fromStepStart }
         try probe(start)
         let atStart = Dictionary(uniqueKeysWithValues: candidates.map {
-            ($0, evaluator.signedDistance(of: $0, values: w.trialValues, rates: nil, gates: w.trialGates).distance)
+            ($0, evaluator.distance(of: $0, in: evaluator.trial).distance)
         })
         guard returning.allSatisfy({ atStart[$0]! > 0 }) else { return fromStepStart }
         // d_j at the start as the locator will see it: shifted where j leaves its band.
@@ -235,17 +227,12 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     /// Functions not yet crossed at the current state that will cross within `tolerance`
     /// time: they belong to the same event.
     func functionsAboutToCross(excluding crossed: [Int], within tolerance: Double) -> [Int] {
-        let w = workspace
+        let current = evaluator.current, lanesTolerance = SIMD8<Double>(repeating: tolerance)
         var result: [Int] = []
-        func consider(_ j: Int) {
-            let (d, rate) = evaluator.currentDistance(of: j)
+        forEachFunction(in: current, unlessQuiet: { _, d, rate in !any((d .> 0) .& (d .<= -rate * lanesTolerance)) }) { j in
+            let (d, rate) = evaluator.distance(of: j, in: current)
             // d > 0 and d ≤ −ḋ·tolerance (so ḋ < 0), the rare test first.
             if d <= -rate * tolerance, d > 0, !evaluator.isSliding(j), !crossed.contains(j) { result.append(j) }
-        }
-        if let screened = evaluator.screened {
-            for j in screened { consider(j) }
-        } else {
-            for j in 0..<w.functionCount { consider(j) }
         }
         return result
     }
@@ -261,7 +248,8 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
     func clearDepartures() {
         let w = workspace
         guard departingCount > 0 else { return }
-        for j in 0..<w.functionCount where isDeparting[j] && evaluator.currentDistance(of: j).distance > 0 {
+        let current = evaluator.current
+        for j in 0..<w.functionCount where isDeparting[j] && evaluator.distance(of: j, in: current).distance > 0 {
             setDeparting(j, false)
         }
     }

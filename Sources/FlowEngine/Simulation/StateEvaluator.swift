@@ -159,9 +159,32 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
 
     /// d_j and ḋ_j at the current state, from the current buffers in the mode as it is.
     @inline(__always)
-    func currentDistance(of j: Int) -> (distance: Double, rate: Double) {
+    func currentDistance(of j: Int) -> (distance: Double, rate: Double) { distance(of: j, in: current) }
+
+    /// One evaluation's values, rates and solved gates, to read signed distances from.
+    struct EvaluationBuffers {
+        let values: UnsafePointer<Double>
+        let rates: UnsafePointer<Double>
+        let gates: UnsafePointer<Double>
+    }
+
+    /// The current evaluation's buffers. A loop over many functions reads them once: the
+    /// workspace exchanges them between evaluations, so each read is an exclusivity check.
+    var current: EvaluationBuffers {
         let w = workspace
-        return signedDistance(of: j, values: w.values, rates: w.rates, gates: w.gates)
+        return EvaluationBuffers(values: w.values, rates: w.rates, gates: w.gates)
+    }
+
+    /// The trial evaluation's buffers (`current`'s counterpart).
+    var trial: EvaluationBuffers {
+        let w = workspace
+        return EvaluationBuffers(values: w.trialValues, rates: w.trialRates, gates: w.trialGates)
+    }
+
+    /// d_j and ḋ_j of the evaluation in `buffers`, read before (`current`, `trial`).
+    @inline(__always)
+    func distance(of j: Int, in buffers: EvaluationBuffers) -> (distance: Double, rate: Double) {
+        signedDistance(of: j, values: buffers.values, rates: buffers.rates, gates: buffers.gates)
     }
 
     /// The current state's signed distances and rates into `distanceStart` and
