@@ -68,9 +68,9 @@ final class KnotSweep: @unchecked Sendable {
     /// apart. Kept with the ranges.
     private let gatesBySample: UnsafeMutablePointer<Double>
 
-    /// Room for the three per-neuron outputs of `sums` (3m numbers), so that the network's
-    /// evaluation allocates nothing: the caller's scratch, not read here.
-    let neuronSums: UnsafeMutablePointer<Double>
+    /// The three per-neuron sums of `withSums` (3m numbers): kept, so that an evaluation
+    /// allocates nothing.
+    private let neuronSums: UnsafeMutablePointer<Double>
 
     init(inputs: [Double], targets: [Double], neuronCount: Int) {
         let n = inputs.count
@@ -193,16 +193,30 @@ final class KnotSweep: @unchecked Sendable {
 
     /// The network's sums for the pattern, as `reluflow_univariate_field` defines them
     /// (per neuron Σ ω z, Σ ω x and Σ ω with ω_kp = r_p s_kp), from a_k (nil: all 1), b_k,
-    /// c_k, α and c′.
+    /// c_k, α and c′, handed to `use` (in the sweep's own buffer, valid during the call).
     ///
-    /// - Returns: false, writing nothing, when the pattern is too far from ranges for the
-    ///   sweep to pay (more than n + m exceptions); the caller then sums densely.
-    func sums(pattern: GatePattern, slopes: UnsafePointer<Double>?, knots: UnsafePointer<Double>,
-              outer: UnsafePointer<Double>, alpha: Double, pullFactor: Double,
-              outputSums: UnsafeMutablePointer<Double>, slopeSums: UnsafeMutablePointer<Double>,
-              knotSums: UnsafeMutablePointer<Double>) -> Bool {
+    /// - Returns: `use`'s result; nil, calling nothing, when the pattern is too far from
+    ///   ranges for the sweep to pay (more than n + m exceptions): the caller then sums densely.
+    func withSums<Result>(pattern: GatePattern, slopes: UnsafePointer<Double>?, knots: UnsafePointer<Double>,
+                          outer: UnsafePointer<Double>, alpha: Double, pullFactor: Double,
+                          _ use: (_ outputSums: UnsafePointer<Double>, _ slopeSums: UnsafePointer<Double>,
+                                  _ knotSums: UnsafePointer<Double>) -> Result) -> Result? {
         lock.lock()
         defer { lock.unlock() }
+        let m = neuronCount
+        let outputSums = neuronSums, slopeSums = outputSums + m, knotSums = slopeSums + m
+        guard writeSums(pattern: pattern, slopes: slopes, knots: knots, outer: outer, alpha: alpha,
+                        pullFactor: pullFactor, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums)
+        else { return nil }
+        return use(outputSums, slopeSums, knotSums)
+    }
+
+    /// `withSums`'s sums into the given buffers (the caller holds the lock); false, writing
+    /// nothing, where the sweep does not pay.
+    private func writeSums(pattern: GatePattern, slopes: UnsafePointer<Double>?, knots: UnsafePointer<Double>,
+                           outer: UnsafePointer<Double>, alpha: Double, pullFactor: Double,
+                           outputSums: UnsafeMutablePointer<Double>, slopeSums: UnsafeMutablePointer<Double>,
+                           knotSums: UnsafeMutablePointer<Double>) -> Bool {
         update(to: pattern)
         guard flatExceptions.count <= sampleCount + neuronCount else { return false }
         let n = sampleCount, m = neuronCount

@@ -282,15 +282,17 @@ extension UnivariateNetwork: SurfaceNarrowingSystem {
             evaluate(at: state, gates: pattern.gates, field: field, switching: switching)
             return
         }
-        let outputSums = sweep.neuronSums, slopeSums = outputSums + width, knotSums = slopeSums + width
-        guard sweep.sums(pattern: pattern, slopes: form == .full ? state : nil, knots: state + biasOffset,
-                         outer: state + outputOffset, alpha: alpha, pullFactor: -factors.gradient / alpha,
-                         outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums) else {
+        let swept: Void? = sweep.withSums(
+            pattern: pattern, slopes: form == .full ? state : nil, knots: state + biasOffset, outer: state + outputOffset,
+            alpha: alpha, pullFactor: -factors.gradient / alpha
+        ) { outputSums, slopeSums, knotSums in
+            field.update(repeating: 0, count: dimension)
+            writeField(at: state, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums, into: field)
+        }
+        guard swept != nil else {
             evaluate(at: state, gates: pattern.gates, field: field, switching: switching)
             return
         }
-        field.update(repeating: 0, count: dimension)
-        writeField(at: state, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums, into: field)
         guard let switching else { return }
         // (−b_k) + x_i a_k is a_k x_i − b_k to the bit.
         for k in 0..<width {

@@ -110,21 +110,26 @@ enum ScenarioRun {
                 + "the initial parameters are too large for double precision")
         }
         let saveTimes = scenario.trajectory.outputTimes
+        func makeSimulator() throws -> FlowSimulator<Model> {
+            do {
+                return try FlowSimulator(
+                    problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
+                                         outputTimes: Set(saveTimes + settings.outputTimes).sorted(),
+                                         watching: watched),
+                    options: scenario.options)
+            } catch {
+                throw ScenarioError(file: scenario.file.path, error.description)
+            }
+        }
+        guard !settings.checkOnly else {
+            _ = try makeSimulator()
+            return nil
+        }
         // Before the engine's buffers exist: the initial gates' pass has buffers of that size too.
         var neuronEvents = NeuronLevelEvents(model: model, initialGates: model.signGates(at: initial), initial: initial)
         // Optional so that the run can let it go: its buffers (8 MB per million switching
         // functions each) are freed before the run files are built.
-        var simulator: FlowSimulator<Model>?
-        do {
-            simulator = try FlowSimulator(
-                problem: FlowProblem(system: model, initialState: initial, endTime: scenario.endTime,
-                                     outputTimes: Set(saveTimes + settings.outputTimes).sorted(),
-                                     watching: watched),
-                options: scenario.options)
-        } catch {
-            throw ScenarioError(file: scenario.file.path, error.description)
-        }
-        guard !settings.checkOnly else { return nil }
+        var simulator: FlowSimulator<Model>? = try makeSimulator()
         let outputFolder = settings.outputFolder
         let writer: RunWriter
         // From here on a signal stops the run, which still writes what it computed.

@@ -107,11 +107,10 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
             for j in screened { try body(j) }
             return
         }
-        let w = workspace, gates = evaluator.mode.gates, isSliding = UnsafeRawPointer(evaluator.mode.isSliding)
+        let w = workspace, isSliding = UnsafeRawPointer(evaluator.mode.isSliding)
         var j = 0
         while j + 8 <= w.surfaceCount {
-            let sign = SIMD8<Double>(repeating: -1)
-                .replacing(with: 1, where: UnsafeRawPointer(gates + j).loadUnaligned(as: SIMD8<Double>.self) .> 0.5)
+            let sign = evaluator.patternSigns(at: j)
             let d = sign * UnsafeRawPointer(buffers.values + j).loadUnaligned(as: SIMD8<Double>.self)
             let rate = sign * UnsafeRawPointer(buffers.rates + j).loadUnaligned(as: SIMD8<Double>.self)
             if !isQuiet(j, d, rate) || isSliding.loadUnaligned(fromByteOffset: j, as: UInt64.self) != 0 {
@@ -164,9 +163,10 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         var start = t0
         for j in returning {
             // The highest interior maximum of d_j's interpolant is the lowest dip of −d_j's.
+            let end = evaluator.currentDistance(of: j)
             guard let peak = HermiteScreen.interiorDip(
-                start: -w.distanceStart[j], end: -evaluator.currentDistance(of: j).distance,
-                startSlope: -stepLength * w.distanceRateStart[j], endSlope: -stepLength * evaluator.currentDistance(of: j).rate)
+                start: -w.distanceStart[j], end: -end.distance, startSlope: -stepLength * w.distanceRateStart[j],
+                endSlope: -stepLength * end.rate)
             else { return fromStepStart }
             start = max(start, t0 + peak.fraction * stepLength)
         }
@@ -185,7 +185,9 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
             return bracket(from: t0, others, shifts: others.map(shiftOf))
         }
         let located = candidates.filter { atStart[$0]! + shift($0) > 0 }
-        return bracket(from: start, located, shifts: located.map(shift), distancesAtLo: located.map { atStart[$0]! })
+        // (A start that rounded to t0 keeps the step start's distances, as t0's bracket does.)
+        return bracket(from: start, located, shifts: located.map(shift),
+                       distancesAtLo: start == t0 ? nil : located.map { atStart[$0]! })
     }
 
     /// Whether candidate j starts the step within its exit band on the wrong side, d_j(t0) ∈
@@ -215,9 +217,10 @@ final class StepScreen<System: PiecewiseSmoothSystem> {
         let w = workspace, stepLength = t1 - t0
         var earliest: Double?
         for j in candidates where !evaluator.isSliding(j) {
+            let end = evaluator.currentDistance(of: j)
             guard let fraction = HermiteScreen.crossing(
-                start: w.distanceStart[j], end: evaluator.currentDistance(of: j).distance,
-                startSlope: stepLength * w.distanceRateStart[j], endSlope: stepLength * evaluator.currentDistance(of: j).rate)
+                start: w.distanceStart[j], end: end.distance, startSlope: stepLength * w.distanceRateStart[j],
+                endSlope: stepLength * end.rate)
             else { continue }
             earliest = min(earliest ?? .infinity, t0 + fraction * stepLength)
         }

@@ -179,8 +179,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
             firstEstimate: hi == time ? screen.hermiteCrossing(of: located, from: t0, to: hi) : nil
         ) { (t: Double, distances: inout [Double], rates: inout [Double]) throws(FlowError) in
             try probe(t)
-            self.evaluator.signedDistances(of: located, values: w.trialValues, rates: w.trialRates, gates: w.trialGates,
-                                           into: &distances, rateInto: &rates)
+            self.evaluator.distances(of: located, in: self.evaluator.trial, into: &distances, rateInto: &rates)
             self.evaluator.writeGateRates(of: located, difference: Self.gateRateDifference * (stepEnd - t0), into: &rates)
         }
         // The next candidate's crossing in this step, by its interpolant: the next step is
@@ -232,7 +231,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     private var screenedExtras: [Int] { Array(bandedSurfaces) + screen.departingFunctions }
 
     /// The gates of the last evaluation: the pattern, with the solved gates of the sliding
-    /// set (the current gates buffer holds only the screened ones while narrowing).
+    /// set (the only ones the current gates buffer holds).
     private var finalGates: [Double] {
         var gates = Array(UnsafeBufferPointer(start: mode.gates, count: workspace.surfaceCount))
         for j in mode.slidingSurfaces {

@@ -3,9 +3,9 @@
 /// size of f (at 10⁶ functions each costs 8 MB; a bracket keeps its candidates' values alone,
 /// `EventBracket`).
 ///
-/// Pairs of function-sized buffers that pass their contents on (the step end's distances to
-/// the next step's start, a trial evaluation to the current state) are exchanged rather than
-/// copied: read them through the workspace each time, never keep a pointer across a step.
+/// The current and trial buffers pass their contents on (a trial evaluation adopted as the
+/// current state) by being exchanged rather than copied: read them through the workspace
+/// (or `StateEvaluator.current`/`trial`) each time, never keep a pointer across a step.
 ///
 /// The engine watches f = m + q functions: the m switching functions g_j first, then the
 /// q watched functions h_i (as f-index m + i). "Current" buffers hold the state the run is

@@ -92,12 +92,12 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     /// For a `SurfaceNarrowingSystem`, sets the screened functions for the mode as it now
     /// is: the system's candidates for the pattern, the sliding set, `extra` (the surfaces in
     /// exit bands and the departing functions, whose marks must be kept up) and every watched
-    /// function; and writes their values, gates and rates at the current state along the
-    /// current field (the current buffers must hold the mode's evaluation there, but those
-    /// only for the functions screened before; a sliding surface was screened before). When
-    /// the system stops narrowing, the current state is evaluated whole again (the same mode:
-    /// the same field, to the bit). Called at the start and after every event,
-    /// before the signed distances of the state are taken. Allocates (at events only).
+    /// function; and writes their values and rates at the current state along the current
+    /// field (the current buffers must hold the mode's evaluation there, but those only for
+    /// the functions screened before; a sliding surface was screened before). When the
+    /// system stops narrowing, the current state is evaluated whole again (the same mode:
+    /// the same field, to the bit). Called at the start and after every event, before the
+    /// state's signed distances are read. Allocates (at events only).
     func narrowScreenedFunctions(adding extra: () -> [Int]) {
         guard let narrowing else { return }
         var functions: [Int] = []
@@ -122,7 +122,8 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         writeSurfaceRates(at: w.state, along: w.field, into: w.rates)
     }
 
-    /// Evaluates the current state and its signed distances into the current buffers.
+    /// Evaluates the current state into the current buffers (its signed distances are read
+    /// from them, `currentDistance`).
     ///
     /// - Throws: `singularSlidingSystem` (an accepted state must have a sliding field);
     ///   `nonFiniteState` when x or F(x) has a NaN or infinite component (an overflow: GSL's
@@ -157,10 +158,6 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         }
     }
 
-    /// d_j and ḋ_j at the current state, from the current buffers in the mode as it is.
-    @inline(__always)
-    func currentDistance(of j: Int) -> (distance: Double, rate: Double) { distance(of: j, in: current) }
-
     /// One evaluation's values, rates and solved gates, to read signed distances from.
     struct EvaluationBuffers {
         let values: UnsafePointer<Double>
@@ -181,19 +178,67 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
         return EvaluationBuffers(values: w.trialValues, rates: w.trialRates, gates: w.trialGates)
     }
 
-    /// d_j and ḋ_j of the evaluation in `buffers`, read before (`current`, `trial`).
+    /// d_j and ḋ_j at the current state, in the mode as it is (`distance(of:in:)`).
+    @inline(__always)
+    func currentDistance(of j: Int) -> (distance: Double, rate: Double) { distance(of: j, in: current) }
+
+    /// The signed distance d_j of function j and its rate ḋ_j (NaN for a gate slid on) in the
+    /// evaluation `buffers` holds: ±g_j and ±ġ_j with the pattern's side off the sliding set,
+    /// the solved gate's distance from its nearest edge on it, ±h with the watched side.
     @inline(__always)
     func distance(of j: Int, in buffers: EvaluationBuffers) -> (distance: Double, rate: Double) {
-        signedDistance(of: j, values: buffers.values, rates: buffers.rates, gates: buffers.gates)
+        if j >= surfaceCount {
+            let sign = watchedSides[j - surfaceCount].sign
+            return (sign * buffers.values[j], sign * buffers.rates[j])
+        }
+        if mode.isSliding[j] {
+            let s = buffers.gates[j]
+            return (min(s, 1 - s), .nan)
+        }
+        let sign = mode.gates[j] > 0.5 ? 1.0 : -1.0
+        return (sign * buffers.values[j], sign * buffers.rates[j])
+    }
+
+    /// The pattern's sides of surfaces j ..< j + 8 as ±1: the signs of their d off the
+    /// sliding set, eight at a time.
+    @inline(__always)
+    func patternSigns(at j: Int) -> SIMD8<Double> {
+        let gates = UnsafeRawPointer(mode.gates + j).loadUnaligned(as: SIMD8<Double>.self)
+        return SIMD8<Double>(repeating: -1).replacing(with: 1, where: gates .> 0.5)
+    }
+
+    /// d and ḋ of `functions` alone in `buffers`, `distances[c]` and `rates[c]` for
+    /// j = functions[c].
+    func distances(of functions: [Int], in buffers: EvaluationBuffers, into distances: inout [Double],
+                   rateInto rates: inout [Double]) {
+        for (c, j) in functions.enumerated() { (distances[c], rates[c]) = distance(of: j, in: buffers) }
     }
 
     /// The current state's signed distances and rates into `distanceStart` and
-    /// `distanceRateStart`, as a step starts from it (of the screened functions alone when
-    /// narrowed).
+    /// `distanceRateStart`, as a step starts from it: of the screened functions alone when
+    /// narrowed, eight surfaces at a time (the same products) when nothing slides.
     func writeStepStartDistances() {
-        let w = workspace
-        signedDistances(values: w.values, rates: w.rates, gates: w.gates, into: w.distanceStart,
-                        rateInto: w.distanceRateStart)
+        let w = workspace, current = current, d = w.distanceStart, dr = w.distanceRateStart
+        @inline(__always) func write(_ j: Int) { (d[j], dr[j]) = distance(of: j, in: current) }
+        if let screened {
+            for j in screened where j < surfaceCount { write(j) }
+        } else if mode.slidingSurfaces.isEmpty {
+            var j = 0
+            while j + 8 <= surfaceCount {
+                let sign = patternSigns(at: j)
+                UnsafeMutableRawPointer(d + j).storeBytes(
+                    of: sign * UnsafeRawPointer(current.values + j).loadUnaligned(as: SIMD8<Double>.self),
+                    as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(dr + j).storeBytes(
+                    of: sign * UnsafeRawPointer(current.rates + j).loadUnaligned(as: SIMD8<Double>.self),
+                    as: SIMD8<Double>.self)
+                j += 8
+            }
+            for j in j..<surfaceCount { write(j) }
+        } else {
+            for j in 0..<surfaceCount { write(j) }
+        }
+        for j in surfaceCount..<functionCount { write(j) }
     }
 
     /// Evaluates the re-stepped trial state into the trial buffers.
@@ -206,7 +251,7 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
     }
 
     /// The rates ḋ_j of the sliding gates among `functions` at the trial state, into `rates`
-    /// (which `signedDistances` left NaN there), by central differences along the trial's
+    /// (which `distance(of:in:)` leaves NaN there), by central differences along the trial's
     /// field F: ṡ_j ≈ (s_j(x + hF) − s_j(x − hF)) / 2h, the equivalent control solved at
     /// both points (its rate is ∇s_j·F; F is tangent to S, so both points lie on S to
     /// O(h²), on it exactly for affine surfaces). The error is O(h²) relative to the gate's
@@ -231,69 +276,5 @@ final class StateEvaluator<System: PiecewiseSmoothSystem> {
                 }
             }
         }
-    }
-
-    /// The signed distance d_j of function j and its rate ḋ_j (NaN for a gate slid on, or
-    /// without `rates`) from values evaluated with the solved gates `gates` (the pattern's
-    /// sides elsewhere): the entries `signedDistances` writes, by the same operations.
-    @inline(__always)
-    func signedDistance(of j: Int, values: UnsafePointer<Double>, rates: UnsafePointer<Double>?,
-                        gates: UnsafePointer<Double>) -> (distance: Double, rate: Double) {
-        if j >= surfaceCount {
-            let sign = watchedSides[j - surfaceCount].sign
-            return (sign * values[j], rates.map { sign * $0[j] } ?? .nan)
-        }
-        if mode.isSliding[j] {
-            let s = gates[j]
-            return (min(s, 1 - s), .nan)
-        }
-        let sign = mode.gates[j] > 0.5 ? 1.0 : -1.0
-        return (sign * values[j], rates.map { sign * $0[j] } ?? .nan)
-    }
-
-    /// The signed distances d_j and their rates of `functions` alone, `distances[c]` and
-    /// `distanceRates[c]` for j = functions[c] (`signedDistance`).
-    func signedDistances(of functions: [Int], values: UnsafePointer<Double>, rates: UnsafePointer<Double>,
-                         gates: UnsafePointer<Double>, into distances: inout [Double], rateInto distanceRates: inout [Double]) {
-        for (c, j) in functions.enumerated() {
-            (distances[c], distanceRates[c]) = signedDistance(of: j, values: values, rates: rates, gates: gates)
-        }
-    }
-
-    /// The signed distances d (and their rates, when both `rates` and `rateInto` are
-    /// given) of values evaluated with `gates`: of the screened functions alone when narrowed.
-    func signedDistances(values: UnsafePointer<Double>, rates: UnsafePointer<Double>?, gates: UnsafePointer<Double>,
-                         into d: UnsafeMutablePointer<Double>, rateInto dr: UnsafeMutablePointer<Double>?) {
-        /// d_j (and ḋ_j) of function j (`signedDistance`).
-        @inline(__always) func write(_ j: Int) {
-            let (distance, rate) = signedDistance(of: j, values: values, rates: rates, gates: gates)
-            d[j] = distance
-            if rates != nil { dr?[j] = rate }
-        }
-        if let screened {
-            for j in screened where j < surfaceCount { write(j) }
-        } else if mode.slidingSurfaces.isEmpty, let rates, let dr {
-            // No sliding set: eight functions at a time, branch-free, the same products, the
-            // signs from the pattern.
-            let gates = mode.gates
-            var j = 0
-            while j + 8 <= surfaceCount {
-                let g = UnsafeRawPointer(gates + j).loadUnaligned(as: SIMD8<Double>.self)
-                let sign = SIMD8<Double>(repeating: -1).replacing(with: 1, where: g .> 0.5)
-                UnsafeMutableRawPointer(d + j).storeBytes(
-                    of: sign * UnsafeRawPointer(values + j).loadUnaligned(as: SIMD8<Double>.self), as: SIMD8<Double>.self)
-                UnsafeMutableRawPointer(dr + j).storeBytes(
-                    of: sign * UnsafeRawPointer(rates + j).loadUnaligned(as: SIMD8<Double>.self), as: SIMD8<Double>.self)
-                j += 8
-            }
-            for j in j..<surfaceCount {
-                let sign = gates[j] > 0.5 ? 1.0 : -1.0
-                d[j] = sign * values[j]
-                dr[j] = sign * rates[j]
-            }
-        } else {
-            for j in 0..<surfaceCount { write(j) }
-        }
-        for j in surfaceCount..<functionCount { write(j) }
     }
 }

@@ -84,8 +84,9 @@ final class ModeField<System: PiecewiseSmoothSystem> {
 
     private let buffers = ScratchBuffers()
     private let baseField: UnsafeMutablePointer<Double>
-    /// All surfaces' rates, for a system without single ones (allocated at its first use).
-    private lazy var rates = buffers.doubles(surfaceCount)
+    /// All surfaces' rates, for a system without single ones (with them the buffer is never
+    /// written, so its pages never become resident).
+    private let rates: UnsafeMutablePointer<Double>
     /// One member's jump, summed into its group's; or F(x, s_G = 0) for a jump without a base.
     private let memberJump: UnsafeMutablePointer<Double>
     /// The equivalent-control system of S; replaced (never resized in place) when S grows.
@@ -131,6 +132,7 @@ final class ModeField<System: PiecewiseSmoothSystem> {
         patternCaching = system as? any PatternCachingSystem
         isSliding = buffers.flags(surfaceCount)
         baseField = buffers.doubles(dimension)
+        rates = buffers.doubles(surfaceCount)
         memberJump = buffers.doubles(dimension)
         control = EquivalentControlBuffers(capacity: 0, dimension: dimension)
     }
