@@ -203,20 +203,17 @@ final class KnotSweep: @unchecked Sendable {
                                   _ knotSums: UnsafePointer<Double>) -> Result) -> Result? {
         lock.lock()
         defer { lock.unlock() }
-        let m = neuronCount
-        let outputSums = neuronSums, slopeSums = outputSums + m, knotSums = slopeSums + m
-        guard writeSums(pattern: pattern, slopes: slopes, knots: knots, outer: outer, alpha: alpha,
-                        pullFactor: pullFactor, outputSums: outputSums, slopeSums: slopeSums, knotSums: knotSums)
+        guard writeSums(pattern: pattern, slopes: slopes, knots: knots, outer: outer, alpha: alpha, pullFactor: pullFactor)
         else { return nil }
-        return use(outputSums, slopeSums, knotSums)
+        let m = neuronCount
+        return use(neuronSums, neuronSums + m, neuronSums + 2 * m)
     }
 
-    /// `withSums`'s sums into the given buffers (the caller holds the lock); false, writing
+    /// `withSums`'s sums into `neuronSums` (the caller holds the lock); false, writing
     /// nothing, where the sweep does not pay.
     private func writeSums(pattern: GatePattern, slopes: UnsafePointer<Double>?, knots: UnsafePointer<Double>,
-                           outer: UnsafePointer<Double>, alpha: Double, pullFactor: Double,
-                           outputSums: UnsafeMutablePointer<Double>, slopeSums: UnsafeMutablePointer<Double>,
-                           knotSums: UnsafeMutablePointer<Double>) -> Bool {
+                           outer: UnsafePointer<Double>, alpha: Double, pullFactor: Double) -> Bool {
+        let outputSums = neuronSums, slopeSums = neuronSums + neuronCount, knotSums = neuronSums + 2 * neuronCount
         update(to: pattern)
         guard flatExceptions.count <= sampleCount + neuronCount else { return false }
         let n = sampleCount, m = neuronCount

@@ -23,18 +23,20 @@ public struct NeuronActivity: Sendable {
     /// first layer, which never switches) is neither dead nor alive in this sense.
     private let hasSurfaces: [Bool]
 
+    /// The surfaces' neurons are not kept (m·n of them): `apply` is told each event's.
+    ///
     /// - Parameters:
     ///   - network: gives the surface labels.
     ///   - initialGates: the gates at t = 0 (1 active, 0 inactive, in between sliding).
-    /// The surfaces' neurons are not kept (m·n of them): `apply` is told each event's.
     public init(network: some GatedNetwork, initialGates: [Double]) {
         isLive = initialGates.map { $0 > 0 }
         var liveSurfaceCount: [Int] = [], hasSurfaces: [Bool] = []
         for j in 0..<network.surfaceCount {
             let neuron = network.surfaceLabel(j).neuron
             if neuron >= hasSurfaces.count {
-                liveSurfaceCount += Array(repeating: 0, count: neuron + 1 - hasSurfaces.count)
-                hasSurfaces += Array(repeating: false, count: neuron + 1 - hasSurfaces.count)
+                let added = neuron + 1 - hasSurfaces.count
+                liveSurfaceCount += repeatElement(0, count: added)
+                hasSurfaces += repeatElement(false, count: added)
             }
             hasSurfaces[neuron] = true
             if isLive[j] { liveSurfaceCount[neuron] += 1 }

@@ -33,7 +33,9 @@ struct NeuronLevelEvents {
     /// The entries `event` causes, with the loss at the event.
     mutating func entries(after event: TimelineEvent, loss: Double) -> [TimelineRecord] {
         var entries: [TimelineRecord] = []
-        if !event.isWatched, let change = activity.apply(event, neuron: neuron(event.surface)) { entries.append(TimelineRecord(change, time: event.time, loss: loss)) }
+        if !event.isWatched, let change = activity.apply(event, neuron: neuron(event.surface)) {
+            entries.append(TimelineRecord(change, time: event.time, loss: loss))
+        }
         if let change = knotRange?.apply(event) { entries.append(TimelineRecord(change, time: event.time, loss: loss)) }
         return entries
     }

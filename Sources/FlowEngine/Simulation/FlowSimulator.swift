@@ -34,10 +34,6 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
     /// The index of the next output time not yet reached.
     private var nextOutput = 0
     private var hasRun = false
-    /// The surfaces whose hysteresis width is not 0 (`setHysteresis`): `clearExitBands`
-    /// looks at these, not at all m, after every step (in any order: each band is cleared on
-    /// its own surface's values).
-    private var bandedSurfaces = Set<Int>()
 
     public init(problem: FlowProblem<System>, options: FlowOptions = FlowOptions()) throws(FlowError) {
         try problem.validate()
@@ -228,7 +224,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
 
     /// Besides a narrowing system's candidates, the functions whose marks need their signed
     /// distances kept: the surfaces in exit bands, the departing functions.
-    private var screenedExtras: [Int] { Array(bandedSurfaces) + screen.departingFunctions }
+    private var screenedExtras: [Int] { Array(workspace.hysteresis.surfaces) + screen.departingFunctions }
 
     /// The gates of the last evaluation: the pattern, with the solved gates of the sliding
     /// set (the only ones the current gates buffer holds).
@@ -260,14 +256,14 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         for (j, isDeparting) in resolution.departures { screen.setDeparting(j, isDeparting) }
         for event in resolution.events {
             if case .slideEnd = event.kind {
-                setHysteresis(of: event.surface, to: band.band(of: event.surface, at: workspace.state))
+                workspace.hysteresis[event.surface] = band.band(of: event.surface, at: workspace.state)
             } else {
-                setHysteresis(of: event.surface, to: 0)
+                workspace.hysteresis[event.surface] = 0
             }
             record(event)
         }
         for j in resolution.unresolved {
-            setHysteresis(of: j, to: band.band(of: j, at: workspace.state) + max(0, -evaluator.currentDistance(of: j).distance))
+            workspace.hysteresis[j] = band.band(of: j, at: workspace.state) + max(0, -evaluator.currentDistance(of: j).distance)
         }
     }
 
@@ -281,24 +277,19 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
         for j in mode.slidingSurfaces where w.hysteresis[j] == 0 && evaluator.currentDistance(of: j).distance < -gateTolerance {
             let margin = band.gateMargin(of: j, at: w.state)
             guard margin.isFinite else { continue }
-            for member in mode.groups.members(of: j) { setHysteresis(of: member, to: margin) }
+            for member in mode.groups.members(of: j) { workspace.hysteresis[member] = margin }
         }
-    }
-
-    /// Sets surface j's hysteresis width (`FlowWorkspace.hysteresis`), keeping `bandedSurfaces`.
-    private func setHysteresis(of j: Int, to width: Double) {
-        workspace.hysteresis[j] = width
-        if width != 0 { bandedSurfaces.insert(j) } else { bandedSurfaces.remove(j) }
     }
 
     /// Rule C ends once a surface left from sliding is clear of its band (g_j beyond ε_j on
     /// its side, at a step end).
+    /// Only the surfaces with a width are looked at, not all m (in any order: each band is
+    /// cleared on its own surface's values).
     private func clearExitBands() {
         let w = workspace
-        guard !bandedSurfaces.isEmpty else { return }
-        for j in bandedSurfaces
+        for j in w.hysteresis.surfaces
         where w.hysteresis[j] > 0 && !mode.isSliding[j] && evaluator.currentDistance(of: j).distance > w.hysteresis[j] {
-            setHysteresis(of: j, to: 0)
+            workspace.hysteresis[j] = 0
         }
     }
 
@@ -340,7 +331,7 @@ public final class FlowSimulator<System: PiecewiseSmoothSystem> {
                 mode.setSide(side, of: j)
                 throw .eventAccumulation(count: options.chatteringContactLimit, surfaces: [j], t: time)
             }
-            for member in mode.groups.members(of: j) { setHysteresis(of: member, to: 0) }
+            for member in mode.groups.members(of: j) { workspace.hysteresis[member] = 0 }
             try evaluator.evaluateCurrentState(at: time)
             for member in mode.groups.members(of: j) {
                 record(TimelineEvent(time: time, surface: member, kind: .chattering, negativeSideSpeed: 0,

@@ -87,4 +87,8 @@ struct HysteresisWidths {
         get { widths[j] ?? 0 }
         set { widths[j] = newValue == 0 ? nil : newValue }
     }
+
+    /// The surfaces whose width is not 0, in no particular order (a view of a copy: setting
+    /// widths while going through them is safe).
+    var surfaces: Dictionary<Int, Double>.Keys { widths.keys }
 }
