@@ -31,9 +31,7 @@ final class KnotSweep: @unchecked Sendable {
     private let lock = NSLock()
     let neuronCount: Int
     let sampleCount: Int
-    /// The sample at each sorted position (ascending x, ties by index).
-    private let order: [Int]
-    private let sortedInputs: [Double]
+    private let samples: SortedSamples
     private let sortedTargets: [Double]
     /// Per neuron: whether its range is a suffix (else a prefix), and where it starts
     /// (suffix) or ends (prefix) among the sorted positions.
@@ -72,13 +70,12 @@ final class KnotSweep: @unchecked Sendable {
     /// allocates nothing.
     private let neuronSums: UnsafeMutablePointer<Double>
 
-    init(inputs: [Double], targets: [Double], neuronCount: Int) {
-        let n = inputs.count
+    init(samples: SortedSamples, targets: [Double], neuronCount: Int) {
+        let n = samples.count
         self.neuronCount = neuronCount
         sampleCount = n
-        order = (0..<n).sorted { inputs[$0] < inputs[$1] || inputs[$0] == inputs[$1] && $0 < $1 }
-        sortedInputs = order.map { inputs[$0] }
-        sortedTargets = order.map { targets[$0] }
+        self.samples = samples
+        sortedTargets = samples.order.map { targets[$0] }
         isSuffix = Array(repeating: true, count: neuronCount)
         boundary = Array(repeating: n, count: neuronCount)
         exceptions = Array(repeating: [], count: neuronCount)
@@ -152,7 +149,7 @@ final class KnotSweep: @unchecked Sendable {
             }
             knotOrder[j] = k
         }
-        return sortedInputs.withUnsafeBufferPointer { inputBuffer in
+        return samples.inputs.withUnsafeBufferPointer { inputBuffer in
             sortedTargets.withUnsafeBufferPointer { targetBuffer in
                 let x = inputBuffer.baseAddress!, y = targetBuffer.baseAddress!
                 // Knots right-active (a_k > 0) left of x_p, summed forward.
@@ -217,7 +214,7 @@ final class KnotSweep: @unchecked Sendable {
         update(to: pattern)
         guard flatExceptions.count <= sampleCount + neuronCount else { return false }
         let n = sampleCount, m = neuronCount
-        sortedInputs.withUnsafeBufferPointer { inputBuffer in
+        samples.inputs.withUnsafeBufferPointer { inputBuffer in
             sortedTargets.withUnsafeBufferPointer { targetBuffer in
                 let x = inputBuffer.baseAddress!, y = targetBuffer.baseAddress!
                 // The neurons' coefficients, added where their ranges begin; h_p's exception
@@ -325,11 +322,11 @@ final class KnotSweep: @unchecked Sendable {
         guard flatExceptions.count <= sampleCount + neuronCount else { return false }
         let n = sampleCount
         func addSamples(at position: Int, of k: Int) {
-            let x = sortedInputs[position]
+            let x = samples.inputs[position]
             var first = position, last = position
-            while first > 0, sortedInputs[first - 1] == x { first -= 1 }
-            while last < n - 1, sortedInputs[last + 1] == x { last += 1 }
-            for p in first...last { surfaces.append(k * n + order[p]) }
+            while first > 0, samples.inputs[first - 1] == x { first -= 1 }
+            while last < n - 1, samples.inputs[last + 1] == x { last += 1 }
+            for p in first...last { surfaces.append(k * n + samples.order[p]) }
         }
         for k in 0..<neuronCount {
             let edge = boundary[k]
@@ -380,25 +377,8 @@ final class KnotSweep: @unchecked Sendable {
         }
     }
 
-    /// Neuron k's range and exceptions from its gates: the suffix or the prefix with as many
-    /// ones as it has, whichever leaves fewer exceptions.
+    /// Neuron k's range and exceptions from its gates (`SortedSamples.describe`).
     private func describe(neuron k: Int, gates: UnsafePointer<Double>) {
-        let n = sampleCount, row = gates + k * n
-        var ones = 0
-        for p in 0..<n where row[order[p]] == 1 { ones += 1 }
-        var suffixMisses = 0, prefixMisses = 0
-        for p in 0..<n {
-            let s = row[order[p]]
-            if s != (p >= n - ones ? 1 : 0) { suffixMisses += 1 }
-            if s != (p < ones ? 1 : 0) { prefixMisses += 1 }
-        }
-        exceptions[k].removeAll(keepingCapacity: true)
-        isSuffix[k] = suffixMisses <= prefixMisses
-        boundary[k] = isSuffix[k] ? n - ones : ones
-        for p in 0..<n {
-            let inRange = isSuffix[k] ? p >= boundary[k] : p < boundary[k]
-            let s = row[order[p]], difference = s - (inRange ? 1 : 0)
-            if difference != 0 { exceptions[k].append((p, difference)) }
-        }
+        (isSuffix[k], boundary[k]) = samples.describe(gates + k * sampleCount, exceptions: &exceptions[k])
     }
 }

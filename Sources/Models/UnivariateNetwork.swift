@@ -65,6 +65,8 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
     /// The O(n + m) field for patterns of at least `sweepSurfaces` surfaces (`KnotSweep`).
     let sweep: KnotSweep?
+    /// The Jacobian's sums over sorted ranges, at the same sizes (`GateOverlaps`).
+    let overlaps: GateOverlaps?
 
     /// From this many surfaces n·m on, the engine's evaluations sum over sorted ranges
     /// (`KnotSweep`, O(n + m)) instead of densely (O(n·m)). Below it the dense kernel costs
@@ -101,8 +103,14 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
-        sweep = width * data.sampleCount >= Self.sweepSurfaces
-            ? KnotSweep(inputs: data.inputs, targets: data.targets, neuronCount: width) : nil
+        if width * data.sampleCount >= Self.sweepSurfaces {
+            let samples = SortedSamples(inputs: data.inputs)
+            sweep = KnotSweep(samples: samples, targets: data.targets, neuronCount: width)
+            overlaps = GateOverlaps(samples: samples, neuronCount: width)
+        } else {
+            sweep = nil
+            overlaps = nil
+        }
     }
 
     var biasOffset: Int { form == .full ? width : 0 }

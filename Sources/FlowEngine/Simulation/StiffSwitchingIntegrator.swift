@@ -3,22 +3,28 @@
 /// longer pays: the rule that makes a converging flow's stiff endgame cheap.
 ///
 /// - To implicit: after a step the `StiffnessMonitor` finds stability-limited (h·ρ ≥ β/2 at
-///   `confirmations` checks 20 steps apart, no event in between). The explicit method's
-///   work rate then is recorded: field evaluations per unit of time since its last
-///   restart (an event or the change back), at least the monitor's two checks' worth.
+///   `StiffnessMonitor.confirmations` checks 20 steps apart, no event in between), once the
+///   explicit method has done the work a failed implicit stretch asks for (below). The
+///   explicit method's work rate then is recorded: field evaluations per unit of time
+///   since its last restart (an event or the change back), at least the monitor's two
+///   checks' worth.
 /// - Back to explicit: when the implicit method's work rate exceeds that, judged every
 ///   `blockLength` accepted steps over all of them since the end of its warm-up
 ///   (`warmUpSteps` steps after the change: a multistep method restarts at order 1 with
-///   short steps and needs them to climb to its working order). Its work is the field
-///   evaluations, event location included, plus p for every Jacobian and every rejected
-///   step (each is followed by a p × p LU factorisation, p³/3 multiply-adds, about p field
-///   evaluations of a system whose field costs ~p² of them). Events do not restart the
-///   count: where they are dense, each one restarts a multistep method at order 1 with a
-///   new Jacobian and factorisation, and that is the implicit method's real cost there; an
-///   isolated event's cost is spread over the whole stretch.
-/// - Each change back that the cost forced doubles the number of stiff checks in a row the
-///   next change to implicit needs (up to `maximumConfirmations`), so that a stretch where
-///   both methods are about as dear does not swing between them.
+///   short steps and needs them to climb to its working order; what the warm-up cost is
+///   spent either way, so whether to go on depends on the rate after it). Its work is the
+///   field evaluations, event location included, plus p for every Jacobian and every
+///   rejected step (each is followed by a p × p LU factorisation, p³/3 multiply-adds, about
+///   p field evaluations of a system whose field costs ~p² of them). Events do not restart
+///   the count: where they are dense, each one restarts a multistep method at order 1 with
+///   a new Jacobian and factorisation, and that is the implicit method's real cost there;
+///   an isolated event's cost is spread over the whole stretch.
+/// - After a change back, the next change to implicit waits until the explicit method has
+///   done as much work as the failed stretch cost, warm-up included, times a backoff that
+///   doubles with every failure (up to `maximumBackoff`): where the implicit method does not
+///   pay, its tries cost at most about 1/backoff of the run (a ski-rental bound), and where
+///   the flow later becomes stiff for good (a converging endgame) the change still comes,
+///   after at most `maximumBackoff` times a try's work.
 ///
 /// A change takes effect at the start of the next step, never between a step and the
 /// re-steps that locate an event in it; an event (`reset`) cancels a pending change to
@@ -33,7 +39,7 @@
 final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     static var blockLength: Int { 10 }
     static var warmUpSteps: Int { 30 }
-    static var maximumConfirmations: Int { 16 }
+    static var maximumBackoff: Double { 64 }
 
     private let mode: ModeField<System>
     private let explicit: ModeIntegrator
@@ -50,8 +56,16 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     /// Implicit steps since the change, and the current block's.
     private var stepsSinceChange = 0
     private var blockSteps = 0
-    /// Where the implicit method's work is counted from (the end of its warm-up).
+    /// Where the implicit method's stretch began, and where its work rate is counted from
+    /// (the end of its warm-up).
+    private var changedTo = WorkMark()
     private var judgedFrom = WorkMark()
+    /// Where the last change back to explicit was made, the explicit work (evaluations)
+    /// needed since then before the next change to implicit, and the multiple of a failed
+    /// implicit stretch's whole cost (warm-up included) the next failure will set it to.
+    private var changedBack = WorkMark()
+    private var retryWork = 0.0
+    private var backoff = 1.0
     /// Accepted steps taken by the implicit method.
     private(set) var implicitStepCount = 0
     /// Changes to the implicit method.
@@ -92,12 +106,16 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
                  factorizations: (implicit?.jacobianCount ?? 0) + (implicit?.failedStepCount ?? 0))
     }
 
-    /// Field evaluations per unit of time since `start`, a factorisation counted as p.
-    private func workRate(since start: WorkMark, at time: Double) -> Double {
+    /// Field evaluations since `start`, a factorisation counted as p.
+    private func work(since start: WorkMark, at time: Double) -> Double {
         let now = mark(at: time)
-        let work = Double(now.evaluations - start.evaluations)
+        return Double(now.evaluations - start.evaluations)
             + Double(mode.dimension) * Double(now.factorizations - start.factorizations)
-        return work / (time - start.time)
+    }
+
+    /// `work` per unit of time since `start`.
+    private func workRate(since start: WorkMark, at time: Double) -> Double {
+        work(since: start, at: time) / (time - start.time)
     }
 
     /// `ModeIntegrator.step` with the method in force, which this step may change for the next.
@@ -118,11 +136,14 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
             guard blockSteps == Self.blockLength else { return }
             if workRate(since: judgedFrom, at: t) > explicitWorkRate {
                 pendingChange = true
-                monitor.requireMoreConfirmations(upTo: Self.maximumConfirmations)
+                retryWork = backoff * work(since: changedTo, at: t)
+                backoff = min(2 * backoff, Self.maximumBackoff)
             }
             blockSteps = 0
-        } else if t < limit, monitor.isStabilityLimited(afterStepOf: length, at: state) {
-            // A step cut short by an output time says nothing about stability.
+        } else if t < limit, work(since: changedBack, at: t) >= retryWork,
+                  monitor.isStabilityLimited(afterStepOf: length, at: state) {
+            // A step cut short by an output time says nothing about stability; the monitor
+            // starts checking once the backoff's work is done.
             pendingChange = true
             stabilityLimitedStep = length
             explicitWorkRate = workRate(since: explicitStart, at: t)
@@ -138,9 +159,11 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
         blockSteps = 0
         if isImplicit {
             changeCount += 1
+            changedTo = mark(at: t)
         } else {
             h = stabilityLimitedStep
             explicitStart = mark(at: t)
+            changedBack = explicitStart
         }
     }
 

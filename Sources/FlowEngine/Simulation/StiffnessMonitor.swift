@@ -24,8 +24,8 @@ import Foundation
 final class StiffnessMonitor<System: PiecewiseSmoothSystem> {
     static var checkInterval: Int { 20 }
     static var iterations: Int { 8 }
-    /// Stiff checks in a row needed at first (`requireMoreConfirmations` raises it).
-    static var initialConfirmations: Int { 2 }
+    /// Stiff checks in a row needed.
+    static var confirmations: Int { 2 }
 
     private let mode: ModeField<System>
     private let boundary: Double
@@ -36,7 +36,6 @@ final class StiffnessMonitor<System: PiecewiseSmoothSystem> {
     private let image: UnsafeMutablePointer<Double>
     private var stepsSinceCheck = 0
     private var stiffChecks = 0
-    private(set) var confirmations = initialConfirmations
 
     init(mode: ModeField<System>, stabilityBoundary: Double) {
         self.mode = mode
@@ -46,12 +45,6 @@ final class StiffnessMonitor<System: PiecewiseSmoothSystem> {
         shifted = buffers.doubles(p)
         base = buffers.doubles(p)
         image = buffers.doubles(p)
-    }
-
-    /// Doubles the stiff checks in a row needed from now on, up to `limit`: after an implicit
-    /// stretch did not pay (`StiffSwitchingIntegrator`).
-    func requireMoreConfirmations(upTo limit: Int) {
-        confirmations = min(2 * confirmations, limit)
     }
 
     /// Starts counting afresh: after an event (a new mode) or a change of method.
@@ -68,7 +61,7 @@ final class StiffnessMonitor<System: PiecewiseSmoothSystem> {
         stepsSinceCheck = 0
         let rho = spectralRadiusEstimate(at: x)
         stiffChecks = h * rho >= 0.5 * boundary ? stiffChecks + 1 : 0
-        return stiffChecks >= confirmations
+        return stiffChecks >= Self.confirmations
     }
 
     /// ρ(∂F/∂x) at x from below, or 0 where the field cannot be evaluated. The start vector
