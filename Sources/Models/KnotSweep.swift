@@ -66,9 +66,10 @@ final class KnotSweep: @unchecked Sendable {
     /// apart. Kept with the ranges.
     private let gatesBySample: UnsafeMutablePointer<Double>
 
-    /// The three per-neuron sums of `withSums` (3m numbers): kept, so that an evaluation
-    /// allocates nothing.
+    /// The three per-neuron sums of `withSums` (3m numbers) and a jump's scratch
+    /// (`withGates`): kept, so that an evaluation allocates nothing.
     private let neuronSums: UnsafeMutablePointer<Double>
+    private let jumpScratch: JumpScratch
 
     init(samples: SortedSamples, targets: [Double], neuronCount: Int) {
         let n = samples.count
@@ -97,20 +98,24 @@ final class KnotSweep: @unchecked Sendable {
         forwardOutputs = buffers.doubles(n)
         gatesBySample = buffers.doubles(n * neuronCount)
         neuronSums = buffers.doubles(3 * neuronCount)
+        jumpScratch = JumpScratch(neurons: .allocate(capacity: max(neuronCount, 1)), values: buffers.doubles(2 * neuronCount))
     }
 
-    deinit { knotOrder.deallocate() }
+    deinit {
+        knotOrder.deallocate()
+        jumpScratch.neurons.deallocate()
+    }
 
-    /// Calls `body` with the gates s_ki of sample i, k = 0..<m in a row, when `gates` is the
-    /// buffer of the pattern the ranges were last brought to (brought up to date first);
-    /// returns nil, calling nothing, for any other gates.
+    /// Calls `body` with the gates s_ki of sample i, k = 0..<m in a row, and scratch for a
+    /// jump, when `gates` is the buffer of the pattern the ranges were last brought to
+    /// (brought up to date first); returns nil, calling nothing, for any other gates.
     func withGates<Result>(ofSample i: Int, in gates: UnsafePointer<Double>,
-                           _ body: (UnsafePointer<Double>) -> Result) -> Result? {
+                           _ body: (UnsafePointer<Double>, JumpScratch) -> Result) -> Result? {
         lock.lock()
         defer { lock.unlock() }
         guard let pattern, pattern.gates == gates else { return nil }
         update(to: pattern)
-        return body(gatesBySample + i * neuronCount)
+        return body(gatesBySample + i * neuronCount, jumpScratch)
     }
 
     /// Σ_p (f(x_p)/α − y_p)² with f(x) = Σ_k c_k max(a_k x − b_k, 0) (a_k = 1 when `slopes`

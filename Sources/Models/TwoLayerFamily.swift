@@ -82,37 +82,46 @@ extension TwoLayerFamily {
     @inline(__always)
     func familyJump(of surface: Int, at state: UnsafePointer<Double>, gateOnSample gate: (Int) -> Double,
                     into jump: UnsafeMutablePointer<Double>) {
+        // Swift's temporary allocations go to the heap above 1 kB (64 neurons here).
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * width) { values in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: width) { neurons in
+                familyJump(of: surface, at: state, gateOnSample: gate,
+                           scratch: JumpScratch(neurons: neurons.baseAddress!, values: values.baseAddress!), into: jump)
+            }
+        }
+    }
+
+    /// `familyJump(of:at:gateOnSample:into:)` in the caller's scratch (a network that keeps
+    /// one allocates nothing per jump).
+    @inline(__always)
+    func familyJump(of surface: Int, at state: UnsafePointer<Double>, gateOnSample gate: (Int) -> Double,
+                    scratch: JumpScratch, into jump: UnsafeMutablePointer<Double>) {
         let n = data.sampleCount, k = surface / n, i = surface % n
         jump.update(repeating: 0, count: dimension)
         data.inputs.withUnsafeBufferPointer { buffer in
             data.columns.withUnsafeBufferPointer { columnBuffer in
                 // The neurons active on x_i (gate ≠ 0), their gates and z_k′i.
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * width) { scratch in
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: width) { activeNeurons in
-                        let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!
-                        let active = activeNeurons.baseAddress!, activeGates = scratch.baseAddress!
-                        let zs = activeGates + width
-                        var activeCount = 0, output = 0.0
-                        for neuron in 0..<width {
-                            let gate = gate(neuron)
-                            guard gate != 0 else { continue }
-                            let z = preActivation(neuron, i, x, state)
-                            (active[activeCount], activeGates[activeCount], zs[activeCount]) = (neuron, gate, z)
-                            activeCount &+= 1
-                            output += outerWeight(neuron, state) * gate * z
-                        }
-                        let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
-                        let z = preActivation(k, i, x, state)
-                        let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
-                        if change != 0 {
-                            for a in 0..<activeCount where active[a] != k {
-                                addTerms(of: active[a], sample: i, weight: change * activeGates[a], z: zs[a], x, columns,
-                                         state, into: jump)
-                            }
-                        }
-                        addTerms(of: k, sample: i, weight: pull + change, z: z, x, columns, state, into: jump)
+                let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!
+                let active = scratch.neurons, activeGates = scratch.values, zs = activeGates + width
+                var activeCount = 0, output = 0.0
+                for neuron in 0..<width {
+                    let gate = gate(neuron)
+                    guard gate != 0 else { continue }
+                    let z = preActivation(neuron, i, x, state)
+                    (active[activeCount], activeGates[activeCount], zs[activeCount]) = (neuron, gate, z)
+                    activeCount &+= 1
+                    output += outerWeight(neuron, state) * gate * z
+                }
+                let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
+                let z = preActivation(k, i, x, state)
+                let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
+                if change != 0 {
+                    for a in 0..<activeCount where active[a] != k {
+                        addTerms(of: active[a], sample: i, weight: change * activeGates[a], z: zs[a], x, columns,
+                                 state, into: jump)
                     }
                 }
+                addTerms(of: k, sample: i, weight: pull + change, z: z, x, columns, state, into: jump)
             }
         }
     }
@@ -295,4 +304,11 @@ extension AffineNeuronFamily {
     func linearSwitchingRates(velocity: UnsafePointer<Double>, into rates: UnsafeMutablePointer<Double>) {
         withAffineField(at: velocity, gates: nil, switching: rates) { _ in }
     }
+}
+
+/// Scratch for one jump of a two-layer network (`TwoLayerFamily.familyJump`): the neurons
+/// active on the surface's sample (m places), and their gates and pre-activations (2m).
+struct JumpScratch {
+    let neurons: UnsafeMutablePointer<Int>
+    let values: UnsafeMutablePointer<Double>
 }

@@ -313,11 +313,11 @@ extension UnivariateNetwork: SurfaceNarrowingSystem {
 extension UnivariateNetwork: JumpProvidingSystem {
     /// `TwoLayerFamily.familyJump` with u_k = c_k and z_ki = a_k x_i − b_k, sample i's gates
     /// read from the sweep's sample-major copy when it has the pattern (one row, where the
-    /// pattern has them n apart).
+    /// pattern has them n apart), in the sweep's scratch.
     public func jump(of surface: Int, at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                      into jump: UnsafeMutablePointer<Double>) {
-        let wasRead: Void? = sweep?.withGates(ofSample: surface % data.sampleCount, in: gates) { row in
-            familyJump(of: surface, at: state, gateOnSample: { row[$0] }, into: jump)
+        let wasRead: Void? = sweep?.withGates(ofSample: surface % data.sampleCount, in: gates) { row, scratch in
+            familyJump(of: surface, at: state, gateOnSample: { row[$0] }, scratch: scratch, into: jump)
         }
         if wasRead == nil { familyJump(of: surface, at: state, gates: gates, into: jump) }
     }
