@@ -43,9 +43,11 @@ final class KnotSweep: @unchecked Sendable {
     /// how far the pattern is from ranges (`sums` and `candidateSurfaces` give up beyond
     /// n + m of them).
     private var flatExceptions: [(neuron: Int, position: Int, difference: Double)] = []
-    /// The pattern and revision the ranges describe (weak: a pattern made later at the same
-    /// address is another pattern).
-    private weak var pattern: GatePattern?
+    /// The pattern and revision the ranges describe. Held strongly (m·n numbers kept alive
+    /// with the network after its run), so that no later pattern can take its address and
+    /// identity is `===`: a weak reference gives the pattern a side table, which made every
+    /// retain and release of it, in each jump and evaluation, the runtime's slow path.
+    private var pattern: GatePattern?
     private var revision = 0
     private var isChanged: [Bool]
     private var changedNeurons: [Int] = []

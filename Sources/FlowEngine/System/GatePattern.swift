@@ -6,7 +6,7 @@
 ///
 /// Every change of a gate increases `revision` by one. The journal keeps the last
 /// `journalCapacity` changes; a system that last saw an older revision, or another pattern
-/// (it can tell them apart by identity, `===`, holding the one it saw weakly), starts again
+/// (it can tell them apart by identity, `===`, holding the one it saw), starts again
 /// from the gates themselves.
 public final class GatePattern {
     /// s_j, `count` values.
