@@ -20,11 +20,12 @@
 ///   a new Jacobian and factorisation, and that is the implicit method's real cost there;
 ///   an isolated event's cost is spread over the whole stretch.
 /// - After a change back, the next change to implicit waits until the explicit method has
-///   done as much work as the failed stretch cost, warm-up included, times a backoff that
-///   doubles with every failure (up to `maximumBackoff`): where the implicit method does not
-///   pay, its tries cost at most about 1/backoff of the run (a ski-rental bound), and where
-///   the flow later becomes stiff for good (a converging endgame) the change still comes,
-///   after at most `maximumBackoff` times a try's work.
+///   done as much work as the failed stretch wasted (its work, warm-up included, beyond the
+///   explicit method's recorded rate over the same time), times a backoff that doubles with
+///   every failure (up to `maximumBackoff`): where the implicit method does not pay, its
+///   tries waste at most about 1/backoff of the run (a ski-rental bound); a try that nearly
+///   paid is repeated soon, and where the flow later becomes stiff for good (a converging
+///   endgame) the change still comes, after at most `maximumBackoff` times a try's waste.
 ///
 /// A change takes effect at the start of the next step, never between a step and the
 /// re-steps that locate an event in it; an event (`reset`) cancels a pending change to
@@ -62,7 +63,7 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
     private var judgedFrom = WorkMark()
     /// Where the last change back to explicit was made, the explicit work (evaluations)
     /// needed since then before the next change to implicit, and the multiple of a failed
-    /// implicit stretch's whole cost (warm-up included) the next failure will set it to.
+    /// implicit stretch's waste (warm-up included) the next failure will set it to.
     private var changedBack = WorkMark()
     private var retryWork = 0.0
     private var backoff = 1.0
@@ -136,7 +137,9 @@ final class StiffSwitchingIntegrator<System: PiecewiseSmoothSystem> {
             guard blockSteps == Self.blockLength else { return }
             if workRate(since: judgedFrom, at: t) > explicitWorkRate {
                 pendingChange = true
-                retryWork = backoff * work(since: changedTo, at: t)
+                // What the stretch cost beyond the explicit method's rate over the same time.
+                let waste = work(since: changedTo, at: t) - explicitWorkRate * (t - changedTo.time)
+                retryWork = backoff * max(waste, 0)
                 backoff = min(2 * backoff, Self.maximumBackoff)
             }
             blockSteps = 0
