@@ -27,7 +27,7 @@ final class GateOverlaps: @unchecked Sendable {
     private let samples: SortedSamples
     let neuronCount: Int
     private let buffers = ScratchBuffers()
-    /// Σ_{p′ < p} x_{p′}^q at q·(n + 1) + p, p = 0...n, for q = 1, 2 (q = 0 is p itself).
+    /// Σ_{p′ < p} x_{p′}^q at (q − 1)·(n + 1) + p, p = 0...n, for q = 1, 2 (q = 0 is p itself).
     private let powerSums: UnsafeMutablePointer<Double>
     /// M_0, M_1, M_2, m × m each, row-major: allocated at the first use (3m² numbers; a
     /// network too wide for an implicit method never needs them).
@@ -39,13 +39,13 @@ final class GateOverlaps: @unchecked Sendable {
         let n = samples.count
         self.samples = samples
         self.neuronCount = neuronCount
-        powerSums = buffers.doubles(3 * (n + 1))
+        powerSums = buffers.doubles(2 * (n + 1))
         for q in 1...2 {
             var sum = 0.0
             for p in 0..<n {
                 let x = samples.inputs[p]
                 sum += q == 1 ? x : x * x
-                powerSums[q * (n + 1) + p + 1] = sum
+                powerSums[(q - 1) * (n + 1) + p + 1] = sum
             }
         }
         lower = Array(repeating: 0, count: neuronCount)
@@ -71,7 +71,7 @@ final class GateOverlaps: @unchecked Sendable {
             let (isSuffix, boundary) = samples.describe(gates + k * n, exceptions: &exceptions[k])
             (lower[k], upper[k]) = isSuffix ? (boundary, n) : (0, boundary)
         }
-        let firstSums = powerSums + (n + 1), secondSums = powerSums + 2 * (n + 1)
+        let firstSums = powerSums, secondSums = powerSums + (n + 1)
         for j in 0..<m {
             for k in 0..<m {
                 let lo = max(lower[j], lower[k]), hi = min(upper[j], upper[k]), entry = j * m + k

@@ -57,7 +57,7 @@ extension UnivariateNetwork: JacobianProvidingSystem, TwoLayerFamilyJacobian {
     /// matrix is the dense one's up to rounding (`GateOverlaps`: prefix-sum differences).
     func overlapJacobian(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                          into jacobian: UnsafeMutablePointer<Double>) {
-        let p = dimension, m = width, n = data.sampleCount, gamma = factors.gradient
+        let p = dimension, m = width, gamma = factors.gradient
         let full = form == .full, scale = -gamma / (alpha * alpha)
         func slope(_ k: Int) -> Double { full ? state[k] : 1 }
         jacobian.update(repeating: 0, count: p * p)
