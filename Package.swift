@@ -23,9 +23,10 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "CModelKernels"),
+        .target(name: "COrderedBLAS"),
 
         // MARK: - Public API
-        .target(name: "FlowEngine", dependencies: ["CGSL"], exclude: ["README.md"]),
+        .target(name: "FlowEngine", dependencies: ["CGSL", "COrderedBLAS"], exclude: ["README.md"]),
         .target(name: "Models", dependencies: ["FlowEngine", "CModelKernels"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["FlowEngine", "Models"]),
         .target(name: "Sweeps", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -52,7 +53,7 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),
-        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "_TestSupport"]),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "COrderedBLAS", "_TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "_TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "_TestSupport"]),
         .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),
