@@ -206,3 +206,24 @@ static void KERNEL_NAME(pre_activations)(long d, long n, const double *weights, 
         }
     }
 }
+
+// `reluflow_gated_row_sums`: each element of `sums` a chain over the samples in order, several
+// elements at once (no two samples' terms reassociated).
+KERNEL_TARGET
+static void KERNEL_NAME(gated_row_sums)(ReluflowGatedRowSums *f) {
+    const long d = f->d;
+    double *restrict sums = f->sums;
+    double weightSum = 0, pathSum = 0;
+    for (long i = 0; i < f->n; i++) {
+        const double s = f->gates[i];
+        if (s == 0.0) continue;
+        const double z = f->switching[i], y = f->targets[i];
+        const double omega = f->form == 0 ? (f->scale * s) * (z - y) : ((f->scale * s) * z - y) * s;
+        weightSum += omega;
+        pathSum += omega * z;
+        const double *restrict row = f->rows + i * d;
+        for (long l = 0; l < d; l++) sums[l] += omega * row[l];
+    }
+    f->weightSum = weightSum;
+    f->pathSum = pathSum;
+}

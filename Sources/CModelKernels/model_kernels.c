@@ -72,6 +72,7 @@ static PreActivations *const preActivations[] = BY_LEVEL(pre_activations);
 static UnivariateField *const univariateFields[] = BY_LEVEL(univariate_field);
 static AffineBlock *const affineBlocks[] = BY_LEVEL(affine_block);
 static NeuronSums *const neuronSums[] = BY_LEVEL(neuron_sums);
+static void (*const gatedRowSums[])(ReluflowGatedRowSums *) = BY_LEVEL(gated_row_sums);
 
 /// The widest unit the CPU has (x86-64-v3: AVX2; x86-64-v4: AVX-512 F/BW/CD/DQ/VL).
 static int widestLevel(void) {
@@ -212,6 +213,8 @@ double reluflow_univariate_squared_residuals(const ReluflowUnivariateField *f) {
     }
     return sum;
 }
+
+void reluflow_gated_row_sums(ReluflowGatedRowSums *sums) { gatedRowSums[level()](sums); }
 
 void reluflow_pre_activations(long d, long n, const double *weights, double bias, const double *columns,
                               long columnStride, double *z) {

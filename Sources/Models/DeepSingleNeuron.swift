@@ -106,7 +106,7 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
         at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
         field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?
     ) {
-        let n = data.sampleCount, m = scalarWeightCount, chain = chain
+        let m = scalarWeightCount, chain = chain
         let gain = chain.gain(state, gates)
         guard let switching else {
             var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
@@ -126,20 +126,9 @@ public struct DeepSingleNeuron: GatedNetwork, SurfaceRateProvidingSystem, Sendab
         chain.writeSwitching(state, into: switching)
         field.update(repeating: 0, count: dimension)
         data.writePreActivations(weights: state, bias: 0, into: switching)
-        // One pass over the samples; F_w collects Σ r_i s_i x_i, scaled by −cP at the end.
-        var pathSum = 0.0  // Σ_i r_i s_i (w·x_i)
-        data.inputs.withUnsafeBufferPointer { inputs in
-            let x = inputs.baseAddress!
-            for i in 0..<n {
-                let z = switching[i]
-                let s = gates[i]
-                guard s != 0 else { continue }
-                let weightedResidual = (gain * s * z - data.targets[i]) * s
-                pathSum += weightedResidual * z
-                let row = x + i * d
-                for l in 0..<d { field[l] += weightedResidual * row[l] }
-            }
-        }
+        // One pass over the samples; F_w collects Σ r_i s_i x_i with r_i = P s_i z_i − y_i,
+        // scaled by −cP at the end, and the path sum Σ_i r_i s_i (w·x_i).
+        let pathSum = data.addGatedRowSums(.residual(gain: gain), switching: switching, gates: gates, into: field).pathSum
         for l in 0..<d { field[l] *= -factors.gradient * gain }
         for k in 1...m { field[d + k - 1] = -factors.gradient * chain.gainDerivative(k, state, gates) * pathSum }
     }

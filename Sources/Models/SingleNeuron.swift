@@ -69,18 +69,9 @@ public struct SingleNeuron: GatedNetwork, JacobianProvidingSystem, SurfaceRatePr
         let d = data.inputDimension
         field.update(repeating: 0, count: dimension)
         data.writePreActivations(weights: state, bias: hasBias ? state[d] : 0, into: switching)
-        data.inputs.withUnsafeBufferPointer { inputs in
-            let x = inputs.baseAddress!
-            for i in 0..<data.sampleCount {
-                let z = switching[i]
-                let s = gates[i]
-                guard s != 0 else { continue }
-                let pull = -factors.gradient * s * (z - data.targets[i])
-                let row = x + i * d
-                for k in 0..<d { field[k] += pull * row[k] }
-                if hasBias { field[d] += pull }
-            }
-        }
+        // Σ_i r_i x̃_i with the pulls r_i = −c s_i (z_i − y_i), in sample order.
+        let pulls = data.addGatedRowSums(.pull(scale: -factors.gradient), switching: switching, gates: gates, into: field)
+        if hasBias { field[d] = pulls.weightSum }
     }
 
     public func switchingRates(

@@ -31,6 +31,40 @@ import _TestSupport
         return (model, initial)
     }
 
+    /// The pass over the samples runs in C (`reluflow_gated_row_sums`), several entries at
+    /// once; each must still add its samples in order, as this loop does. With one scalar
+    /// weight the gain P is v_1 and ∂P/∂v_1 is 1, so the loop below is the whole field:
+    /// F_w = −cP Σ_i r_i s_i x_i and F_v = −c Σ_i r_i s_i z_i, r_i = P s_i z_i − y_i.
+    @Test("With switching values, the field is the sample-by-sample sum bit for bit, at every vector unit")
+    func fieldWithSwitchingIsSampleBySampleSum() throws {
+        var generator = SeededGenerator(seed: 33)
+        let d = 37, n = 203
+        let rows = (0..<n).map { _ in (0..<d).map { _ in generator.normal() } }
+        let targets = (0..<n).map { _ in generator.normal() }
+        let model = try DeepSingleNeuron(data: try Dataset(rows: rows, targets: targets), scalarWeightCount: 1,
+                                         normalization: .halfMean)
+        let theta = (0..<model.dimension).map { _ in generator.normal() }
+        let gates = (0..<model.surfaceCount).map { i in [0, 1, 1, 0.375][i % 4] }
+        let c = LossNormalization.halfMean.gradientFactor(sampleCount: n), gain = theta[d]
+        for level in 0...FieldKernels.widestLevel {
+            FieldKernels.useLevel(level)
+            var field = [Double](repeating: 0, count: model.dimension)
+            var z = [Double](repeating: 0, count: model.surfaceCount)
+            model.evaluate(at: theta, gates: gates, field: &field, switching: &z)
+            var expected = [Double](repeating: 0, count: model.dimension)
+            var pathSum = 0.0
+            for i in 0..<n where gates[i] != 0 {
+                let weightedResidual = (gain * gates[i] * z[i] - targets[i]) * gates[i]
+                pathSum += weightedResidual * z[i]
+                for l in 0..<d { expected[l] += weightedResidual * rows[i][l] }
+            }
+            for l in 0..<d { expected[l] *= -c * gain }
+            expected[d] = -c * 1 * pathSum
+            #expect(zip(field, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "level \(level)")
+        }
+        FieldKernels.useLevel(FieldKernels.widestLevel)
+    }
+
     /// Evaluates the model with the gates that the signs of its switching values imply.
     static func evaluate(_ model: DeepSingleNeuron, at theta: [Double]) -> (field: [Double], switching: [Double], gates: [Double]) {
         var field = [Double](repeating: 0, count: model.dimension)

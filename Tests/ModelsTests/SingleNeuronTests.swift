@@ -58,6 +58,36 @@ import _TestSupport
         FieldKernels.useLevel(FieldKernels.widestLevel)
     }
 
+    /// The pass over the samples runs in C (`reluflow_gated_row_sums`), several entries of
+    /// the field at once; each entry must still add its samples in order, as this loop does.
+    @Test("With switching values, the field is the sample-by-sample sum bit for bit, at every vector unit",
+          arguments: [false, true])
+    func fieldWithSwitchingIsSampleBySampleSum(bias: Bool) throws {
+        var generator = SeededGenerator(seed: bias ? 31 : 32)
+        let d = 37, n = 203
+        let rows = (0..<n).map { _ in (0..<d).map { _ in generator.normal() } }
+        let targets = (0..<n).map { _ in generator.normal() }
+        let model = SingleNeuron(data: try Dataset(rows: rows, targets: targets), hasBias: bias, normalization: .mean)
+        let theta = (0..<model.dimension).map { _ in generator.normal() }
+        // Closed, open and sliding gates (a fractional s_i), whatever the signs.
+        let gates = (0..<n).map { i in [0, 1, 1, 0.375][i % 4] }
+        let c = LossNormalization.mean.gradientFactor(sampleCount: n)
+        for level in 0...FieldKernels.widestLevel {
+            FieldKernels.useLevel(level)
+            var field = [Double](repeating: 0, count: model.dimension)
+            var z = [Double](repeating: 0, count: n)
+            model.evaluate(at: theta, gates: gates, field: &field, switching: &z)
+            var expected = [Double](repeating: 0, count: model.dimension)
+            for i in 0..<n where gates[i] != 0 {
+                let pull = -c * gates[i] * (z[i] - targets[i])
+                for k in 0..<d { expected[k] += pull * rows[i][k] }
+                if bias { expected[d] += pull }
+            }
+            #expect(zip(field, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "level \(level)")
+        }
+        FieldKernels.useLevel(FieldKernels.widestLevel)
+    }
+
     @Test("The Jacobian is −c Σ s_i x̃_i x̃_iᵀ, matching differences of the field")
     func jacobianMatchesFieldDifferences() throws {
         let instance = SingleNeuronInstance.random(seed: 11)

@@ -81,6 +81,26 @@ double reluflow_univariate_squared_residuals(const ReluflowUnivariateField *fiel
 void reluflow_pre_activations(long d, long n, const double *weights, double bias, const double *columns,
                               long columnStride, double *z);
 
+/// The single neurons' pass over their samples (`SingleNeuron` and `DeepSingleNeuron` in
+/// Models): for every sample with s_i ≠ 0, in sample order, a weight ω_i from its
+/// pre-activation z_i, gate s_i and target y_i, and Σ ω_i x_il added to `sums[l]`, each
+/// element adding its samples in order as a sample-by-sample loop does (the same bits; the
+/// vector unit only adds several elements at once).
+typedef struct {
+    /// Input dimension, samples; x_i at rows + i·d (sample-major), z_i, s_i, y_i.
+    long d, n;
+    const double *rows, *switching, *gates, *targets;
+    /// 0: ω_i = (scale·s_i)·(z_i − y_i); 1: ω_i = ((scale·s_i)·z_i − y_i)·s_i.
+    int form;
+    double scale;
+    /// In and out: Σ ω_i x_il is added to sums[l], l < d.
+    double *sums;
+    /// Out: Σ ω_i and Σ ω_i z_i, each from 0 in sample order.
+    double weightSum, pathSum;
+} ReluflowGatedRowSums;
+
+void reluflow_gated_row_sums(ReluflowGatedRowSums *sums);
+
 /// How many parts (threads) an evaluation of m neurons on n samples is split into: 1 below
 /// m·n = 2^18, else the thread count.
 long reluflow_parallel_parts(long m, long n);
