@@ -22,8 +22,10 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
-        .target(name: "CModelKernels"),
-        .target(name: "COrderedBLAS"),
+        .target(name: "CVectorUnits"),
+        // Their kernel bodies are included from CVectorUnits' each_unit.h, so each finds its own.
+        .target(name: "CModelKernels", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
+        .target(name: "COrderedBLAS", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
 
         // MARK: - Public API
         .target(name: "FlowEngine", dependencies: ["CGSL", "COrderedBLAS"], exclude: ["README.md"]),

@@ -1,6 +1,6 @@
-// The kernels' bodies, compiled once per vector unit by model_kernels.c: it defines
-// KERNEL_TARGET (the target attribute) and KERNEL_NAME(name) (the name with the unit's
-// suffix) before each inclusion. No include guard, on purpose.
+// The kernels' bodies, compiled once per vector unit by model_kernels.c through `each_unit.h`
+// (CVectorUnits), which defines KERNEL_TARGET and KERNEL_NAME(name) before each inclusion.
+// No include guard, on purpose.
 //
 // Each sum is one chain of additions in the order the header gives. A chain waits on its
 // adder's latency, so the loops run several independent chains side by side: four neurons'

@@ -4,85 +4,29 @@
 #include <stdlib.h>
 
 #include "model_kernels.h"
+#include "vector_units.h"
 #include "thread_pool.h"
 
 // No contraction of a*b + c into one fused multiply-add: the AVX-512 and AVX2 kernels must
 // round exactly as the SSE2 ones (and as Swift's SIMD8 arithmetic) do.
 #pragma STDC FP_CONTRACT OFF
 
-typedef double Lanes __attribute__((vector_size(64), aligned(8)));
-
-// Loads and stores are macros: a helper function taking or returning `Lanes` would change
-// its calling convention between the clones.
-
-/// Lanes from 8 doubles at `source`, which need not be aligned.
-#define LOAD8(lanes, source) __builtin_memcpy(&(lanes), (source), sizeof(Lanes))
-/// `lanes` to 8 doubles at `target`.
-#define STORE8(target, lanes) __builtin_memcpy((target), &(lanes), sizeof(Lanes))
-/// Lanes from `count` doubles at `source`, zeros past them.
-#define LOAD_FIRST(lanes, source, count)                                                     \
-    do {                                                                                     \
-        if ((count) == 8) { LOAD8(lanes, source); break; }                                    \
-        for (long lane = 0; lane < 8; lane++) (lanes)[lane] = lane < (count) ? (source)[lane] : 0; \
-    } while (0)
-/// Every lane `value`.
-#define BROADCAST(value) ((Lanes){value, value, value, value, value, value, value, value})
-/// The lanes' sum in a fixed order, ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)).
-#define LANE_SUM(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
-
 typedef void AffineBlock(long, long, long, long, long, const double *, const double *, const double *, long,
                          double *, const double *, const double *, double *);
 typedef void NeuronSums(long, long, long, long, long, const double *, const double *, const double *, long,
                         double *, double *, double *);
 
-#define KERNEL_TARGET
-#define KERNEL_NAME(name) name##_baseline
-#include "kernel_bodies.h"
-#undef KERNEL_TARGET
-#undef KERNEL_NAME
-
-// Clang only: GCC ignores FP_CONTRACT and would fuse multiply-adds in the wider kernels.
-#if defined(__x86_64__) && defined(__clang__)
-#define HAS_WIDER_UNITS 1
-
-#define KERNEL_TARGET __attribute__((target("arch=x86-64-v3")))
-#define KERNEL_NAME(name) name##_avx2
-#include "kernel_bodies.h"
-#undef KERNEL_TARGET
-#undef KERNEL_NAME
-
-#define KERNEL_TARGET __attribute__((target("arch=x86-64-v4"), min_vector_width(512)))
-#define KERNEL_NAME(name) name##_avx512
-#include "kernel_bodies.h"
-#undef KERNEL_TARGET
-#undef KERNEL_NAME
-#endif
+#define KERNEL_BODIES "kernel_bodies.h"
+#include "each_unit.h"
 
 typedef void UnivariateField(const ReluflowUnivariateField *);
 typedef void PreActivations(long, long, const double *, double, const double *, long, double *);
-
-// Each kernel by level: the baseline's, then (x86-64 under clang) AVX2's and AVX-512's.
-#ifdef HAS_WIDER_UNITS
-#define BY_LEVEL(name) {name##_baseline, name##_avx2, name##_avx512}
-#else
-#define BY_LEVEL(name) {name##_baseline}
-#endif
 
 static PreActivations *const preActivations[] = BY_LEVEL(pre_activations);
 static UnivariateField *const univariateFields[] = BY_LEVEL(univariate_field);
 static AffineBlock *const affineBlocks[] = BY_LEVEL(affine_block);
 static NeuronSums *const neuronSums[] = BY_LEVEL(neuron_sums);
 static void (*const gatedRowSums[])(ReluflowGatedRowSums *) = BY_LEVEL(gated_row_sums);
-
-/// The widest unit the CPU has (x86-64-v3: AVX2; x86-64-v4: AVX-512 F/BW/CD/DQ/VL).
-static int widestLevel(void) {
-#ifdef HAS_WIDER_UNITS
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4")) return 2;
-    if (__builtin_cpu_supports("x86-64-v3")) return 1;
-#endif
-    return 0;
-}
 
 /// The defaults, set once (`pthread_once`): the widest level, and the threads large
 /// evaluations use (`RELUFLOW_THREADS`, else the CPUs this process may run on).
@@ -95,7 +39,7 @@ enum { PARALLEL_SURFACES = 1 << 18, MAX_THREADS = 64 };
 static int clampedThreads(long threads) { return threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : (int)threads; }
 
 static void setDefaults(void) {
-    defaultLevel = widestLevel();
+    defaultLevel = reluflow_widest_vector_unit();
     const char *variable = getenv("RELUFLOW_THREADS");
     if (variable && *variable) {
         defaultThreads = clampedThreads(strtol(variable, 0, 10));
@@ -121,12 +65,12 @@ static int level(void) {
     return defaultLevel;
 }
 
-int reluflow_widest_kernel_level(void) { return widestLevel(); }
+int reluflow_widest_kernel_level(void) { return reluflow_widest_vector_unit(); }
 
 int reluflow_kernel_level(void) { return level(); }
 
 int reluflow_use_kernel_level(int requested) {
-    int widest = widestLevel();
+    int widest = reluflow_widest_vector_unit();
     requestedLevel = requested < 0 ? 0 : requested > widest ? widest : requested;
     return requestedLevel;
 }

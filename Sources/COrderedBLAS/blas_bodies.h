@@ -1,6 +1,6 @@
-// The kernels' bodies, compiled once per vector unit by ordered_blas.c: it defines
-// KERNEL_TARGET (the target attribute) and KERNEL_NAME(name) (the name with the unit's
-// suffix) before each inclusion. No include guard, on purpose.
+// The kernels' bodies, compiled once per vector unit by ordered_blas.c through `each_unit.h`
+// (CVectorUnits), which defines KERNEL_TARGET and KERNEL_NAME(name) before each inclusion.
+// No include guard, on purpose.
 //
 // A block is four rows of 8 columns, one `Lanes` per row, kept in registers over the whole
 // sum; each element's chain of operations is gslcblas's (ordered_blas.h). The 8 columns of B
@@ -14,91 +14,62 @@ static void KERNEL_NAME(gemm_panel)(long m, long k, long count, double alpha, co
                                     const double *panel, double *c, long ldc) {
     long i = 0;
     for (; i + 4 <= m; i += 4) {
-        const double *a0 = a + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-        double *c0 = c + i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-        Lanes s0, s1, s2, s3;
-        LOAD_FIRST(s0, c0, count);
-        LOAD_FIRST(s1, c1, count);
-        LOAD_FIRST(s2, c2, count);
-        LOAD_FIRST(s3, c3, count);
+        Lanes s[4];
+        for (int r = 0; r < 4; r++) LOAD_FIRST(s[r], c + (i + r) * ldc, count);
         for (long l = 0; l < k; l++) {
             Lanes row;
             LOAD8(row, panel + 8 * l);
-            const double t0 = alpha * a0[l], t1 = alpha * a1[l], t2 = alpha * a2[l], t3 = alpha * a3[l];
-            if (t0 != 0.0) s0 += BROADCAST(t0) * row;
-            if (t1 != 0.0) s1 += BROADCAST(t1) * row;
-            if (t2 != 0.0) s2 += BROADCAST(t2) * row;
-            if (t3 != 0.0) s3 += BROADCAST(t3) * row;
+            for (int r = 0; r < 4; r++) {
+                const double t = alpha * a[(i + r) * lda + l];
+                if (t != 0.0) s[r] += BROADCAST(t) * row;
+            }
         }
-        STORE_FIRST(c0, s0, count);
-        STORE_FIRST(c1, s1, count);
-        STORE_FIRST(c2, s2, count);
-        STORE_FIRST(c3, s3, count);
+        for (int r = 0; r < 4; r++) STORE_FIRST(c + (i + r) * ldc, s[r], count);
     }
     for (; i < m; i++) {
-        const double *ai = a + i * lda;
-        double *ci = c + i * ldc;
         Lanes s;
-        LOAD_FIRST(s, ci, count);
+        LOAD_FIRST(s, c + i * ldc, count);
         for (long l = 0; l < k; l++) {
             Lanes row;
             LOAD8(row, panel + 8 * l);
-            const double t = alpha * ai[l];
+            const double t = alpha * a[i * lda + l];
             if (t != 0.0) s += BROADCAST(t) * row;
         }
-        STORE_FIRST(ci, s, count);
+        STORE_FIRST(c + i * ldc, s, count);
     }
 }
 
 /// B[0..m)[j..j+count) := inv(L)·B for one panel of `count` ≤ 8 columns: row r becomes
 /// b_r − Σ_{i<r} l_ri·x_i, subtracted for i ascending; each finished row x_r also goes to
-/// `panel` (m × 8), where the rows below read it.
+/// `panel` (m × 8), where the rows below read it. Four rows at a time: their terms from the
+/// rows above, then the triangle among them.
 KERNEL_TARGET
 static void KERNEL_NAME(trsm_panel)(long m, long count, const double *a, long lda, double *b, long ldb,
                                     double *panel) {
     long r = 0;
     for (; r + 4 <= m; r += 4) {
-        const double *a0 = a + r * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-        double *b0 = b + r * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
-        Lanes x0, x1, x2, x3;
-        LOAD_FIRST(x0, b0, count);
-        LOAD_FIRST(x1, b1, count);
-        LOAD_FIRST(x2, b2, count);
-        LOAD_FIRST(x3, b3, count);
+        Lanes x[4];
+        for (int q = 0; q < 4; q++) LOAD_FIRST(x[q], b + (r + q) * ldb, count);
         for (long i = 0; i < r; i++) {
             Lanes xi;
             LOAD8(xi, panel + 8 * i);
-            x0 -= BROADCAST(a0[i]) * xi;
-            x1 -= BROADCAST(a1[i]) * xi;
-            x2 -= BROADCAST(a2[i]) * xi;
-            x3 -= BROADCAST(a3[i]) * xi;
+            for (int q = 0; q < 4; q++) x[q] -= BROADCAST(a[(r + q) * lda + i]) * xi;
         }
-        x1 -= BROADCAST(a1[r]) * x0;
-        x2 -= BROADCAST(a2[r]) * x0;
-        x3 -= BROADCAST(a3[r]) * x0;
-        x2 -= BROADCAST(a2[r + 1]) * x1;
-        x3 -= BROADCAST(a3[r + 1]) * x1;
-        x3 -= BROADCAST(a3[r + 2]) * x2;
-        STORE8(panel + 8 * r, x0);
-        STORE8(panel + 8 * (r + 1), x1);
-        STORE8(panel + 8 * (r + 2), x2);
-        STORE8(panel + 8 * (r + 3), x3);
-        STORE_FIRST(b0, x0, count);
-        STORE_FIRST(b1, x1, count);
-        STORE_FIRST(b2, x2, count);
-        STORE_FIRST(b3, x3, count);
+        for (int q = 0; q < 4; q++) {
+            for (int p = 0; p < q; p++) x[q] -= BROADCAST(a[(r + q) * lda + r + p]) * x[p];
+            STORE8(panel + 8 * (r + q), x[q]);
+            STORE_FIRST(b + (r + q) * ldb, x[q], count);
+        }
     }
     for (; r < m; r++) {
-        const double *ar = a + r * lda;
-        double *br = b + r * ldb;
         Lanes x;
-        LOAD_FIRST(x, br, count);
+        LOAD_FIRST(x, b + r * ldb, count);
         for (long i = 0; i < r; i++) {
             Lanes xi;
             LOAD8(xi, panel + 8 * i);
-            x -= BROADCAST(ar[i]) * xi;
+            x -= BROADCAST(a[r * lda + i]) * xi;
         }
         STORE8(panel + 8 * r, x);
-        STORE_FIRST(br, x, count);
+        STORE_FIRST(b + r * ldb, x, count);
     }
 }

@@ -6,75 +6,22 @@
 #include <gsl/gsl_cblas.h>
 
 #include "ordered_blas.h"
+#include "vector_units.h"
 
 // No contraction of a*b + c into one fused multiply-add: every unit's kernels must round as
 // gslcblas (compiled for the baseline, without FMA) does.
 #pragma STDC FP_CONTRACT OFF
 
-typedef double Lanes __attribute__((vector_size(64), aligned(8)));
-
-/// Lanes from 8 doubles at `source`, which need not be aligned.
-#define LOAD8(lanes, source) __builtin_memcpy(&(lanes), (source), sizeof(Lanes))
-/// `lanes` to 8 doubles at `target`.
-#define STORE8(target, lanes) __builtin_memcpy((target), &(lanes), sizeof(Lanes))
-/// Lanes from `count` doubles at `source`, zeros past them.
-#define LOAD_FIRST(lanes, source, count)                                                     \
-    do {                                                                                     \
-        if ((count) == 8) { LOAD8(lanes, source); break; }                                    \
-        for (long lane = 0; lane < 8; lane++) (lanes)[lane] = lane < (count) ? (source)[lane] : 0; \
-    } while (0)
-/// The first `count` lanes to `target`.
-#define STORE_FIRST(target, lanes, count)                                                    \
-    do {                                                                                     \
-        if ((count) == 8) { STORE8(target, lanes); break; }                                   \
-        for (long lane = 0; lane < (count); lane++) (target)[lane] = (lanes)[lane];          \
-    } while (0)
-/// Every lane `value`.
-#define BROADCAST(value) ((Lanes){value, value, value, value, value, value, value, value})
-
-#define KERNEL_TARGET
-#define KERNEL_NAME(name) name##_baseline
-#include "blas_bodies.h"
-#undef KERNEL_TARGET
-#undef KERNEL_NAME
-
-// Clang only: GCC ignores FP_CONTRACT and would fuse multiply-adds in the wider kernels.
-#if defined(__x86_64__) && defined(__clang__)
-#define HAS_WIDER_UNITS 1
-
-#define KERNEL_TARGET __attribute__((target("arch=x86-64-v3")))
-#define KERNEL_NAME(name) name##_avx2
-#include "blas_bodies.h"
-#undef KERNEL_TARGET
-#undef KERNEL_NAME
-
-#define KERNEL_TARGET __attribute__((target("arch=x86-64-v4"), min_vector_width(512)))
-#define KERNEL_NAME(name) name##_avx512
-#include "blas_bodies.h"
-#undef KERNEL_TARGET
-#undef KERNEL_NAME
-#endif
+#define KERNEL_BODIES "blas_bodies.h"
+#include "each_unit.h"
 
 typedef void GemmPanel(long, long, long, double, const double *, long, const double *, double *, long);
 typedef void TrsmPanel(long, long, const double *, long, double *, long, double *);
 
-#ifdef HAS_WIDER_UNITS
-#define BY_LEVEL(name) {name##_baseline, name##_avx2, name##_avx512}
-#else
-#define BY_LEVEL(name) {name##_baseline}
-#endif
-
 static GemmPanel *const gemmPanels[] = BY_LEVEL(gemm_panel);
 static TrsmPanel *const trsmPanels[] = BY_LEVEL(trsm_panel);
 
-int reluflow_ordered_blas_widest_level(void) {
-#ifdef HAS_WIDER_UNITS
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4")) return 2;
-    if (__builtin_cpu_supports("x86-64-v3")) return 1;
-#endif
-    return 0;
-}
+int reluflow_ordered_blas_widest_level(void) { return reluflow_widest_vector_unit(); }
 
 static int clampedLevel(int level) {
     int widest = reluflow_ordered_blas_widest_level();
