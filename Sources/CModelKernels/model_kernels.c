@@ -7,9 +7,9 @@
 #include "vector_units.h"
 #include "thread_pool.h"
 
-// No contraction of a*b + c into one fused multiply-add: the AVX-512 and AVX2 kernels must
-// round exactly as the SSE2 ones (and as Swift's SIMD8 arithmetic) do.
-#pragma STDC FP_CONTRACT OFF
+// No contraction of a*b + c into one fused multiply-add (vector_units.h turns it off): the
+// AVX-512 and AVX2 kernels must round exactly as the SSE2 ones (and as Swift's SIMD8
+// arithmetic) do.
 
 typedef void AffineBlock(long, long, long, long, long, const double *, const double *, const double *, long,
                          double *, const double *, const double *, double *);

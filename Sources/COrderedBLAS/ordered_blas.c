@@ -8,9 +8,8 @@
 #include "ordered_blas.h"
 #include "vector_units.h"
 
-// No contraction of a*b + c into one fused multiply-add: every unit's kernels must round as
-// gslcblas (compiled for the baseline, without FMA) does.
-#pragma STDC FP_CONTRACT OFF
+// No contraction of a*b + c into one fused multiply-add (vector_units.h turns it off): every
+// unit's kernels must round as gslcblas (compiled for the baseline, without FMA) does.
 
 #define KERNEL_BODIES "blas_bodies.h"
 #include "each_unit.h"
@@ -28,12 +27,13 @@ static int clampedLevel(int level) {
     return level < 0 ? 0 : level > widest ? widest : level;
 }
 
-static atomic_long calls;
+/// Calls that reached this file's `cblas_dgemm` and `cblas_dtrsm` and took the kernels.
+static atomic_long interposedCalls;
 
-long reluflow_ordered_blas_calls(void) { return atomic_load_explicit(&calls, memory_order_relaxed); }
+long reluflow_ordered_blas_calls(void) { return atomic_load_explicit(&interposedCalls, memory_order_relaxed); }
 
-/// A panel buffer of rows × 8 doubles, or exit: the caller has no error channel (GSL's own
-/// allocation failures in the same stepper abort through its error handler too).
+/// A panel buffer of rows × 8 doubles, or exit: a CBLAS routine has no way to report a
+/// failure to its caller.
 static double *panelBuffer(long rows) {
     double *panel = malloc((size_t)(rows > 0 ? rows : 1) * 8 * sizeof(double));
     if (!panel) {
@@ -45,7 +45,6 @@ static double *panelBuffer(long rows) {
 
 void reluflow_ordered_dgemm(int level, int m, int n, int k, double alpha, const double *a, int lda,
                             const double *b, int ldb, double beta, double *c, int ldc) {
-    atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
     if (alpha == 0.0 && beta == 1.0) return;
     // β first, element by element, as gslcblas does.
     if (beta == 0.0) {
@@ -55,7 +54,7 @@ void reluflow_ordered_dgemm(int level, int m, int n, int k, double alpha, const 
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++) c[(long)ldc * i + j] *= beta;
     }
-    if (alpha == 0.0 || m == 0 || n == 0) return;
+    if (alpha == 0.0 || m == 0 || n == 0 || k == 0) return;
     GemmPanel *kernel = gemmPanels[clampedLevel(level)];
     double *panel = panelBuffer(k);
     for (long j = 0; j < n; j += 8) {
@@ -68,7 +67,6 @@ void reluflow_ordered_dgemm(int level, int m, int n, int k, double alpha, const 
 }
 
 void reluflow_ordered_dtrsm(int level, int m, int n, double alpha, const double *a, int lda, double *b, int ldb) {
-    atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
     // α first, element by element, as gslcblas does.
     if (alpha != 1.0) {
         for (long i = 0; i < m; i++)
@@ -119,6 +117,7 @@ void cblas_dgemm(const enum CBLAS_ORDER Order, const enum CBLAS_TRANSPOSE TransA
                  const double *B, const int ldb, const double beta, double *C, const int ldc) {
     if (Order == CblasRowMajor && TransA == CblasNoTrans && TransB == CblasNoTrans && M >= 0 && N >= 0 && K >= 0 &&
         lda >= atLeastOne(K) && ldb >= atLeastOne(N) && ldc >= atLeastOne(N)) {
+        atomic_fetch_add_explicit(&interposedCalls, 1, memory_order_relaxed);
         reluflow_ordered_dgemm(processLevel(), M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
@@ -133,6 +132,7 @@ void cblas_dtrsm(const enum CBLAS_ORDER Order, const enum CBLAS_SIDE Side, const
                  const double alpha, const double *A, const int lda, double *B, const int ldb) {
     if (Order == CblasRowMajor && Side == CblasLeft && Uplo == CblasLower && TransA == CblasNoTrans &&
         Diag == CblasUnit && M >= 0 && N >= 0 && lda >= atLeastOne(M) && ldb >= atLeastOne(N)) {
+        atomic_fetch_add_explicit(&interposedCalls, 1, memory_order_relaxed);
         reluflow_ordered_dtrsm(processLevel(), M, N, alpha, A, lda, B, ldb);
         return;
     }

@@ -3,8 +3,10 @@ import Testing
 import COrderedBLAS
 import FlowEngine
 
-/// The CBLAS kernels GSL's LU reaches (`COrderedBLAS`): the same bits as GSL's reference
-/// CBLAS, gslcblas, at every vector unit, and really reached by the implicit steppers.
+#if os(Linux)
+/// The CBLAS kernels GSL's LU reaches (`COrderedBLAS`, through ELF symbol lookup: Linux
+/// only): the same bits as GSL's reference CBLAS, gslcblas, at every vector unit, and really
+/// reached by the implicit steppers.
 @Suite struct OrderedBLASTests {
     typealias Dgemm = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
                                       UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32) -> Void
@@ -24,7 +26,7 @@ import FlowEngine
 
     /// Entries from a fixed generator: mostly uniform in (−1, 1), with exact zeros (which
     /// dgemm skips), negative zeros, and, where asked, infinities (0·∞ would be NaN were a
-    /// skipped zero multiplied).
+    /// skipped zero multiplied) and NaNs.
     struct Entries {
         var state: UInt64
 
@@ -35,6 +37,7 @@ import FlowEngine
             case 0, 1: return 0
             case 2: return -0.0
             case 3 where infinities: return bits % 32 < 16 ? .infinity : -.infinity
+            case 4 where infinities && bits % 64 < 16: return .nan
             default: return Double(bits) / Double(1 << 53) * 2 - 1
             }
         }
@@ -44,8 +47,10 @@ import FlowEngine
         }
     }
 
+    /// The same bits, or NaN in both: where two NaNs meet, which one's payload and sign
+    /// survives depends on the operand order the compiler chose, in gslcblas as here.
     static func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
     }
 
     /// Shapes around the kernels' blocks (4 rows × 8 columns): empty, single, remainders on
@@ -55,7 +60,6 @@ import FlowEngine
     @Test func dgemmGivesGslcblasBitsAtEveryUnit() throws {
         let library = try #require(Self.library, "libgslcblas.so.0 not loadable")
         var entries = Entries(state: 1)
-        var compared = 0
         for level in 0...reluflow_ordered_blas_widest_level() {
             for m in Self.sizes { for n in Self.sizes { for k in Self.sizes {
                 let (alpha, beta) = [(-1.0, 1.0), (1.0, 0.0), (0.37, -2.5), (0.0, 0.5)][(m + 2 * n + 3 * k) % 4]
@@ -70,10 +74,8 @@ import FlowEngine
                                        Int32(ldb), beta, &actual, Int32(ldc))
                 let same = Self.sameBits(actual, expected)
                 #expect(same, "level \(level), m \(m), n \(n), k \(k), α \(alpha), β \(beta)")
-                compared += 1
             } } }
         }
-        #expect(compared >= Self.sizes.count * Self.sizes.count * Self.sizes.count)
     }
 
     @Test func dtrsmGivesGslcblasBitsAtEveryUnit() throws {
@@ -119,7 +121,8 @@ import FlowEngine
         }
     }
 
-    /// The counter shows GSL's calls reaching the kernels; the state checks the whole path
+    /// The counter (of calls that came in through the `cblas_*` symbols, not the other tests'
+    /// direct calls) shows GSL's calls reaching the kernels; the state checks the whole path
     /// (msbdf with the factorisations they make) against the closed form. msbdf's global
     /// error bounds it: measured 2.9e-10 at t = 3 (rtol 1e-10 per step, steps growing on a
     /// unit-size component); the bound is 3.5× that.
@@ -139,3 +142,4 @@ import FlowEngine
         #expect(worst <= 1e-9)
     }
 }
+#endif

@@ -15,7 +15,13 @@
 /// α·a_ik = 0; a dtrsm element is α-scaled, then gets b_kj −= a_ki·x_ij for i ascending; no
 /// fused multiply-add. They only compute several elements side by side (register blocks of
 /// rows × 8 columns, in the widest vector unit the CPU has), so their results are gslcblas's
-/// to the bit on every CPU (FlowEngineTests' OrderedBLASTests compare them with the library).
+/// to the bit on every CPU (FlowEngineTests' OrderedBLASTests compare them with the library),
+/// except inside NaNs: a NaN comes out where gslcblas's does, but when two NaNs meet, which
+/// one's payload and sign survive depends on the operand order the compiler chose.
+///
+/// This relies on ELF symbol lookup (Linux): elsewhere GSL keeps calling gslcblas's own. A
+/// program that links this target and another BLAS statically gets these two routines for its
+/// own calls as well (and its other variants fail, finding no gslcblas to forward to).
 
 /// The vector units the kernels are compiled for: 0 the baseline (SSE2 on x86-64), 1 AVX2
 /// (x86-64-v3), 2 AVX-512 (x86-64-v4). The widest one this CPU has.
@@ -33,8 +39,9 @@ void reluflow_ordered_dgemm(int level, int m, int n, int k, double alpha, const 
 void reluflow_ordered_dtrsm(int level, int m, int n, double alpha, const double *a, int lda, double *b,
                             int ldb);
 
-/// How many dgemm and dtrsm calls this process's kernels have taken (the others went to
-/// gslcblas). A check that GSL's calls reach them.
+/// How many calls to the `cblas_dgemm` and `cblas_dtrsm` defined here took the kernels (the
+/// `reluflow_ordered_*` functions called directly are not counted): a check that GSL's calls
+/// reach them.
 long reluflow_ordered_blas_calls(void);
 
 #endif

@@ -5,12 +5,15 @@
 /// compiled for, 8-lane vectors of doubles and their loads and stores.
 ///
 /// A kernel's bodies are compiled once per unit (`each_unit.h`): 0 the baseline (SSE2 on
-/// x86-64), 1 AVX2 (x86-64-v3), 2 AVX-512 (x86-64-v4). No unit fuses a multiply-add
-/// (FP_CONTRACT is off wherever these are used, and the wider units are compiled only under
-/// clang, which honours it), so every unit rounds as the baseline does.
+/// x86-64), 1 AVX2 (x86-64-v3), 2 AVX-512 (x86-64-v4). No unit fuses a multiply-add (the
+/// pragma below holds for the rest of every file that includes this header, and the wider
+/// units are compiled only under clang, which honours it; GCC ignores it), so every unit
+/// rounds as the baseline does.
 
 /// The widest unit this CPU has: 2, 1 or 0 (always 0 off x86-64 or without clang).
 int reluflow_widest_vector_unit(void);
+
+#pragma STDC FP_CONTRACT OFF
 
 #if defined(__x86_64__) && defined(__clang__)
 #define HAS_WIDER_UNITS 1
