@@ -20,10 +20,8 @@ typedef void TrsmPanel(long, long, const double *, long, double *, long, double 
 static GemmPanel *const gemmPanels[] = BY_LEVEL(gemm_panel);
 static TrsmPanel *const trsmPanels[] = BY_LEVEL(trsm_panel);
 
-int reluflow_ordered_blas_widest_level(void) { return reluflow_widest_vector_unit(); }
-
 static int clampedLevel(int level) {
-    int widest = reluflow_ordered_blas_widest_level();
+    int widest = reluflow_widest_vector_unit();
     return level < 0 ? 0 : level > widest ? widest : level;
 }
 
@@ -89,7 +87,7 @@ static int processLevel(void) {
     static atomic_int level = -1;
     int known = atomic_load_explicit(&level, memory_order_relaxed);
     if (known < 0) {
-        known = reluflow_ordered_blas_widest_level();
+        known = reluflow_widest_vector_unit();
         atomic_store_explicit(&level, known, memory_order_relaxed);
     }
     return known;

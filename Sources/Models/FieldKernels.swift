@@ -2,9 +2,10 @@ import CModelKernels
 
 /// How the field kernels (`CModelKernels`, behind the affine two-layer networks'
 /// `AffineNeuronFamily.familyField` and `linearSwitchingRates`, `UnivariateNetwork.evaluate`
-/// and the single neurons' `Dataset.writePreActivations`) run: on which vector unit, and on
-/// how many threads a two-layer evaluation uses once m·n reaches 2^18 (the univariate one
-/// stays on one: at E7 paper's m·n = 3·10⁵ two threads were slower). Neither changes a bit
+/// and the single neurons' `Dataset.writePreActivations` and `Dataset.addGatedRowSums`)
+/// run: on which vector unit, and on how many threads a two-layer evaluation uses once m·n
+/// reaches 2^18 (the univariate one stays on one: at E7 paper's m·n = 3·10⁵ two threads were
+/// slower). Neither changes a bit
 /// of the results: the kernels fuse no multiply-add, keep every sum's order, and give each
 /// block and each neuron to one thread, so a run is bit-identical on any x86-64 machine and
 /// for any thread count.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import COrderedBLAS
+import CVectorUnits
 import FlowEngine
 
 #if os(Linux)
@@ -60,7 +61,7 @@ import FlowEngine
     @Test func dgemmGivesGslcblasBitsAtEveryUnit() throws {
         let library = try #require(Self.library, "libgslcblas.so.0 not loadable")
         var entries = Entries(state: 1)
-        for level in 0...reluflow_ordered_blas_widest_level() {
+        for level in 0...reluflow_widest_vector_unit() {
             for m in Self.sizes { for n in Self.sizes { for k in Self.sizes {
                 let (alpha, beta) = [(-1.0, 1.0), (1.0, 0.0), (0.37, -2.5), (0.0, 0.5)][(m + 2 * n + 3 * k) % 4]
                 let lda = k + 2, ldb = n + 1, ldc = n + 3
@@ -81,7 +82,7 @@ import FlowEngine
     @Test func dtrsmGivesGslcblasBitsAtEveryUnit() throws {
         let library = try #require(Self.library, "libgslcblas.so.0 not loadable")
         var entries = Entries(state: 2)
-        for level in 0...reluflow_ordered_blas_widest_level() {
+        for level in 0...reluflow_widest_vector_unit() {
             for m in Self.sizes + [64] { for n in Self.sizes {
                 let alpha = [1.0, -0.75][(m + n) % 2]
                 let lda = m + 1, ldb = n + 2
@@ -101,8 +102,9 @@ import FlowEngine
 
     /// ẋ = −A x with A = I + (c/p)·11ᵀ (p = 64, c = 1e4): dense and stiff, so the change to
     /// msbdf comes early and its LU of the (finite-difference) Jacobian, p > 24 (GSL's
-    /// crossover to the blocked LU), calls dgemm and dtrsm. A surface x_0 − 10 is never met. Closed form: the mean ξ = 1ᵀx/p decays
-    /// at 1 + c, the rest at 1: x(t) = e^{−t}(x0 − ξ0·1) + e^{−(1+c)t} ξ0·1.
+    /// crossover to the blocked LU), calls dgemm and dtrsm. A surface x_0 − 10 is never met.
+    /// Closed form: the mean ξ = 1ᵀx/p decays at 1 + c, the rest at 1:
+    /// x(t) = e^{−t}(x0 − ξ0·1) + e^{−(1+c)t} ξ0·1.
     struct CoupledDecay: PiecewiseSmoothSystem {
         let coupling = 1e4
         var dimension: Int { 64 }

@@ -23,12 +23,8 @@
 /// program that links this target and another BLAS statically gets these two routines for its
 /// own calls as well (and its other variants fail, finding no gslcblas to forward to).
 
-/// The vector units the kernels are compiled for: 0 the baseline (SSE2 on x86-64), 1 AVX2
-/// (x86-64-v3), 2 AVX-512 (x86-64-v4). The widest one this CPU has.
-int reluflow_ordered_blas_widest_level(void);
-
-/// C := α·A·B + β·C for row-major A (m×k, lda), B (k×n, ldb), C (m×n, ldc), at `level`
-/// (clamped to the widest). Arguments as `cblas_dgemm`'s with Order = RowMajor and no
+/// C := α·A·B + β·C for row-major A (m×k, lda), B (k×n, ldb), C (m×n, ldc), at vector unit
+/// `level` (`reluflow_widest_vector_unit`, CVectorUnits; clamped to the widest). Arguments as `cblas_dgemm`'s with Order = RowMajor and no
 /// transposes; they must be valid (lda ≥ max(1, k), ldb ≥ max(1, n), ldc ≥ max(1, n)).
 void reluflow_ordered_dgemm(int level, int m, int n, int k, double alpha, const double *a, int lda,
                             const double *b, int ldb, double beta, double *c, int ldc);
