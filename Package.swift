@@ -56,7 +56,7 @@ let package = Package(
         // MARK: - Unit test bundles
         .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),
         .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "COrderedBLAS", "_TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "_TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "CModelKernels", "_TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "_TestSupport"]),
         .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps"]),

@@ -4,8 +4,9 @@
 //   swift run -c release FieldEvaluation [d n m] [--evaluations N] [--level L] [--threads T]
 //
 // A teacher–student instance (seed 1, teacher width 5, scale 0.1) with the gates of its
-// initial state. Three costs, each in µs per call, the median of 5 rounds of N calls:
-// the field alone (what the integrator asks for), the field with the m·n switching values
+// initial state. Four costs, each in µs per call, the median of 5 rounds of N calls:
+// the field alone (what the integrator asks for), the same from a `GatePattern` (how the
+// engine asks: the kernels read the gates as bytes), the field with the m·n switching values
 // (the engine's evaluation at a step end or a trial state), and the m·n switching rates
 // along the field, on the CPU's widest vector unit or on `--level` L (0 baseline, 1 AVX2,
 // 2 AVX-512), with `--threads` T threads once m·n reaches 2^18 (`FieldKernels`). A fingerprint of the results' bits follows: a change that must not move
@@ -70,6 +71,12 @@ func microseconds(_ evaluations: Int, _ body: () -> Void) -> Double {
 let fieldOnly = microseconds(evaluations) {
     network.evaluate(at: state, gates: gates, field: &field, switching: nil)
 }
+// The engine's evaluation: the mode's gates as a pattern, which the kernels read as bytes.
+let pattern = GatePattern(count: gates.count)
+for (j, gate) in gates.enumerated() { pattern.set(j, to: gate) }
+let fromPattern = microseconds(evaluations) {
+    network.evaluate(at: state, pattern: pattern, field: &field, switching: nil)
+}
 let withSwitching = microseconds(evaluations) {
     network.evaluate(at: state, gates: gates, field: &field, switching: &switching)
 }
@@ -89,6 +96,7 @@ print("d \(d), n \(n), m \(m): \(network.dimension) parameters, \(network.surfac
     + "kernels on \(FieldKernels.levelNames[FieldKernels.level]), "
     + "\(FieldKernels.parts(width: m, samples: n)) thread(s)")
 print(String(format: "field:                     %8.2f µs", fieldOnly))
+print(String(format: "field, gates as bytes:     %8.2f µs", fromPattern))
 print(String(format: "field + switching values:  %8.2f µs", withSwitching))
 print(String(format: "switching rates:           %8.2f µs", rateCost))
 print("fingerprint of field, switching values and rates: \(fingerprint(field, switching, rates))")

@@ -7,12 +7,25 @@
 // pre-activations in pass 1, two neurons' and two features' sums in pass 2. That changes no
 // sum's order.
 
+// s_ki for the `count` samples from `block`: from the gate bytes when there are any.
+#define LOAD_GATES(lanes, gates, gateBytes, offset, count)                                   \
+    do {                                                                                     \
+        if (gateBytes) LOAD_FIRST_BYTES(lanes, (gateBytes) + (offset), count);               \
+        else LOAD_FIRST(lanes, (gates) + (offset), count);                                   \
+    } while (0)
+
+// A register of the unit: UNIT_LANES doubles (each_unit.h), and its load.
+#undef UnitLanes
+#define UnitLanes KERNEL_NAME(UnitLanes)
+typedef double UnitLanes __attribute__((vector_size(UNIT_LANES * 8), aligned(8)));
+#define LOAD_UNIT(lanes, source) __builtin_memcpy(&(lanes), (source), sizeof(UnitLanes))
+
 KERNEL_TARGET
 static void KERNEL_NAME(affine_block)(long m, long d, long n, long block, long count,
                                       const double *weights, const double *biases,
                                       const double *columns, long columnStride,
-                                      double *switching, const double *gates, const double *outer,
-                                      double *outputSums) {
+                                      double *switching, const double *gates, const unsigned char *gateBytes,
+                                      const double *outer, double *outputSums) {
     Lanes outputs = BROADCAST(0.0);
     // Neuron k's z (pre-activations of the block) to `switching` and into `outputs`.
 #define FINISH_NEURON(k, z)                                                                   \
@@ -24,7 +37,7 @@ static void KERNEL_NAME(affine_block)(long m, long d, long n, long block, long c
         }                                                                                     \
         if (gates) {                                                                          \
             Lanes s;                                                                          \
-            LOAD_FIRST(s, gates + (k) * n + block, count);                                    \
+            LOAD_GATES(s, gates, gateBytes, (k) * n + block, count);                          \
             outputs += BROADCAST(outer[k]) * s * (z);                                         \
         }                                                                                     \
     } while (0)
@@ -67,7 +80,7 @@ static void KERNEL_NAME(affine_block)(long m, long d, long n, long block, long c
 // once for both neurons, two features at a time. `scratch` holds 16·blockCount doubles.
 KERNEL_TARGET
 static void KERNEL_NAME(neuron_sums)(long k0, long k1, long d, long n, long blockCount,
-                                     const double *pulls, const double *gates,
+                                     const double *pulls, const double *gates, const unsigned char *gateBytes,
                                      const double *columns, long columnStride,
                                      double *scratch, double *weightSums, double *weightedInputs) {
     Lanes *weights0 = (Lanes *)scratch, *weights1 = weights0 + blockCount;
@@ -76,8 +89,8 @@ static void KERNEL_NAME(neuron_sums)(long k0, long k1, long d, long n, long bloc
         long block = b * 8, count = n - block < 8 ? n - block : 8;
         Lanes pull, s0, s1;
         LOAD8(pull, pulls + block);
-        LOAD_FIRST(s0, gates + k0 * n + block, count);
-        LOAD_FIRST(s1, gates + k1 * n + block, count);
+        LOAD_GATES(s0, gates, gateBytes, k0 * n + block, count);
+        LOAD_GATES(s1, gates, gateBytes, k1 * n + block, count);
         Lanes w0 = pull * s0, w1 = pull * s1;
         weights0[b] = w0;
         weights1[b] = w1;
@@ -86,32 +99,52 @@ static void KERNEL_NAME(neuron_sums)(long k0, long k1, long d, long n, long bloc
     }
     weightSums[k0] = LANE_SUM(sum0);
     weightSums[k1] = LANE_SUM(sum1);
-    // The `FEATURES` features from l, for both neurons.
+    // The `FEATURES` features from l, for both neurons, a register's lanes at a time (each
+    // lane's chains are the same whichever lanes share a register; 8 lanes of 8 chains would
+    // not fit AVX2's 16 registers, and the spilled sums would wait on memory).
 #define FEATURE_SUMS(FEATURES)                                                           \
     do {                                                                                      \
-        Lanes even0[FEATURES], odd0[FEATURES], even1[FEATURES], odd1[FEATURES];               \
-        for (int f = 0; f < FEATURES; f++) even0[f] = odd0[f] = even1[f] = odd1[f] = BROADCAST(0.0); \
-        long b = 0;                                                                           \
-        for (; b + 1 < blockCount; b += 2) {                                                  \
+        double totals0[FEATURES][8], totals1[FEATURES][8];                                    \
+        for (long g = 0; g < 8; g += UNIT_LANES) {                                            \
+            UnitLanes even0[FEATURES], odd0[FEATURES], even1[FEATURES], odd1[FEATURES];       \
+            for (int f = 0; f < FEATURES; f++) even0[f] = odd0[f] = even1[f] = odd1[f] = (UnitLanes){0}; \
+            const double *w0 = (const double *)weights0 + g, *w1 = (const double *)weights1 + g; \
+            long b = 0;                                                                       \
+            for (; b + 1 < blockCount; b += 2) {                                              \
+                UnitLanes w0e, w0o, w1e, w1o;                                                 \
+                LOAD_UNIT(w0e, w0 + b * 8);                                                   \
+                LOAD_UNIT(w0o, w0 + (b + 1) * 8);                                             \
+                LOAD_UNIT(w1e, w1 + b * 8);                                                   \
+                LOAD_UNIT(w1o, w1 + (b + 1) * 8);                                             \
+                for (int f = 0; f < FEATURES; f++) {                                          \
+                    const double *column = columns + (l + f) * columnStride + g;              \
+                    UnitLanes x0, x1;                                                         \
+                    LOAD_UNIT(x0, column + b * 8);                                            \
+                    LOAD_UNIT(x1, column + (b + 1) * 8);                                      \
+                    even0[f] += w0e * x0;                                                     \
+                    odd0[f] += w0o * x1;                                                      \
+                    even1[f] += w1e * x0;                                                     \
+                    odd1[f] += w1o * x1;                                                      \
+                }                                                                             \
+            }                                                                                 \
             for (int f = 0; f < FEATURES; f++) {                                              \
-                const double *column = columns + (l + f) * columnStride;                      \
-                Lanes x0, x1;                                                                 \
-                LOAD8(x0, column + b * 8);                                                    \
-                LOAD8(x1, column + (b + 1) * 8);                                              \
-                even0[f] += weights0[b] * x0;                                                 \
-                odd0[f] += weights0[b + 1] * x1;                                              \
-                even1[f] += weights1[b] * x0;                                                 \
-                odd1[f] += weights1[b + 1] * x1;                                              \
+                if (b < blockCount) {                                                         \
+                    UnitLanes x0, w0e, w1e;                                                   \
+                    LOAD_UNIT(x0, columns + (l + f) * columnStride + g + b * 8);              \
+                    LOAD_UNIT(w0e, w0 + b * 8);                                               \
+                    LOAD_UNIT(w1e, w1 + b * 8);                                               \
+                    even0[f] += w0e * x0;                                                     \
+                    even1[f] += w1e * x0;                                                     \
+                }                                                                             \
+                UnitLanes total0 = even0[f] + odd0[f], total1 = even1[f] + odd1[f];           \
+                __builtin_memcpy(&totals0[f][g], &total0, sizeof total0);                     \
+                __builtin_memcpy(&totals1[f][g], &total1, sizeof total1);                     \
             }                                                                                 \
         }                                                                                     \
         for (int f = 0; f < FEATURES; f++) {                                                  \
-            if (b < blockCount) {                                                             \
-                Lanes x0;                                                                     \
-                LOAD8(x0, columns + (l + f) * columnStride + b * 8);                          \
-                even0[f] += weights0[b] * x0;                                                 \
-                even1[f] += weights1[b] * x0;                                                 \
-            }                                                                                 \
-            Lanes total0 = even0[f] + odd0[f], total1 = even1[f] + odd1[f];                   \
+            Lanes total0, total1;                                                             \
+            LOAD8(total0, totals0[f]);                                                        \
+            LOAD8(total1, totals1[f]);                                                        \
             weightedInputs[k0 * d + l + f] = LANE_SUM(total0);                                \
             weightedInputs[k1 * d + l + f] = LANE_SUM(total1);                                \
         }                                                                                     \

@@ -12,9 +12,9 @@
 // arithmetic) do.
 
 typedef void AffineBlock(long, long, long, long, long, const double *, const double *, const double *, long,
-                         double *, const double *, const double *, double *);
-typedef void NeuronSums(long, long, long, long, long, const double *, const double *, const double *, long,
-                        double *, double *, double *);
+                         double *, const double *, const unsigned char *, const double *, double *);
+typedef void NeuronSums(long, long, long, long, long, const double *, const double *, const unsigned char *,
+                        const double *, long, double *, double *, double *);
 
 #define KERNEL_BODIES "kernel_bodies.h"
 #include "each_unit.h"
@@ -105,7 +105,7 @@ static void preActivationPart(void *context, long part, long parts) {
         long block = b * 8, count = f->n - block < 8 ? f->n - block : 8;
         double *outputs = f->gates ? f->pulls + block : 0;
         kernel(f->m, f->d, f->n, block, count, f->weights, f->biases, f->columns, f->columnStride, f->switching,
-               f->gates, f->outer, outputs);
+               f->gates, f->gateBytes, f->outer, outputs);
         if (!f->gates) continue;
         Lanes sums, targets;
         LOAD8(sums, outputs);
@@ -122,8 +122,8 @@ static void neuronSumPart(void *context, long part, long parts) {
     long blockCount = (f->n + 7) / 8, last = f->m * (part + 1) / parts;
     double *scratch = f->scratch + part * 16 * blockCount;
     for (long k = f->m * part / parts; k < last; k += 2) {
-        neuronSums[job->level](k, k + 1 < last ? k + 1 : k, f->d, f->n, blockCount, f->pulls, f->gates, f->columns,
-                               f->columnStride, scratch, f->weightSums, f->weightedInputs);
+        neuronSums[job->level](k, k + 1 < last ? k + 1 : k, f->d, f->n, blockCount, f->pulls, f->gates,
+                               f->gateBytes, f->columns, f->columnStride, scratch, f->weightSums, f->weightedInputs);
     }
 }
 

@@ -233,10 +233,13 @@ extension AffineNeuronFamily {
     /// C kernels of `CModelKernels` (`reluflow_affine_field`), which use the widest vector
     /// unit the CPU has and several threads for large m·n (`FieldKernels`).
     /// Scratch (u_k and b_k, the pulls, the sums) is on the stack: no heap allocation.
-    func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+    ///
+    /// `gateBytes`, when given, are the same gates as bytes (`GateBytes`), which the kernels
+    /// read instead: the same results with an eighth of the memory traffic.
+    func familyField(at state: UnsafePointer<Double>, gates: UnsafePointer<Double>, gateBytes: UnsafePointer<UInt8>? = nil,
                      field: UnsafeMutablePointer<Double>, switching: UnsafeMutablePointer<Double>?) {
         field.update(repeating: 0, count: dimension)
-        withAffineField(at: state, gates: gates, switching: switching) { sums in
+        withAffineField(at: state, gates: gates, gateBytes: gateBytes, switching: switching) { sums in
             for k in 0..<width {
                 addNeuronTerms(of: k, weightSum: sums.weightSums[k], weightedInputs: sums.weightedInputs + k * data.inputDimension,
                                weightedPreActivation: nil, state, into: field)
@@ -248,7 +251,8 @@ extension AffineNeuronFamily {
     /// scratch on the stack, and hands `body` its sums.
     @inline(__always)
     private func withAffineField(at theta: UnsafePointer<Double>, gates: UnsafePointer<Double>?,
-                                 switching: UnsafeMutablePointer<Double>?, _ body: (ReluflowAffineField) -> Void) {
+                                 gateBytes: UnsafePointer<UInt8>? = nil, switching: UnsafeMutablePointer<Double>?,
+                                 _ body: (ReluflowAffineField) -> Void) {
         let n = data.sampleCount, d = data.inputDimension
         let paddedSamples = (n + SampleBlock.width - 1) / SampleBlock.width * SampleBlock.width
         let parts = reluflow_parallel_parts(width, n)
@@ -262,7 +266,8 @@ extension AffineNeuronFamily {
                     var problem = ReluflowAffineField(
                         m: width, d: d, n: n, weights: inputWeights(0, theta), biases: biases, outer: outer,
                         columns: columns.baseAddress!, columnStride: data.columnStride, targets: targets.baseAddress!,
-                        alpha: alpha, pullFactor: -factors.gradient / alpha, gates: gates, switching: switching,
+                        alpha: alpha, pullFactor: -factors.gradient / alpha, gates: gates, gateBytes: gateBytes,
+                        switching: switching,
                         pulls: pulls, weightSums: weightSums, weightedInputs: weightedInputs, parts: parts,
                         scratch: pulls + paddedSamples)
                     reluflow_affine_field(&problem)

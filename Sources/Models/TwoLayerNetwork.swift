@@ -31,6 +31,8 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
     public let normalization: LossNormalization
     let alpha: Double
     let factors: LossFactors
+    /// The mode's gates as bytes, for the field kernels (`PatternCachingSystem`).
+    let gateBytes: GateBytes
     let trainsWeights: Bool, trainsBiases: Bool, trainsOutputs: Bool
 
     /// - Parameter trained: the groups that move; nil trains every group the model has.
@@ -52,6 +54,7 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
         self.normalization = normalization
         alpha = scaling.alpha(width: width)
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
+        gateBytes = GateBytes(count: width * data.sampleCount)
     }
 
     var d: Int { data.inputDimension }
@@ -141,6 +144,17 @@ public struct TwoLayerNetwork: AffineNeuronFamily, Sendable {
 
     /// L(θ) = c_L Σ_i ((1/α) Σ_k a_k σ(w_k·x_i + b_k) − y_i)² with σ(0) = 0.
     public func loss(at parameters: UnsafePointer<Double>) -> Double { affineLoss(at: parameters) }
+}
+
+extension TwoLayerNetwork: PatternCachingSystem {
+    /// `evaluate(at:gates:field:switching:)` with the pattern's gates, which the field kernels
+    /// read as bytes (`GateBytes`): the same bits.
+    public func evaluate(at state: UnsafePointer<Double>, pattern: GatePattern, field: UnsafeMutablePointer<Double>,
+                         switching: UnsafeMutablePointer<Double>?) {
+        gateBytes.withBytes(of: pattern) { bytes in
+            familyField(at: state, gates: pattern.gates, gateBytes: bytes, field: field, switching: switching)
+        }
+    }
 }
 
 extension TwoLayerNetwork: JumpProvidingSystem {

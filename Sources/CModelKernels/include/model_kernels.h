@@ -24,6 +24,9 @@ typedef struct {
     double alpha, pullFactor;
     /// s_ki at gates + k·n + i; NULL for the pre-activations alone.
     const double *gates;
+    /// When not NULL, the same gates as bytes (every s_ki is +0.0 or 1.0: byte 0 or 1), read
+    /// in their place: an eighth of the memory traffic, and the same results to the bit.
+    const unsigned char *gateBytes;
     /// z_ki to switching + k·n + i when not NULL.
     double *switching;
     /// Out: r_i (8·blockCount, zero past n), Σ_i ω_ki (m) and Σ_i ω_ki x_il at

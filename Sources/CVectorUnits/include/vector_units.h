@@ -43,6 +43,16 @@ typedef double Lanes __attribute__((vector_size(64), aligned(8)));
         if ((count) == 8) { STORE8(target, lanes); break; }                                   \
         for (long lane = 0; lane < (count); lane++) (target)[lane] = (lanes)[lane];          \
     } while (0)
+/// Lanes of 0.0 and 1.0 from `count` bytes of 0 and 1 at `source`, zeros past them: the
+/// same lanes `LOAD_FIRST` gives from those values stored as doubles.
+#define LOAD_FIRST_BYTES(lanes, source, count)                                               \
+    do {                                                                                     \
+        typedef unsigned char ByteLanes __attribute__((vector_size(8), aligned(1)));        \
+        ByteLanes bytes = {0};                                                               \
+        if ((count) == 8) __builtin_memcpy(&bytes, (source), 8);                             \
+        else for (long lane = 0; lane < (count); lane++) bytes[lane] = (source)[lane];      \
+        (lanes) = __builtin_convertvector(bytes, Lanes);                                     \
+    } while (0)
 /// Every lane `value`.
 #define BROADCAST(value) ((Lanes){value, value, value, value, value, value, value, value})
 /// The lanes' sum in a fixed order, ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)).

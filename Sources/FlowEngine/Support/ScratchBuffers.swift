@@ -31,6 +31,11 @@ public final class ScratchBuffers: @unchecked Sendable {
         buffer(of: Bool.self, count: count)
     }
 
+    /// A new buffer of `count` bytes (at least one), all 0.
+    public func bytes(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        buffer(of: UInt8.self, count: count)
+    }
+
     /// Zero bytes, which are 0.0 and false.
     private func buffer<Element>(of _: Element.Type, count: Int) -> UnsafeMutablePointer<Element> {
         precondition(count >= 0, "a buffer cannot have \(count) elements")
