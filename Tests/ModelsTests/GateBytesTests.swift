@@ -18,9 +18,11 @@ import _TestSupport
         let outer = (0..<m).map { _ in draw() }, targets = (0..<n).map { _ in draw() }
         var columns = [Double](repeating: 0, count: d * stride)
         for l in 0..<d { for i in 0..<n { columns[l * stride + i] = draw() } }
-        var pulls = [Double](repeating: 0, count: stride), weightSums = [Double](repeating: 0, count: m)
-        var weightedInputs = [Double](repeating: 0, count: m * d), switching = [Double](repeating: 0, count: m * n)
-        var scratch = [Double](repeating: 0, count: 16 * 2)
+        // The outputs, one after the other: the pulls (a whole block), Σω, Σω x, the switching
+        // values; then pass 2's scratch.
+        let (pullsAt, sumsAt, inputsAt, switchingAt, scratchAt) = (0, stride, stride + m, stride + m + m * d,
+                                                                   stride + m + m * d + m * n)
+        var outputs = [Double](repeating: 0, count: scratchAt + 16 * 2)
         weights.withUnsafeBufferPointer { weights in
             biases.withUnsafeBufferPointer { biases in
                 outer.withUnsafeBufferPointer { outer in
@@ -28,14 +30,17 @@ import _TestSupport
                         columns.withUnsafeBufferPointer { columns in
                             gates.withUnsafeBufferPointer { gates in
                                 (bytes ?? []).withUnsafeBufferPointer { gateBytes in
-                                    var field = ReluflowAffineField(
-                                        m: m, d: d, n: n, weights: weights.baseAddress, biases: biases.baseAddress,
-                                        outer: outer.baseAddress, columns: columns.baseAddress, columnStride: stride,
-                                        targets: targets.baseAddress, alpha: 1.5, pullFactor: -0.75,
-                                        gates: gates.baseAddress, gateBytes: bytes == nil ? nil : gateBytes.baseAddress,
-                                        switching: &switching, pulls: &pulls, weightSums: &weightSums,
-                                        weightedInputs: &weightedInputs, parts: 1, scratch: &scratch)
-                                    reluflow_affine_field(&field)
+                                    outputs.withUnsafeMutableBufferPointer { outputs in
+                                        let out = outputs.baseAddress!
+                                        var field = ReluflowAffineField(
+                                            m: m, d: d, n: n, weights: weights.baseAddress, biases: biases.baseAddress,
+                                            outer: outer.baseAddress, columns: columns.baseAddress, columnStride: stride,
+                                            targets: targets.baseAddress, alpha: 1.5, pullFactor: -0.75,
+                                            gates: gates.baseAddress, gateBytes: bytes == nil ? nil : gateBytes.baseAddress,
+                                            switching: out + switchingAt, pulls: out + pullsAt, weightSums: out + sumsAt,
+                                            weightedInputs: out + inputsAt, parts: 1, scratch: out + scratchAt)
+                                        reluflow_affine_field(&field)
+                                    }
                                 }
                             }
                         }
@@ -43,7 +48,7 @@ import _TestSupport
                 }
             }
         }
-        return (pulls + weightSums + weightedInputs + switching).map(\.bitPattern)
+        return outputs[..<scratchAt].map(\.bitPattern)
     }
 
     /// The doubles handed beside the bytes are 0.5 everywhere: had the kernels read them, the
