@@ -69,11 +69,13 @@ final class KnotSweep: @unchecked Sendable {
     private let gatesBySample: UnsafeMutablePointer<Double>
 
     /// The three per-neuron sums of `withSums` (3m numbers) and a jump's scratch
-    /// (`withGates`): kept, so that an evaluation allocates nothing.
+    /// (`withGates`), with its `JumpSampleCache`: kept, so that an evaluation allocates
+    /// nothing.
     private let neuronSums: UnsafeMutablePointer<Double>
     private let jumpScratch: JumpScratch
 
-    init(samples: SortedSamples, targets: [Double], neuronCount: Int) {
+    /// - Parameter dimension: the network's state size (the jumps' `JumpSampleCache`).
+    init(samples: SortedSamples, targets: [Double], neuronCount: Int, dimension: Int) {
         let n = samples.count
         self.neuronCount = neuronCount
         sampleCount = n
@@ -100,7 +102,9 @@ final class KnotSweep: @unchecked Sendable {
         forwardOutputs = buffers.doubles(n)
         gatesBySample = buffers.doubles(n * neuronCount)
         neuronSums = buffers.doubles(3 * neuronCount)
-        jumpScratch = JumpScratch(neurons: .allocate(capacity: max(neuronCount, 1)), values: buffers.doubles(2 * neuronCount))
+        jumpScratch = JumpScratch(neurons: .allocate(capacity: max(neuronCount, 1)), values: buffers.doubles(2 * neuronCount),
+                                  cache: JumpSampleCache(dimension: dimension, sampleCount: n, neuronCount: neuronCount,
+                                                         buffers: buffers))
     }
 
     deinit {
@@ -355,6 +359,7 @@ final class KnotSweep: @unchecked Sendable {
     /// seen, or all of them for another pattern or a journal that no longer reaches back.
     private func update(to pattern: GatePattern) {
         let n = sampleCount
+        if pattern !== self.pattern || pattern.revision != revision { jumpScratch.cache?.invalidate() }
         if pattern === self.pattern, let changes = pattern.changes(since: revision) {
             for j in changes where !isChanged[j / n] {
                 isChanged[j / n] = true

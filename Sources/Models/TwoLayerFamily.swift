@@ -102,16 +102,24 @@ extension TwoLayerFamily {
             data.columns.withUnsafeBufferPointer { columnBuffer in
                 // The neurons active on x_i (gate ≠ 0), their gates and z_k′i.
                 let x = buffer.baseAddress!, columns = columnBuffer.baseAddress!
-                let active = scratch.neurons, activeGates = scratch.values, zs = activeGates + width
-                var activeCount = 0, output = 0.0
-                for neuron in 0..<width {
-                    let gate = gate(neuron)
-                    guard gate != 0 else { continue }
-                    let z = preActivation(neuron, i, x, state)
-                    (active[activeCount], activeGates[activeCount], zs[activeCount]) = (neuron, gate, z)
-                    activeCount &+= 1
-                    output += outerWeight(neuron, state) * gate * z
+                func compute(_ pass: inout JumpSampleCache.Pass) {
+                    for neuron in 0..<width {
+                        let gate = gate(neuron)
+                        guard gate != 0 else { continue }
+                        let z = preActivation(neuron, i, x, state)
+                        (pass.neurons[pass.count], pass.gates[pass.count], pass.preActivations[pass.count]) = (neuron, gate, z)
+                        pass.count &+= 1
+                        pass.output += outerWeight(neuron, state) * gate * z
+                    }
                 }
+                var fresh = JumpSampleCache.Pass(neurons: scratch.neurons, gates: scratch.values,
+                                                 preActivations: scratch.values + width)
+                let pass = scratch.cache?.pass(forSample: i, at: state, compute: compute) ?? {
+                    compute(&fresh)
+                    return fresh
+                }()
+                let active = pass.neurons, activeGates = pass.gates, zs = pass.preActivations
+                let activeCount = pass.count, output = pass.output
                 let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
                 let z = preActivation(k, i, x, state)
                 let change = -factors.gradient / (alpha * alpha) * outerWeight(k, state) * z
@@ -312,8 +320,12 @@ extension AffineNeuronFamily {
 }
 
 /// Scratch for one jump of a two-layer network (`TwoLayerFamily.familyJump`): the neurons
-/// active on the surface's sample (m places), and their gates and pre-activations (2m).
+/// active on the surface's sample (m places), and their gates and pre-activations (2m); and,
+/// for a network that keeps its scratch, the passes over samples already made at the
+/// current state (`JumpSampleCache`).
 struct JumpScratch {
     let neurons: UnsafeMutablePointer<Int>
     let values: UnsafeMutablePointer<Double>
+    var cache: JumpSampleCache? = nil
 }
+

@@ -105,7 +105,8 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         factors = LossFactors(normalization, sampleCount: data.sampleCount)
         if width * data.sampleCount >= Self.sweepSurfaces {
             let samples = SortedSamples(inputs: data.inputs)
-            sweep = KnotSweep(samples: samples, targets: data.targets, neuronCount: width)
+            sweep = KnotSweep(samples: samples, targets: data.targets, neuronCount: width,
+                              dimension: (form == .full ? 3 : 2) * width)
             overlaps = GateOverlaps(samples: samples, neuronCount: width)
         } else {
             sweep = nil

@@ -149,6 +149,37 @@ import _TestSupport
         }
     }
 
+    /// Jumps through the pattern reuse the passes over their samples kept at the same state
+    /// (`JumpSampleCache`); jumps from another gate buffer compute every pass afresh. The
+    /// surfaces interleave samples 30 and 3 and repeat one; then c_5 moves (a new state), then
+    /// a gate on each sample changes at that same state.
+    @Test("Jumps that reuse a kept pass over their sample are the jumps computed afresh, to the bit, through a new state and changed gates")
+    func jumpsFromKeptPassesMatch() throws {
+        let (data, model, theta) = try Self.network(.knots, seed: 4)
+        let n = data.sampleCount
+        let pattern = Self.pattern(UnivariateNetworkTests.switchingValues(model, at: theta).map { $0 > 0 ? 1.0 : 0.0 })
+        _ = Self.evaluate(model, at: theta, pattern: pattern)
+        func differing(at state: [Double]) -> Int {
+            let gates = Array(UnsafeBufferPointer(start: pattern.gates, count: pattern.count))
+            var count = 0
+            for surface in [7 * n + 30, 9 * n + 30, 7 * n + 3, 40 * n + 30, 12 * n + 3, 9 * n + 30, 50 * n + 3] {
+                var kept = [Double](repeating: .nan, count: model.dimension), fresh = kept
+                state.withUnsafeBufferPointer { state in
+                    model.jump(of: surface, at: state.baseAddress!, gates: pattern.gates, into: &kept)
+                    model.jump(of: surface, at: state.baseAddress!, gates: gates, into: &fresh)
+                }
+                if kept.map(\.bitPattern) != fresh.map(\.bitPattern) { count += 1 }
+            }
+            return count
+        }
+        #expect(differing(at: theta) == 0, "first passes")
+        var moved = theta
+        moved[model.width + 5] += 0.25
+        #expect(differing(at: moved) == 0, "a new state")
+        for surface in [12 * n + 30, 20 * n + 3] { pattern.set(surface, to: 1 - pattern[surface]) }
+        #expect(differing(at: moved) == 0, "changed gates at the same state")
+    }
+
     /// From `sweepSurfaces` on the Jacobian is written from the gates' overlap moments over
     /// sorted ranges (`GateOverlaps`), with exceptions for every gate off its range:
     /// checked, like the dense one, against Richardson-extrapolated central differences of
