@@ -26,9 +26,10 @@ let package = Package(
         // Their kernel bodies are included from CVectorUnits' each_unit.h, so each finds its own.
         .target(name: "CModelKernels", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
         .target(name: "COrderedBLAS", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
+        .target(name: "CEngineKernels", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
 
         // MARK: - Public API
-        .target(name: "FlowEngine", dependencies: ["CGSL", "COrderedBLAS"], exclude: ["README.md"]),
+        .target(name: "FlowEngine", dependencies: ["CGSL", "COrderedBLAS", "CEngineKernels"], exclude: ["README.md"]),
         .target(name: "Models", dependencies: ["FlowEngine", "CModelKernels"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["FlowEngine", "Models"]),
         .target(name: "Sweeps", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -55,7 +56,7 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),
-        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "COrderedBLAS", "_TestSupport"]),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "COrderedBLAS", "CEngineKernels", "_TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "CModelKernels", "_TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "_TestSupport"]),
         .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),

@@ -1,3 +1,5 @@
+import CEngineKernels
+
 /// The vector field of the current mode.
 ///
 /// Off the sliding set S the gates are fixed at 0 or 1. On S they are Utkin's equivalent
@@ -252,21 +254,10 @@ final class ModeField<System: PiecewiseSmoothSystem> {
     }
 
     /// field += Σ_c weights[c] J_c over the columns of the equivalent control, column after
-    /// column in each component (four columns per pass over `field`, the same sums).
+    /// column in each component (four columns per pass over `field`), on the widest vector
+    /// unit (`reluflow_add_weighted_columns`: the same sums on every unit).
     private func addJumps(weighted weights: UnsafePointer<Double>, to field: UnsafeMutablePointer<Double>) {
-        let n = dimension, k = solveOrder.count, jumps = control.jumps
-        var column = 0
-        while column &+ 4 <= k {
-            let (w0, w1, w2, w3) = (weights[column], weights[column &+ 1], weights[column &+ 2], weights[column &+ 3])
-            let j0 = jumps + column &* n, j1 = j0 + n, j2 = j1 + n, j3 = j2 + n
-            for r in 0..<n { field[r] = field[r] + w0 * j0[r] + w1 * j1[r] + w2 * j2[r] + w3 * j3[r] }
-            column &+= 4
-        }
-        while column < k {
-            let weight = weights[column], jump = jumps + column &* n
-            for r in 0..<n { field[r] += weight * jump[r] }
-            column &+= 1
-        }
+        reluflow_add_weighted_columns(-1, dimension, solveOrder.count, weights, control.jumps, field)
     }
 
     /// One step of iterative refinement of the block solution s (`control.solution`), with
