@@ -74,8 +74,9 @@ let fieldOnly = microseconds(evaluations) {
 // The engine's evaluation: the mode's gates as a pattern, which the kernels read as bytes.
 let pattern = GatePattern(count: gates.count)
 for (j, gate) in gates.enumerated() { pattern.set(j, to: gate) }
+var patternField = field
 let fromPattern = microseconds(evaluations) {
-    network.evaluate(at: state, pattern: pattern, field: &field, switching: nil)
+    network.evaluate(at: state, pattern: pattern, field: &patternField, switching: nil)
 }
 let withSwitching = microseconds(evaluations) {
     network.evaluate(at: state, gates: gates, field: &field, switching: &switching)
@@ -100,3 +101,4 @@ print(String(format: "field, gates as bytes:     %8.2f µs", fromPattern))
 print(String(format: "field + switching values:  %8.2f µs", withSwitching))
 print(String(format: "switching rates:           %8.2f µs", rateCost))
 print("fingerprint of field, switching values and rates: \(fingerprint(field, switching, rates))")
+print("field from the gates as bytes the same bits: \(patternField.map(\.bitPattern) == field.map(\.bitPattern))")

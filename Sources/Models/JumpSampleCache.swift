@@ -9,7 +9,8 @@ import FlowEngine
 /// numbers, so the jumps keep their bits.
 ///
 /// A new state (compared bit for bit, `dimension` numbers) forgets every pass; its owner
-/// calls `invalidate` whenever the gates may have changed. Up to `capacity` samples are
+/// calls `invalidate` whenever the gates may have changed (`KnotSweep.update`, which every
+/// jump through `KnotSweep.withGates` runs first: the only way to its scratch). Up to `capacity` samples are
 /// kept per state; a pass for another one is computed into a spare place and not kept.
 final class JumpSampleCache {
     /// One sample's pass: the active neurons, their gates and z_k′i (`count` of each), and
@@ -36,11 +37,10 @@ final class JumpSampleCache {
     init(dimension: Int, sampleCount: Int, neuronCount: Int, buffers: ScratchBuffers) {
         self.dimension = dimension
         state = buffers.doubles(dimension)
-        placeOfSample = UnsafeMutableRawPointer(buffers.doubles(sampleCount)).bindMemory(to: Int.self, capacity: sampleCount)
+        placeOfSample = buffers.ints(sampleCount)
         placeOfSample.update(repeating: -1, count: sampleCount)
         keptSamples.reserveCapacity(Self.capacity)
-        let neurons = UnsafeMutableRawPointer(buffers.doubles((Self.capacity + 1) * neuronCount))
-            .bindMemory(to: Int.self, capacity: (Self.capacity + 1) * neuronCount)
+        let neurons = buffers.ints((Self.capacity + 1) * neuronCount)
         let values = buffers.doubles((Self.capacity + 1) * 2 * neuronCount)
         passes = (0...Self.capacity).map { place in
             Pass(neurons: neurons + place * neuronCount, gates: values + place * 2 * neuronCount,

@@ -326,6 +326,7 @@ extension AffineNeuronFamily {
 struct JumpScratch {
     let neurons: UnsafeMutablePointer<Int>
     let values: UnsafeMutablePointer<Double>
+    /// Valid only for the gates its owner brought it up to date with (`KnotSweep.withGates`).
     var cache: JumpSampleCache? = nil
 }
 

@@ -106,7 +106,7 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
         if width * data.sampleCount >= Self.sweepSurfaces {
             let samples = SortedSamples(inputs: data.inputs)
             sweep = KnotSweep(samples: samples, targets: data.targets, neuronCount: width,
-                              dimension: (form == .full ? 3 : 2) * width)
+                              dimension: Self.dimension(form: form, width: width))
             overlaps = GateOverlaps(samples: samples, neuronCount: width)
         } else {
             sweep = nil
@@ -117,7 +117,10 @@ public struct UnivariateNetwork: TwoLayerFamily, Sendable {
     var biasOffset: Int { form == .full ? width : 0 }
     var outputOffset: Int { biasOffset + width }
 
-    public var dimension: Int { outputOffset + width }
+    public var dimension: Int { Self.dimension(form: form, width: width) }
+
+    /// (a,) b and c, `width` numbers each.
+    static func dimension(form: Form, width: Int) -> Int { (form == .full ? 3 : 2) * width }
     public var surfaceCount: Int { width * data.sampleCount }
 
     /// a, b, c (or b, c) of `width` entries each; c multiplies the `width` hidden units, the

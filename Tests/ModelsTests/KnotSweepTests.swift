@@ -152,17 +152,20 @@ import _TestSupport
     /// Jumps through the pattern reuse the passes over their samples kept at the same state
     /// (`JumpSampleCache`); jumps from another gate buffer compute every pass afresh. The
     /// surfaces interleave samples 30 and 3 and repeat one; then c_5 moves (a new state), then
-    /// a gate on each sample changes at that same state.
+    /// a gate on each sample changes at that same state; then every sample, twice.
     @Test("Jumps that reuse a kept pass over their sample are the jumps computed afresh, to the bit, through a new state and changed gates")
     func jumpsFromKeptPassesMatch() throws {
         let (data, model, theta) = try Self.network(.knots, seed: 4)
         let n = data.sampleCount
         let pattern = Self.pattern(UnivariateNetworkTests.switchingValues(model, at: theta).map { $0 > 0 ? 1.0 : 0.0 })
         _ = Self.evaluate(model, at: theta, pattern: pattern)
-        func differing(at state: [Double]) -> Int {
+        func differing(at state: [Double],
+                       surfaces: [Int] = [7 * n + 30, 9 * n + 30, 7 * n + 3, 40 * n + 30, 12 * n + 3, 9 * n + 30, 50 * n + 3])
+            -> Int
+        {
             let gates = Array(UnsafeBufferPointer(start: pattern.gates, count: pattern.count))
             var count = 0
-            for surface in [7 * n + 30, 9 * n + 30, 7 * n + 3, 40 * n + 30, 12 * n + 3, 9 * n + 30, 50 * n + 3] {
+            for surface in surfaces {
                 var kept = [Double](repeating: .nan, count: model.dimension), fresh = kept
                 state.withUnsafeBufferPointer { state in
                     model.jump(of: surface, at: state.baseAddress!, gates: pattern.gates, into: &kept)
@@ -178,6 +181,10 @@ import _TestSupport
         #expect(differing(at: moved) == 0, "a new state")
         for surface in [12 * n + 30, 20 * n + 3] { pattern.set(surface, to: 1 - pattern[surface]) }
         #expect(differing(at: moved) == 0, "changed gates at the same state")
+        // All 80 samples twice at one state: past the 64 the cache keeps, the passes go to its
+        // spare place.
+        let everySample = (0..<(2 * n)).map { i in (i * 7) % model.width * n + i % n }
+        #expect(differing(at: theta, surfaces: everySample) == 0, "more samples than the cache keeps")
     }
 
     /// From `sweepSurfaces` on the Jacobian is written from the gates' overlap moments over

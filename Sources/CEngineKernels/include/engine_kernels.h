@@ -8,8 +8,8 @@
 /// four columns per pass over the entries,
 ///     field[r] = (((field[r] + w0·j0[r]) + w1·j1[r]) + w2·j2[r]) + w3·j3[r],
 /// then one column per pass for the last k mod 4, field[r] = field[r] + w·j[r]. No fused
-/// multiply-add, so every unit gives the same bits. `level` is clamped to the CPU's widest
-/// unit; −1 is the widest.
+/// multiply-add, so every unit gives the same bits. `field` must not overlap `columns` or
+/// `weights`. `level` is clamped to the CPU's widest unit; −1 is the widest.
 void reluflow_add_weighted_columns(int level, long n, long k, const double *weights, const double *columns,
                                    double *field);
 

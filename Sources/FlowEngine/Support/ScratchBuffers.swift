@@ -31,6 +31,11 @@ public final class ScratchBuffers: @unchecked Sendable {
         buffer(of: Bool.self, count: count)
     }
 
+    /// A new buffer of `count` integers (at least one), all 0.
+    public func ints(_ count: Int) -> UnsafeMutablePointer<Int> {
+        buffer(of: Int.self, count: count)
+    }
+
     /// A new buffer of `count` bytes (at least one), all 0.
     public func bytes(_ count: Int) -> UnsafeMutablePointer<UInt8> {
         buffer(of: UInt8.self, count: count)
