@@ -68,11 +68,10 @@ final class KnotSweep: @unchecked Sendable {
     /// apart. Kept with the ranges.
     private let gatesBySample: UnsafeMutablePointer<Double>
 
-    /// The three per-neuron sums of `withSums` (3m numbers) and a jump's scratch
-    /// (`withGates`), with its `JumpSampleCache`: kept, so that an evaluation allocates
-    /// nothing.
+    /// The three per-neuron sums of `withSums` (3m numbers) and the jumps' passes over their
+    /// samples (`withGates`): kept, so that an evaluation allocates nothing.
     private let neuronSums: UnsafeMutablePointer<Double>
-    private let jumpScratch: JumpScratch
+    private let jumpPasses: JumpSampleCache
 
     /// - Parameter dimension: the network's state size (the jumps' `JumpSampleCache`).
     init(samples: SortedSamples, targets: [Double], neuronCount: Int, dimension: Int) {
@@ -102,26 +101,24 @@ final class KnotSweep: @unchecked Sendable {
         forwardOutputs = buffers.doubles(n)
         gatesBySample = buffers.doubles(n * neuronCount)
         neuronSums = buffers.doubles(3 * neuronCount)
-        jumpScratch = JumpScratch(neurons: .allocate(capacity: max(neuronCount, 1)), values: buffers.doubles(2 * neuronCount),
-                                  cache: JumpSampleCache(dimension: dimension, sampleCount: n, neuronCount: neuronCount,
-                                                         buffers: buffers))
+        jumpPasses = JumpSampleCache(dimension: dimension, sampleCount: n, neuronCount: neuronCount, buffers: buffers)
     }
 
     deinit {
         knotOrder.deallocate()
-        jumpScratch.neurons.deallocate()
     }
 
-    /// Calls `body` with the gates s_ki of sample i, k = 0..<m in a row, and scratch for a
-    /// jump, when `gates` is the buffer of the pattern the ranges were last brought to
-    /// (brought up to date first); returns nil, calling nothing, for any other gates.
+    /// Calls `body` with the gates s_ki of sample i, k = 0..<m in a row, and the jumps' kept
+    /// passes (`JumpScratch.kept`), when `gates` is the buffer of the pattern the ranges were
+    /// last brought to (brought up to date first, the passes forgotten if it changed);
+    /// returns nil, calling nothing, for any other gates.
     func withGates<Result>(ofSample i: Int, in gates: UnsafePointer<Double>,
                            _ body: (UnsafePointer<Double>, JumpScratch) -> Result) -> Result? {
         lock.lock()
         defer { lock.unlock() }
         guard let pattern, pattern.gates == gates else { return nil }
         update(to: pattern)
-        return body(gatesBySample + i * neuronCount, jumpScratch)
+        return body(gatesBySample + i * neuronCount, .kept(jumpPasses))
     }
 
     /// Σ_p (f(x_p)/α − y_p)² with f(x) = Σ_k c_k max(a_k x − b_k, 0) (a_k = 1 when `slopes`
@@ -359,7 +356,7 @@ final class KnotSweep: @unchecked Sendable {
     /// seen, or all of them for another pattern or a journal that no longer reaches back.
     private func update(to pattern: GatePattern) {
         let n = sampleCount
-        if pattern !== self.pattern || pattern.revision != revision { jumpScratch.cache?.invalidate() }
+        if pattern !== self.pattern || pattern.revision != revision { jumpPasses.invalidate() }
         if pattern === self.pattern, let changes = pattern.changes(since: revision) {
             for j in changes where !isChanged[j / n] {
                 isChanged[j / n] = true

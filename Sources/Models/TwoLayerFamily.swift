@@ -85,8 +85,9 @@ extension TwoLayerFamily {
         // Swift's temporary allocations go to the heap above 1 kB (64 neurons here).
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * width) { values in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: width) { neurons in
-                familyJump(of: surface, at: state, gateOnSample: gate,
-                           scratch: JumpScratch(neurons: neurons.baseAddress!, values: values.baseAddress!), into: jump)
+                let buffers = JumpSampleCache.Pass(neurons: neurons.baseAddress!, gates: values.baseAddress!,
+                                                   preActivations: values.baseAddress! + width)
+                familyJump(of: surface, at: state, gateOnSample: gate, scratch: .buffers(buffers), into: jump)
             }
         }
     }
@@ -112,12 +113,14 @@ extension TwoLayerFamily {
                         pass.output += outerWeight(neuron, state) * gate * z
                     }
                 }
-                var fresh = JumpSampleCache.Pass(neurons: scratch.neurons, gates: scratch.values,
-                                                 preActivations: scratch.values + width)
-                let pass = scratch.cache?.pass(forSample: i, at: state, compute: compute) ?? {
+                let pass: JumpSampleCache.Pass
+                switch scratch {
+                case .buffers(var fresh):
                     compute(&fresh)
-                    return fresh
-                }()
+                    pass = fresh
+                case .kept(let passes):
+                    pass = passes.pass(forSample: i, at: state, compute: compute)
+                }
                 let active = pass.neurons, activeGates = pass.gates, zs = pass.preActivations
                 let activeCount = pass.count, output = pass.output
                 let pull = pull(samples: i, count: 1, outputSums: SIMD8(output, 0, 0, 0, 0, 0, 0, 0))[0]
@@ -319,14 +322,14 @@ extension AffineNeuronFamily {
     }
 }
 
-/// Scratch for one jump of a two-layer network (`TwoLayerFamily.familyJump`): the neurons
-/// active on the surface's sample (m places), and their gates and pre-activations (2m); and,
-/// for a network that keeps its scratch, the passes over samples already made at the
-/// current state (`JumpSampleCache`).
-struct JumpScratch {
-    let neurons: UnsafeMutablePointer<Int>
-    let values: UnsafeMutablePointer<Double>
-    /// Valid only for the gates its owner brought it up to date with (`KnotSweep.withGates`).
-    var cache: JumpSampleCache? = nil
+/// Where a jump of a two-layer network (`TwoLayerFamily.familyJump`) makes its pass over
+/// the neurons of the surface's sample.
+enum JumpScratch {
+    /// The caller's buffers: m places for the active neurons, m for their gates and m for
+    /// their pre-activations.
+    case buffers(JumpSampleCache.Pass)
+    /// The passes already made at the current state, kept by a network that keeps its
+    /// scratch; valid only for the gates their owner brought them up to date with
+    /// (`KnotSweep.withGates`).
+    case kept(JumpSampleCache)
 }
-
