@@ -27,9 +27,10 @@ let package = Package(
         .target(name: "CModelKernels", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
         .target(name: "COrderedBLAS", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
         .target(name: "CEngineKernels", dependencies: ["CVectorUnits"], cSettings: [.headerSearchPath(".")]),
+        .target(name: "CStepTypes", dependencies: ["CGSL"]),
 
         // MARK: - Public API
-        .target(name: "FlowEngine", dependencies: ["CGSL", "COrderedBLAS", "CEngineKernels"], exclude: ["README.md"]),
+        .target(name: "FlowEngine", dependencies: ["CGSL", "COrderedBLAS", "CEngineKernels", "CStepTypes"], exclude: ["README.md"]),
         .target(name: "Models", dependencies: ["FlowEngine", "CModelKernels"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["FlowEngine", "Models"]),
         .target(name: "Sweeps", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -56,7 +57,7 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .target(name: "_TestSupport", dependencies: ["FlowEngine", "Models"], path: "Tests/_TestSupport"),
-        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "COrderedBLAS", "CEngineKernels", "_TestSupport"]),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "CGSL", "COrderedBLAS", "CEngineKernels", "CStepTypes", "_TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "FlowEngine", "CModelKernels", "_TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "_TestSupport"]),
         .testTarget(name: "ReLUFlowCLITests", dependencies: ["_TestSupport"]),

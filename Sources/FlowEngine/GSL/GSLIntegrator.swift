@@ -104,7 +104,10 @@ final class GSLIntegrator {
             throw GSLError(status: GSLError.outOfMemory, function: "gsl_odeiv2_driver_alloc_y_new", t: nil, h: nil)
         }
         self.driver = driver
-        if stepper.canRestepFromStepStart {
+        if stepper.restepsWithTheSteppingObject {
+            refinementStep = driver.pointee.s
+            refinementDriver = nil
+        } else if stepper.canRestepFromStepStart {
             refinementStep = gsl_odeiv2_step_alloc(stepper.stepType, dimension)
             refinementDriver = nil
         } else {
@@ -131,7 +134,7 @@ final class GSLIntegrator {
     }
 
     deinit {
-        if let refinementStep { gsl_odeiv2_step_free(refinementStep) }
+        if let refinementStep, !stepper.restepsWithTheSteppingObject { gsl_odeiv2_step_free(refinementStep) }
         if let refinementDriver { gsl_odeiv2_driver_free(refinementDriver) }
         gsl_odeiv2_driver_free(driver)
         system.deallocate()

@@ -1,13 +1,16 @@
 import CGSL
+import CStepTypes
 
-/// The GSL odeiv2 stepping methods, selectable by their GSL names.
+/// The GSL odeiv2 stepping methods, selectable by their GSL names, and ReLUFlow's own
+/// limexw (`CStepTypes`), which GSL's evolve, control and driver run like theirs.
 ///
 /// Capabilities are data, as in GSL's own `gsl_odeiv2_step_type` table: whether the method is
-/// an explicit one-step Runge–Kutta method that can re-step from a step start for event
-/// refinement (`canRestepFromStepStart`). The implicit methods (rk1imp, rk2imp, rk4imp,
-/// bsimp, msbdf) call the Jacobian, which the engine gives exactly when the system provides
-/// it and by central differences otherwise; the multistep ones (msadams, msbdf) keep a
-/// history that the engine resets after every event.
+/// a one-step method that can re-step from a step start for event refinement
+/// (`canRestepFromStepStart`: the explicit Runge–Kutta methods and limexw). The implicit
+/// methods (rk1imp, rk2imp, rk4imp, bsimp, msbdf) call the Jacobian, which the engine gives
+/// exactly when the system provides it and by central differences otherwise; the multistep
+/// ones (msadams, msbdf) keep a history that the engine resets after every event. limexw
+/// needs no Jacobian: it finds the few stiff directions it damps from the field alone.
 public enum GSLStepper: String, CaseIterable, Sendable {
     /// Explicit embedded Runge–Kutta (2, 3).
     case rk2
@@ -31,17 +34,27 @@ public enum GSLStepper: String, CaseIterable, Sendable {
     case msadams
     /// Variable-coefficient linear multistep backward differentiation formula (orders 1–5).
     case msbdf
+    /// Extrapolated linearly implicit Euler with a low-rank W (ReLUFlow's own, `CStepTypes`):
+    /// explicit but for the Jacobian's few dominant directions, which it damps implicitly.
+    case limexw
 
     /// The stepper used when a scenario names none.
     public static let `default` = GSLStepper.rk8pd
 
-    /// Explicit one-step methods: a step of any size from a saved start is self-contained.
+    /// One-step methods whose single step meets the step's accuracy: a step of any size from
+    /// a saved start is self-contained (a single step of bsimp's or of the Gaussian methods
+    /// would not be).
     public var canRestepFromStepStart: Bool {
         switch self {
-        case .rk2, .rk4, .rkf45, .rkck, .rk8pd: true
+        case .rk2, .rk4, .rkf45, .rkck, .rk8pd, .limexw: true
         default: false
         }
     }
+
+    /// One-step methods whose step object keeps what it derived at a step start (limexw's
+    /// W): re-steps use the stepping object itself, so that a re-step from a step's start
+    /// uses that step's W, bit for bit.
+    var restepsWithTheSteppingObject: Bool { self == .limexw }
 
     /// The implicit methods, which use the Jacobian and stay stable for stiff problems.
     public var isImplicit: Bool {
@@ -69,6 +82,7 @@ public enum GSLStepper: String, CaseIterable, Sendable {
     }
 
     var stepType: UnsafePointer<gsl_odeiv2_step_type> {
+        if self == .limexw { return reluflow_limexw_step_type() }
         guard let type = reluflow_step_type_named(rawValue) else {
             preconditionFailure("GSL has no stepper named \(rawValue)")
         }
