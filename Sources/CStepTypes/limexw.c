@@ -149,6 +149,19 @@ static void symmetric_eigen(int rank, double a[RANK][RANK], double q[RANK][RANK]
     }
 }
 
+/// Row k of `into` = Σ_i rotation[i][k] · row i of `from` (rank rows of dim entries).
+static void rotate_rows(size_t dim, int rank, double rotation[RANK][RANK], const double *from, double *into) {
+    for (int k = 0; k < rank; k++) {
+        double *row = into + (size_t)k * dim;
+        memset(row, 0, dim * sizeof(double));
+        for (int i = 0; i < rank; i++) {
+            const double weight = rotation[i][k];
+            const double *source = from + (size_t)i * dim;
+            for (size_t e = 0; e < dim; e++) row[e] += weight * source[e];
+        }
+    }
+}
+
 /// One block power iteration from the carried subspace V at y: the products J V by forward
 /// differences, the Ritz pairs of (VᵀJV + (VᵀJV)ᵀ)/2 as the kept W, and the carried
 /// subspace moved on to orth(J V).
@@ -181,23 +194,9 @@ static int limexw_power_iteration(limexw_state *s, double t, const double y[], c
     for (int k = 0; k < rank; k++) {
         const double value = projected[k][k];
         s->ritzValues[k] = isfinite(value) && value < 0 ? value : 0;
-        double *ritz = s->ritzVectors + (size_t)k * dim;
-        memset(ritz, 0, dim * sizeof(double));
-        for (int i = 0; i < rank; i++) {
-            const double weight = rotation[i][k];
-            const double *v = s->subspace + (size_t)i * dim;
-            for (size_t e = 0; e < dim; e++) ritz[e] += weight * v[e];
-        }
     }
-    for (int k = 0; k < rank; k++) {
-        double *next = s->subspace + (size_t)k * dim;
-        memset(next, 0, dim * sizeof(double));
-        for (int i = 0; i < rank; i++) {
-            const double weight = rotation[i][k];
-            const double *product = s->products + (size_t)i * dim;
-            for (size_t e = 0; e < dim; e++) next[e] += weight * product[e];
-        }
-    }
+    rotate_rows(dim, rank, rotation, s->subspace, s->ritzVectors);
+    rotate_rows(dim, rank, rotation, s->products, s->subspace);
     for (size_t e = 0; e < (size_t)rank * dim; e++) {
         if (!isfinite(s->subspace[e])) {
             memcpy(s->subspace, s->ritzVectors, (size_t)rank * dim * sizeof(double));
