@@ -16,6 +16,7 @@ typedef struct {
     size_t dim;
     int rank;                  // RANK, or dim when smaller
     double *subspace;          // rank × dim, orthonormal rows, carried from start to start
+    double *savedSubspace;     // the carried subspace before a new start's iterations
     double *ritzVectors;       // rank × dim: the kept W's directions v_k
     double ritzValues[RANK];   // the kept W's θ_k, each ≤ 0
     double *keyY;              // the step start the kept W belongs to
@@ -26,13 +27,14 @@ typedef struct {
     double *probe;
     double *fieldAtProbe;
     double *table;             // columns × dim, the Aitken–Neville tableau's last row
-    double *u;
+    double *u;                 // u_i − y: the substeps' sum, extrapolated as an increment
 } limexw_state;
 
 static void limexw_free(void *vstate) {
     limexw_state *s = vstate;
     if (!s) return;
     free(s->subspace);
+    free(s->savedSubspace);
     free(s->ritzVectors);
     free(s->keyY);
     free(s->products);
@@ -50,29 +52,33 @@ static double dot(size_t n, const double *a, const double *b) {
     return sum;
 }
 
-/// Modified Gram–Schmidt, twice, over the rows in place; a row that vanishes against the
-/// ones before it is replaced by the coordinate vector e_row (then orthogonalised too).
+/// Removes from `row` its components along rows[0 … k−1] (orthonormal), twice over.
+static void project_out(size_t dim, int k, const double *rows, double *row) {
+    for (int pass = 0; pass < 2; pass++) {
+        for (int j = 0; j < k; j++) {
+            const double *other = rows + (size_t)j * dim;
+            const double projection = dot(dim, row, other);
+            for (size_t i = 0; i < dim; i++) row[i] -= projection * other[i];
+        }
+    }
+}
+
+/// Modified Gram–Schmidt, twice, over the rows in place. A row that (nearly) vanishes against
+/// the ones before it, or is not finite, is replaced by the first coordinate vector
+/// e_{(k+c) mod dim} that keeps a squared norm of at least 1/dim once projected: k rows
+/// leave Σ_i ‖e_i − P e_i‖² = dim − k ≥ 1 over the dim coordinate vectors, so one does.
 static void orthonormalise(size_t dim, int rank, double *rows) {
     for (int k = 0; k < rank; k++) {
         double *row = rows + (size_t)k * dim;
         const double before = sqrt(dot(dim, row, row));
-        for (int pass = 0; pass < 2; pass++) {
-            for (int j = 0; j < k; j++) {
-                const double *other = rows + (size_t)j * dim;
-                const double projection = dot(dim, row, other);
-                for (size_t i = 0; i < dim; i++) row[i] -= projection * other[i];
-            }
-        }
+        project_out(dim, k, rows, row);
         double norm = sqrt(dot(dim, row, row));
-        if (!(norm > 1e-10 * before) || !(norm > 0)) {
+        for (size_t c = 0; !(norm > 1e-10 * before && norm > 0) && c < dim; c++) {
             memset(row, 0, dim * sizeof(double));
-            row[(size_t)k % dim] = 1;
-            for (int j = 0; j < k; j++) {
-                const double *other = rows + (size_t)j * dim;
-                const double projection = dot(dim, row, other);
-                for (size_t i = 0; i < dim; i++) row[i] -= projection * other[i];
-            }
+            row[((size_t)k + c) % dim] = 1;
+            project_out(dim, k, rows, row);
             norm = sqrt(dot(dim, row, row));
+            if (!(norm * norm >= 1.0 / (double)dim)) norm = 0;
         }
         for (size_t i = 0; i < dim; i++) row[i] /= norm;
     }
@@ -86,6 +92,7 @@ static void *limexw_alloc(size_t dim) {
     s->iterationsAtStart = 4;
     const size_t rank = (size_t)s->rank;
     s->subspace = malloc(rank * dim * sizeof(double));
+    s->savedSubspace = malloc(rank * dim * sizeof(double));
     s->ritzVectors = malloc(rank * dim * sizeof(double));
     s->keyY = malloc(dim * sizeof(double));
     s->products = malloc(rank * dim * sizeof(double));
@@ -94,7 +101,7 @@ static void *limexw_alloc(size_t dim) {
     s->fieldAtProbe = malloc(dim * sizeof(double));
     s->table = malloc(COLUMNS * dim * sizeof(double));
     s->u = malloc(dim * sizeof(double));
-    if (!s->subspace || !s->ritzVectors || !s->keyY || !s->products || !s->field || !s->probe
+    if (!s->subspace || !s->savedSubspace || !s->ritzVectors || !s->keyY || !s->products || !s->field || !s->probe
         || !s->fieldAtProbe || !s->table || !s->u) {
         limexw_free(s);
         return NULL;
@@ -190,6 +197,16 @@ static int limexw_power_iteration(limexw_state *s, double t, const double y[], c
         for (int j = 0; j < rank; j++) projected[i][j] = dot(dim, s->subspace + (size_t)i * dim, s->products + (size_t)j * dim);
     for (int i = 0; i < rank; i++)
         for (int j = 0; j < i; j++) projected[i][j] = projected[j][i] = (projected[i][j] + projected[j][i]) / 2;
+    int finite = 1;
+    for (int i = 0; i < rank; i++)
+        for (int j = 0; j < rank; j++) finite = finite && isfinite(projected[i][j]);
+    if (!finite) {
+        // F gave non-finite products without saying so: no W this time (an explicit step),
+        // and the carried subspace stays as it was.
+        memcpy(s->ritzVectors, s->subspace, (size_t)rank * dim * sizeof(double));
+        for (int k = 0; k < rank; k++) s->ritzValues[k] = 0;
+        return GSL_SUCCESS;
+    }
     symmetric_eigen(rank, projected, rotation);
     for (int k = 0; k < rank; k++) {
         const double value = projected[k][k];
@@ -197,12 +214,6 @@ static int limexw_power_iteration(limexw_state *s, double t, const double y[], c
     }
     rotate_rows(dim, rank, rotation, s->subspace, s->ritzVectors);
     rotate_rows(dim, rank, rotation, s->products, s->subspace);
-    for (size_t e = 0; e < (size_t)rank * dim; e++) {
-        if (!isfinite(s->subspace[e])) {
-            memcpy(s->subspace, s->ritzVectors, (size_t)rank * dim * sizeof(double));
-            break;
-        }
-    }
     orthonormalise(dim, rank, s->subspace);
     return GSL_SUCCESS;
 }
@@ -218,9 +229,15 @@ static int limexw_apply(void *vstate, size_t dim, double t, double h, double y[]
     }
     if (!s->hasKey || memcmp(s->keyY, y, dim * sizeof(double)) != 0) {
         s->hasKey = 0;
+        // A failed iteration leaves the carried subspace as it was, so that a retry from
+        // this start iterates from the same subspace.
+        memcpy(s->savedSubspace, s->subspace, (size_t)s->rank * dim * sizeof(double));
         for (int iteration = 0; iteration < s->iterationsAtStart; iteration++) {
             const int status = limexw_power_iteration(s, t, y, f0, sys);
-            if (status != GSL_SUCCESS) return status;
+            if (status != GSL_SUCCESS) {
+                memcpy(s->subspace, s->savedSubspace, (size_t)s->rank * dim * sizeof(double));
+                return status;
+            }
         }
         s->iterationsAtStart = 1;
         memcpy(s->keyY, y, dim * sizeof(double));
@@ -235,11 +252,15 @@ static int limexw_apply(void *vstate, size_t dim, double t, double h, double y[]
             const double z = substep * s->ritzValues[k];
             damping[k] = z / (1 - z);
         }
-        memcpy(s->u, y, dim * sizeof(double));
+        // The increments u_i − y are summed and extrapolated, not the states: the
+        // extrapolation's weights (|Σ| ≈ 92 over five columns) then multiply the increments'
+        // rounding, not |y|'s, and a constant field is stepped exactly.
+        memset(s->u, 0, dim * sizeof(double));
         for (int i = 0; i < j; i++) {
             const double *f = f0;
             if (i > 0) {
-                const int status = GSL_ODEIV_FN_EVAL(sys, t + i * substep, s->u, s->fieldAtProbe);
+                for (size_t e = 0; e < dim; e++) s->probe[e] = y[e] + s->u[e];
+                const int status = GSL_ODEIV_FN_EVAL(sys, t + i * substep, s->probe, s->fieldAtProbe);
                 if (status != GSL_SUCCESS) return status;
                 f = s->fieldAtProbe;
             }
@@ -267,12 +288,15 @@ static int limexw_apply(void *vstate, size_t dim, double t, double h, double y[]
     }
     const double *best = s->table + (size_t)(COLUMNS - 1) * dim;
     const double *second = s->table + (size_t)(COLUMNS - 2) * dim;
-    for (size_t e = 0; e < dim; e++) yerr[e] = best[e] - second[e];
+    for (size_t e = 0; e < dim; e++) {
+        yerr[e] = best[e] - second[e];
+        s->probe[e] = y[e] + best[e];
+    }
     if (dydt_out) {
-        const int status = GSL_ODEIV_FN_EVAL(sys, t + h, best, dydt_out);
+        const int status = GSL_ODEIV_FN_EVAL(sys, t + h, s->probe, dydt_out);
         if (status != GSL_SUCCESS) return status;
     }
-    memcpy(y, best, dim * sizeof(double));
+    memcpy(y, s->probe, dim * sizeof(double));
     return GSL_SUCCESS;
 }
 

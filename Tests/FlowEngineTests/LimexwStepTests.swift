@@ -74,8 +74,9 @@ import CStepTypes
     }
 
     /// Five columns give order 5: the local error falls as h⁶, a ratio of 2⁶ = 64 when h
-    /// halves. Measured 54.3 and 58.5 for h = 0.1 → 0.05 → 0.025 (errors 5.0e-10, 9.2e-12,
-    /// 1.6e-13, still 100× above rounding; the ratio climbs towards 64 as h shrinks). The
+    /// halves. Measured 54.3 and 58.7 for h = 0.1 → 0.05 → 0.025 (errors 5.0e-10, 9.2e-12,
+    /// 1.6e-13, far above the rounding of the extrapolated increments, ~1e-17 for increments
+    /// of ~0.1; the ratio climbs towards 64 as h shrinks). The
     /// window [45, 90] is 2^5.5 … 2^6.5, so order 4 or 6 fails it. Rates k_i ≤ 0.3 keep
     /// h·|J| ≤ 0.2, inside the asymptotic range. The rank-4 W leaves two of the six
     /// directions to the explicit part, so this is the W-method's order (for any W), not
@@ -97,7 +98,7 @@ import CStepTypes
     /// e^{−2000t} transient first). An explicit method is held by stability to h·2000 ≲ 6:
     /// rk8pd takes 3,848 steps and 1,163 rejections (measured). limexw damps the two stiff
     /// directions through its W and is held only by accuracy on the slow ones: 127 steps
-    /// (measured; bound 250) and a final error of 8.6e-12 against the closed form (bound
+    /// (measured; bound 250) and a final error of 8.9e-12 against the closed form (bound
     /// 5e-11).
     @Test("Stiff directions do not hold the step: far fewer steps than rk8pd, same accuracy")
     func stiffDirectionsDoNotHoldTheStep() {
@@ -117,6 +118,44 @@ import CStepTypes
         #expect(rk8pd.steps > 3000, "rk8pd: \(rk8pd.steps) steps: the problem is not stiff for it")
         #expect(limexw.steps < 250, "limexw: \(limexw.steps) steps")
         #expect(limexw.error < 5e-11, "limexw: error \(limexw.error)")
+    }
+
+    /// A stiff direction that turns: (x, y) relaxes at rate 2λ = 2000 onto the unit circle,
+    /// F = −λ(x² + y² − 1)(x, y) + ω(−y, x), and turns on it at ω = 0.1; four slow components
+    /// z_i' = −k_i z_i ride along. From (1, 0) the exact flow is (cos ωt, sin ωt) and
+    /// z_i(0)e^{−k_i t}. The stiff direction is the radius, which turns with the state, so
+    /// the W must follow it from start to start. To t = 10 at rtol 1e-10: limexw 2,649 steps
+    /// (bound 4,000), error 1.1e-9 (bound 1e-8: the W's direction lags the radius within a
+    /// step, so the error control works harder than on a fixed direction); rk8pd 6,795 steps.
+    /// With a W kept from the first start: 66,472 steps. limexw loses to rk8pd where the
+    /// stiff direction turns faster than this (ω = 1: 19,293 steps against 11,329; NOTES).
+    @Test("A stiff direction that turns with the state is followed: the W is renewed per start")
+    func turningStiffDirectionIsFollowed() {
+        final class Circle {
+            static let rates = [0.5, 0.2, 0.1, 0.05]
+            func field(_ u: UnsafePointer<Double>, _ f: UnsafeMutablePointer<Double>) {
+                let radial = -1000 * (u[0] * u[0] + u[1] * u[1] - 1)
+                f[0] = radial * u[0] - 0.1 * u[1]
+                f[1] = radial * u[1] + 0.1 * u[0]
+                for (i, k) in Self.rates.enumerated() { f[2 + i] = -k * u[2 + i] }
+            }
+        }
+        let circle = Circle()
+        var system = gsl_odeiv2_system(
+            function: { _, y, dydt, params in
+                Unmanaged<Circle>.fromOpaque(params!).takeUnretainedValue().field(y!, dydt!)
+                return LimexwStepTests.success
+            },
+            jacobian: nil, dimension: 6, params: Unmanaged.passUnretained(circle).toOpaque())
+        let driver = gsl_odeiv2_driver_alloc_y_new(&system, reluflow_limexw_step_type(), 1e-3, 1e-12, 1e-10)!
+        defer { gsl_odeiv2_driver_free(driver) }
+        let z0 = [1.0, -0.5, 0.75, -1]
+        var t = 0.0, y = [1, 0] + z0
+        #expect(gsl_odeiv2_driver_apply(driver, &t, 10, &y) == Self.success)
+        let exact = [cos(1), sin(1)] + zip(Circle.rates, z0).map { $1 * exp(-$0 * 10) }
+        let error = Self.maxDifference(y, exact), steps = Int(driver.pointee.n)
+        #expect(steps < 4000, "limexw: \(steps) steps")
+        #expect(error < 1e-8, "limexw: error \(error)")
     }
 
     /// The W is a function of the step start (and of the subspace carried in from the

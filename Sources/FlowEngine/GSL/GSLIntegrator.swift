@@ -134,7 +134,7 @@ final class GSLIntegrator {
     }
 
     deinit {
-        if let refinementStep, !stepper.restepsWithTheSteppingObject { gsl_odeiv2_step_free(refinementStep) }
+        if let refinementStep, refinementStep != driver.pointee.s { gsl_odeiv2_step_free(refinementStep) }
         if let refinementDriver { gsl_odeiv2_driver_free(refinementDriver) }
         gsl_odeiv2_driver_free(driver)
         system.deallocate()
