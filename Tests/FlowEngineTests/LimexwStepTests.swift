@@ -158,6 +158,30 @@ import CStepTypes
         #expect(error < 1e-8, "limexw: error \(error)")
     }
 
+    /// F = (1, −2y₁, −3y₂): a nilpotent Jacobian whose range holds coordinate vectors, so the
+    /// power iteration's products vanish against the subspace and its fallback vectors must
+    /// not (an earlier fallback divided 0 by 0 here). The flow is polynomial: y₁ = y₁(0) + t,
+    /// y₂ = y₂(0) − 2y₁(0)t − t², y₃ = y₃(0) − 3y₂(0)t + 3y₁(0)t² + t³. To t = 1 at rtol 1e-10:
+    /// finite, error 7.9e-11 (measured; bound 5e-10).
+    @Test("A Jacobian whose range holds coordinate vectors leaves the W finite")
+    func nilpotentJacobianLeavesTheWFinite() {
+        var system = gsl_odeiv2_system(
+            function: { _, y, f, _ in
+                f![0] = 1
+                f![1] = -2 * y![0]
+                f![2] = -3 * y![1]
+                return (0..<3).allSatisfy { f![$0].isFinite } ? LimexwStepTests.success : Int32(GSL_EBADFUNC)
+            },
+            jacobian: nil, dimension: 3, params: nil)
+        let driver = gsl_odeiv2_driver_alloc_y_new(&system, reluflow_limexw_step_type(), 1e-3, 1e-12, 1e-10)!
+        defer { gsl_odeiv2_driver_free(driver) }
+        let start = [0.5, 1.0, 2.0]
+        var t = 0.0, y = start
+        #expect(gsl_odeiv2_driver_apply(driver, &t, 1, &y) == Self.success)
+        let exact = [start[0] + 1, start[1] - 2 * start[0] - 1, start[2] - 3 * start[1] + 3 * start[0] + 1]
+        #expect(Self.maxDifference(y, exact) < 5e-10, "y \(y), exact \(exact)")
+    }
+
     /// The W is a function of the step start (and of the subspace carried in from the
     /// previous start): a step retried from the same start, as GSL does after rejecting one
     /// and the engine does when it re-steps to an event, repeats its bits.
