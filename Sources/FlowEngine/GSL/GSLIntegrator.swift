@@ -34,7 +34,8 @@ final class GSLSystemContext {
 /// Owns GSL's step, control and evolve objects (through a `gsl_odeiv2_driver`, which wires
 /// the implicit and multistep methods to their control) plus what re-steps from a saved
 /// step start during event location: a control-free step object of the same method when it
-/// is explicit one-step, else an adaptive rk8pd driver at the same tolerances (a single
+/// is explicit one-step (for limexw the driver's own step object, which keeps the W of each
+/// step start), else an adaptive rk8pd driver at the same tolerances (a single
 /// rk8pd step over a Bulirsch–Stoer or multistep step length would be far less accurate
 /// than the step it refines).
 ///
