@@ -8,8 +8,8 @@
 
 // The extrapolation's columns K (order K, estimated by the order K − 1 column) and the W's
 // rank: how many of the Jacobian's dominant directions the step damps implicitly. Chosen on
-// E7 and E1 paper (NOTES, 2026-12-08): K = 5 took 34 s and 14 s, K = 6 38 s and 17 s,
-// K = 7 54 s on E7; rank 3 took 45 s on E7 against rank 4's 38 s (K = 6).
+// E7 and E1 paper with the first version (NOTES, 2026-12-08): K = 5 took 34 s and 14 s,
+// K = 6 38 s and 17 s, K = 7 54 s on E7; rank 3 took 45 s on E7 against rank 4's 38 s (K = 6).
 enum { COLUMNS = 5, RANK = 4 };
 
 typedef struct {
@@ -176,21 +176,21 @@ static int limexw_power_iteration(limexw_state *s, double t, const double y[], c
                                   const gsl_odeiv2_system *sys) {
     const size_t dim = s->dim;
     const int rank = s->rank;
-    const double step = sqrt(DBL_EPSILON) * (1 + sqrt(dot(dim, y, y)));
+    const double differenceStep = sqrt(DBL_EPSILON) * (1 + sqrt(dot(dim, y, y)));
     for (int k = 0; k < rank; k++) {
         const double *v = s->subspace + (size_t)k * dim;
         // Forward, or backward where F fails past y (a field that breaks down just ahead).
         double direction = 1;
-        for (size_t i = 0; i < dim; i++) s->probe[i] = y[i] + step * v[i];
+        for (size_t i = 0; i < dim; i++) s->probe[i] = y[i] + differenceStep * v[i];
         int status = GSL_ODEIV_FN_EVAL(sys, t, s->probe, s->fieldAtProbe);
         if (status != GSL_SUCCESS) {
             direction = -1;
-            for (size_t i = 0; i < dim; i++) s->probe[i] = y[i] - step * v[i];
+            for (size_t i = 0; i < dim; i++) s->probe[i] = y[i] - differenceStep * v[i];
             status = GSL_ODEIV_FN_EVAL(sys, t, s->probe, s->fieldAtProbe);
         }
         if (status != GSL_SUCCESS) return status;
         double *product = s->products + (size_t)k * dim;
-        for (size_t i = 0; i < dim; i++) product[i] = direction * (s->fieldAtProbe[i] - f0[i]) / step;
+        for (size_t i = 0; i < dim; i++) product[i] = direction * (s->fieldAtProbe[i] - f0[i]) / differenceStep;
     }
     double projected[RANK][RANK], rotation[RANK][RANK];
     for (int i = 0; i < rank; i++)
@@ -210,7 +210,7 @@ static int limexw_power_iteration(limexw_state *s, double t, const double y[], c
     symmetric_eigen(rank, projected, rotation);
     for (int k = 0; k < rank; k++) {
         const double value = projected[k][k];
-        s->ritzValues[k] = isfinite(value) && value < 0 ? value : 0;
+        s->ritzValues[k] = value < 0 ? value : 0;
     }
     rotate_rows(dim, rank, rotation, s->subspace, s->ritzVectors);
     rotate_rows(dim, rank, rotation, s->products, s->subspace);
